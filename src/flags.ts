@@ -1,0 +1,467 @@
+// The Go Pushgateway's command-line flags (kingpin syntax, same names, defaults and error wording) → frozen Config.
+
+import { writeSync } from 'node:fs';
+import pkg from '../package.json' with { type: 'json' };
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.ts';
+
+/** Everything the flags decide, after validation. Frozen, and so is `listenAddresses`. */
+export interface Config {
+  /** `--web.listen-address`, in the order given; the default `:9091` is replaced, not extended, by explicit ones. */
+  readonly listenAddresses: readonly string[];
+  readonly systemdSocket: boolean;
+  readonly webConfigFile: string;
+  /** Always starts with `/`. */
+  readonly telemetryPath: string;
+  /** Raw flag text ('' = not set); its path is the default route prefix (SPEC §2.6). */
+  readonly externalUrl: string;
+  /** Raw flag text ('' = path of `externalUrl`); normalising it is the server's job (SPEC §2.6). */
+  readonly routePrefix: string;
+  readonly enableLifecycle: boolean;
+  readonly enableAdminApi: boolean;
+  /** '' = keep metrics in memory only. */
+  readonly persistenceFile: string;
+  /** Go duration in milliseconds; may have a fraction (`300us` = 0.3) and, as in Go, may be negative. */
+  readonly persistenceIntervalMs: number;
+  readonly disableConsistencyCheck: boolean;
+  readonly enableUtf8Names: boolean;
+  /** Largest accepted push body in bytes, after decompression (SPEC D5). A positive integer. */
+  readonly maxBodyBytes: number;
+  readonly logLevel: LogLevel;
+  readonly logFormat: LogFormat;
+}
+
+/** What the command line asks for: a run with a Config, or only the usage or the version banner. */
+export type ParsedFlags = { readonly kind: 'run'; readonly config: Config } | { readonly kind: 'help' } | { readonly kind: 'version' };
+
+/** Bad command line. `message` is the reason alone, worded like kingpin's (`unknown long flag '--nope'`). */
+export class FlagError extends Error {
+  override name = 'FlagError';
+}
+
+/** The name `pushgateway` prints before `: error:`, as Go prints its own binary's name. */
+const PROGRAM_NAME = 'pushgateway';
+
+// Go 1.5.1 (kingpin) exits 1 on a bad command line and prints only the error line, no usage; observed with
+// `prometheus-pushgateway --nope`. We keep that rather than the getopt convention of 2: scripts test for it.
+// Go exits 1 without usage; the issue asks for the conventional usage-error code and the usage text.
+const FLAG_ERROR_EXIT_CODE = 2;
+
+/**
+ * Parses argv (without `bun src/main.ts`), following kingpin's rules: `--name=value` or `--name value`,
+ * booleans as `--name` / `--no-name`, `-h`/`--help`, `--version`, `--` ends the flags. Precedence, as
+ * observed on Go: `--version` anywhere before the first error wins; then syntax errors (unknown flag, missing
+ * argument, a positional argument); then `--help`; then bad values and repeats, the first in argv order.
+ * Throws FlagError; never prints or exits.
+ */
+export function parseFlags(argv: readonly string[]): ParsedFlags {
+  const given: Given[] = [];
+  let syntaxError: string | undefined;
+  // Scanning stops at the first syntax error; like kingpin, flags after it are not even looked up.
+  for (let i = 0; i < argv.length && syntaxError === undefined; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      if (i + 1 < argv.length) syntaxError = `unexpected ${argv[i + 1]}`;
+      break;
+    }
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const name = arg.slice(2, eq < 0 ? undefined : eq);
+      const inline = eq < 0 ? undefined : arg.slice(eq + 1);
+      const negated = !FLAGS_BY_NAME.has(name) && name.startsWith('no-') && FLAGS_BY_NAME.get(name.slice(3))?.kind === 'bool';
+      const flag = FLAGS_BY_NAME.get(negated ? name.slice(3) : name);
+      if (flag === undefined) {
+        syntaxError = `unknown long flag '--${name}'`;
+      } else if (flag.kind !== 'value') {
+        given.push({ flag, value: negated ? 'false' : 'true' });
+        // kingpin takes no value for a boolean: `--web.enable-lifecycle=false` leaves "false" as a stray argument.
+        if (inline !== undefined) syntaxError = `unexpected ${inline}`;
+      } else if (inline !== undefined) {
+        given.push({ flag, value: inline });
+      } else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('-')) {
+        given.push({ flag, value: argv[++i]! });
+      } else {
+        // kingpin never takes a word starting with '-' as a value: `--persistence.interval -5m` fails here.
+        syntaxError = `expected argument for flag '--${name}'`;
+      }
+    } else if (arg === '-') {
+      syntaxError = "unknown short flag '-'";
+    } else if (arg.startsWith('-')) {
+      // `-h` is the only short flag; a cluster like `-hx` is read letter by letter.
+      for (const letter of arg.slice(1)) {
+        if (letter !== 'h') {
+          syntaxError = `unknown short flag '-${letter}'`;
+          break;
+        }
+        given.push({ flag: HELP, value: 'true' });
+      }
+    } else {
+      syntaxError = `unexpected ${arg}`;
+    }
+  }
+
+  if (given.some((g) => g.flag === VERSION)) return { kind: 'version' };
+  if (syntaxError !== undefined) throw new FlagError(syntaxError);
+  if (given.some((g) => g.flag === HELP)) return { kind: 'help' };
+  return { kind: 'run', config: applyFlags(given) };
+}
+
+/**
+ * The process entry point for flags: returns the Config, or prints and exits. Usage and version go to stdout
+ * with exit 0 (Go ≥ 1.9.0); an error prints `pushgateway: error: <reason>, try --help` to stderr and exits 1, as Go does.
+ */
+export function readFlagsOrExit(argv: readonly string[]): Config {
+  let parsed: ParsedFlags;
+  try {
+    parsed = parseFlags(argv);
+  } catch (error) {
+    if (!(error instanceof FlagError)) throw error;
+    // Synchronous writes: process.exit must not cut the message short on a pipe.
+    writeSync(2, `${PROGRAM_NAME}: error: ${error.message}\n\n${usage()}`);
+    process.exit(FLAG_ERROR_EXIT_CODE);
+  }
+  if (parsed.kind === 'run') return parsed.config;
+  writeSync(1, parsed.kind === 'help' ? usage() : versionBanner());
+  process.exit(0);
+}
+
+/** The `--help` text, laid out as kingpin does: 80 columns, descriptions from column 33. */
+export function usage(): string {
+  let text = `usage: ${PROGRAM_NAME} [<flags>]\n\nThe Pushgateway\n\nFlags:\n`;
+  for (const flag of FLAGS) {
+    let left = `${flag === HELP ? '  -h, ' : '      '}--${flag.name}`;
+    if (flag.kind === 'value') left += `=${flag.defaultText}${flag.repeatable ? ' ...' : ''}`;
+    const lines = wrapWords(flag.help, USAGE_WIDTH - HELP_COLUMN);
+    // A long flag column pushes its description to the next line instead of truncating either.
+    text += left.length + 2 <= HELP_COLUMN ? left.padEnd(HELP_COLUMN) + lines.shift() + '\n' : left + '\n';
+    for (const line of lines) text += ' '.repeat(HELP_COLUMN) + line + '\n';
+  }
+  return text;
+}
+
+/** The `--version` text, shaped like prometheus/common's version banner. */
+export function versionBanner(): string {
+  return (
+    `${PROGRAM_NAME}, version ${pkg.version}\n` +
+    `  bun version:      ${Bun.version}\n` +
+    `  platform:         ${process.platform}/${process.arch}\n`
+  );
+}
+
+/**
+ * Flag name → value as Go's `/api/v1/status` shows it (SPEC §7.3): every flag except help and version;
+ * durations like `5m0s`, booleans `true`/`false`, repeated flags comma-joined. Returns a new object each call.
+ */
+export function flagsForStatus(config: Config): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const flag of FLAGS) if (flag.kind !== 'action') out[flag.name] = flag.show(config);
+  return out;
+}
+
+/**
+ * Formats a duration in milliseconds as Go's `time.Duration.String()` does: `5m0s`, `1.5s`, `1h0m0s`, `300µs`,
+ * `0s`. Sub-nanosecond parts are rounded away. `ms` must be finite.
+ */
+export function formatGoDuration(ms: number): string {
+  const whole = Math.trunc(ms);
+  let ns = BigInt(whole) * NS_PER_MS + BigInt(Math.round((ms - whole) * 1e6));
+  const sign = ns < 0n ? '-' : '';
+  if (ns < 0n) ns = -ns;
+  if (ns === 0n) return '0s';
+  if (ns < NS_PER_SECOND) {
+    const [digits, unit] = ns < 1000n ? [0, 'ns'] : ns < NS_PER_MS ? [3, 'µs'] : [6, 'ms'];
+    return sign + withFraction(ns, digits) + unit;
+  }
+  const seconds = ns / NS_PER_SECOND;
+  let text = `${withFraction(ns % (60n * NS_PER_SECOND), 9)}s`;
+  if (seconds >= 60n) text = `${(seconds / 60n) % 60n}m` + text;
+  if (seconds >= 3600n) text = `${seconds / 3600n}h` + text;
+  return sign + text;
+}
+
+/**
+ * Parses Go's duration syntax (`time.ParseDuration`): `300ms`, `1.5h`, `2h45m`, `-5m`, `0`; units ns, us/µs,
+ * ms, s, m, h. Returns milliseconds. Throws FlagError with Go's message (`time: invalid duration "abc"`).
+ */
+export function parseGoDuration(text: string): number {
+  const invalid = () => new FlagError(`time: invalid duration ${goQuote(text)}`);
+  let rest = text;
+  const negative = rest.startsWith('-');
+  if (negative || rest.startsWith('+')) rest = rest.slice(1);
+  if (rest === '0') return 0;
+  if (rest === '') throw invalid();
+  let total = 0n;
+  while (rest !== '') {
+    const number = /^(\d*)(?:\.(\d*))?/.exec(rest)!;
+    const [matched, intDigits = '', fractionDigits] = number;
+    if (intDigits === '' && !fractionDigits) throw invalid();
+    rest = rest.slice(matched.length);
+    const unitText = /^[^.\d]*/.exec(rest)![0];
+    if (unitText === '') throw new FlagError(`time: missing unit in duration ${goQuote(text)}`);
+    const unit = NS_PER_UNIT.get(unitText);
+    if (unit === undefined) throw new FlagError(`time: unknown unit ${goQuote(unitText)} in duration ${goQuote(text)}`);
+    rest = rest.slice(unitText.length);
+    let value = BigInt(intDigits || '0') * unit;
+    // Go scales the fraction in float64 and truncates, so `0.1s` is exactly 100ms and `1.0000000001s` is 1s.
+    // Go stops reading fraction digits once they would overflow int64; 18 digits always fit.
+    if (fractionDigits) {
+      const digits = fractionDigits.slice(0, 18);
+      value += BigInt(Math.trunc(Number(digits) * (Number(unit) / 10 ** digits.length)));
+    }
+    total += value;
+    if (total > MAX_DURATION_NS) throw invalid();
+  }
+  const ms = Number(total) / 1e6;
+  return negative && ms !== 0 ? -ms : ms;
+}
+
+/**
+ * Parses a byte size: plain bytes (`1048576`) or a number with B, KiB, MiB or GiB (`64MiB`, `1.5GiB`).
+ * Throws FlagError unless the result is a positive whole number of bytes.
+ */
+export function parseByteSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(B|KiB|MiB|GiB)?$/.exec(text);
+  const bytes = match ? Number(match[1]) * BYTES_PER_UNIT[match[2] ?? 'B']! : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes <= 0) {
+    throw new FlagError(`invalid byte size ${JSON.stringify(text)}, want a positive number of bytes or of KiB, MiB, GiB`);
+  }
+  return bytes;
+}
+
+/** The shortest exact spelling of a byte count: `64MiB`, `512KiB`, `1000B`. */
+export function formatByteSize(bytes: number): string {
+  for (const unit of ['GiB', 'MiB', 'KiB'] as const) {
+    const size = BYTES_PER_UNIT[unit]!;
+    if (bytes % size === 0) return `${bytes / size}${unit}`;
+  }
+  return `${bytes}B`;
+}
+
+// ---- durations and sizes --------------------------------------------------------------------------------------
+
+const NS_PER_MS = 1_000_000n;
+const NS_PER_SECOND = 1_000_000_000n;
+const MAX_DURATION_NS = (1n << 63n) - 1n;
+const NS_PER_UNIT: ReadonlyMap<string, bigint> = new Map([
+  ['ns', 1n],
+  ['us', 1000n],
+  ['µs', 1000n], // U+00B5 micro sign, what Go prints
+  ['μs', 1000n], // U+03BC Greek mu, which Go accepts too
+  ['ms', NS_PER_MS],
+  ['s', NS_PER_SECOND],
+  ['m', 60n * NS_PER_SECOND],
+  ['h', 3600n * NS_PER_SECOND],
+]);
+const BYTES_PER_UNIT: Readonly<Record<string, number>> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
+
+/** `value` / 10^digits with the remainder as a decimal fraction, trailing zeros dropped (Go's fmtFrac). */
+function withFraction(value: bigint, digits: number): string {
+  const scale = 10n ** BigInt(digits);
+  const fraction = (value % scale).toString().padStart(digits, '0').replace(/0+$/, '');
+  return `${value / scale}${fraction ? '.' + fraction : ''}`;
+}
+
+/** Quotes like Go's time package: `"` and `\` escaped, bytes outside printable ASCII as `\xNN`. */
+function goQuote(text: string): string {
+  let out = '"';
+  for (const byte of new TextEncoder().encode(text)) {
+    if (byte < 0x20 || byte >= 0x80) out += '\\x' + byte.toString(16).padStart(2, '0');
+    else out += (byte === 0x22 || byte === 0x5c ? '\\' : '') + String.fromCharCode(byte);
+  }
+  return out + '"';
+}
+
+// ---- the flag table -------------------------------------------------------------------------------------------
+
+// The Config while flags are applied: the same fields, writable.
+type Draft = { -readonly [K in keyof Config]: Config[K] };
+type BooleanKey = { [K in keyof Config]: Config[K] extends boolean ? K : never }[keyof Config];
+type StringKey = 'webConfigFile' | 'telemetryPath' | 'externalUrl' | 'routePrefix' | 'persistenceFile';
+
+/** One flag: how usage shows it, how a value is stored in the draft Config, how the status API prints it. */
+type Flag =
+  | { readonly kind: 'action'; readonly name: string; readonly help: string }
+  | { readonly kind: 'bool'; readonly name: string; readonly help: string; readonly key: BooleanKey; readonly show: (config: Config) => string }
+  | {
+      readonly kind: 'value';
+      readonly name: string;
+      readonly help: string;
+      /** Shown after `=` in usage, quoted where kingpin quotes (string flags). */
+      readonly defaultText: string;
+      readonly repeatable?: boolean;
+      /** Validates `value` and stores it; throws FlagError with the reason. */
+      readonly set: (draft: Draft, value: string) => void;
+      readonly show: (config: Config) => string;
+    };
+
+interface Given {
+  readonly flag: Flag;
+  readonly value: string;
+}
+
+const DEFAULT_LISTEN_ADDRESS = ':9091';
+const HELP: Flag = { kind: 'action', name: 'help', help: 'Show context-sensitive help.' };
+const VERSION: Flag = { kind: 'action', name: 'version', help: 'Show application version.' };
+
+function boolFlag(name: string, key: BooleanKey, help: string): Flag {
+  return { kind: 'bool', name, key, help, show: (config) => String(config[key]) };
+}
+
+/**
+ * A free-text flag. `check` may refuse a value by throwing FlagError; `defaultText` overrides the quoted default
+ * that kingpin shows for string flags.
+ */
+function stringFlag(
+  name: string,
+  key: StringKey,
+  help: string,
+  options: { readonly check?: (value: string) => void; readonly defaultText?: string } = {},
+): Flag {
+  const { check, defaultText = JSON.stringify(DEFAULTS[key]) } = options;
+  return {
+    kind: 'value',
+    name,
+    help,
+    defaultText,
+    set: (draft, value) => {
+      check?.(value);
+      draft[key] = value;
+    },
+    show: (config) => config[key],
+  };
+}
+
+function choiceFlag<K extends 'logLevel' | 'logFormat'>(name: string, key: K, choices: readonly Config[K][], what: string, help: string): Flag {
+  return {
+    kind: 'value',
+    name,
+    help: `${help} One of: [${choices.join(', ')}]`,
+    defaultText: DEFAULTS[key],
+    set: (draft, value) => {
+      // Case-sensitive, as in Go: `--log.level=DEBUG` is refused.
+      if (!choices.includes(value as Config[K])) throw new FlagError(`unrecognized ${what} ${JSON.stringify(value)}`);
+      draft[key] = value as Config[K];
+    },
+    show: (config) => config[key],
+  };
+}
+
+const DEFAULTS: Config = {
+  listenAddresses: [DEFAULT_LISTEN_ADDRESS],
+  systemdSocket: false,
+  webConfigFile: '',
+  telemetryPath: '/metrics',
+  externalUrl: '',
+  routePrefix: '',
+  enableLifecycle: false,
+  enableAdminApi: false,
+  persistenceFile: '',
+  persistenceIntervalMs: 5 * 60 * 1000,
+  disableConsistencyCheck: false,
+  enableUtf8Names: false,
+  maxBodyBytes: 64 * 1024 * 1024,
+  logLevel: 'info',
+  logFormat: 'logfmt',
+};
+
+/** In Go's usage order, our own `push.max-body-bytes` after the push flags. */
+const FLAGS: readonly Flag[] = [
+  HELP,
+  boolFlag('web.systemd-socket', 'systemdSocket', 'Use systemd socket activation listeners instead of port listeners (Linux only).'),
+  {
+    kind: 'value',
+    name: 'web.listen-address',
+    help: 'Addresses on which to expose metrics and web interface. Repeatable for multiple addresses.',
+    defaultText: DEFAULT_LISTEN_ADDRESS,
+    repeatable: true,
+    set: (draft, value) => {
+      draft.listenAddresses = [...draft.listenAddresses, value];
+    },
+    show: (config) => config.listenAddresses.join(','),
+  },
+  stringFlag('web.config.file', 'webConfigFile', '[EXPERIMENTAL] Path to configuration file that can enable TLS or authentication.'),
+  stringFlag('web.telemetry-path', 'telemetryPath', 'Path under which to expose metrics.', {
+    // Go accepts any text here and then dies registering the route (exit 2); refuse it up front instead.
+    check: (value) => {
+      if (!value.startsWith('/')) throw new FlagError(`web.telemetry-path must start with "/", got ${JSON.stringify(value)}`);
+    },
+  }),
+  // kingpin shows URL flags unquoted, so the empty default reads `--web.external-url=`.
+  stringFlag('web.external-url', 'externalUrl', 'The URL under which the Pushgateway is externally reachable.', { check: checkUrl, defaultText: '' }),
+  stringFlag('web.route-prefix', 'routePrefix', 'Prefix for the internal routes of web endpoints. Defaults to the path of --web.external-url.'),
+  boolFlag('web.enable-lifecycle', 'enableLifecycle', 'Enable shutdown via HTTP request.'),
+  boolFlag('web.enable-admin-api', 'enableAdminApi', 'Enable API endpoints for admin control actions.'),
+  stringFlag('persistence.file', 'persistenceFile', 'File to persist metrics. If empty, metrics are only kept in memory.'),
+  {
+    kind: 'value',
+    name: 'persistence.interval',
+    help: 'The minimum interval at which to write out the persistence file.',
+    defaultText: '5m',
+    set: (draft, value) => {
+      draft.persistenceIntervalMs = parseGoDuration(value);
+    },
+    show: (config) => formatGoDuration(config.persistenceIntervalMs),
+  },
+  boolFlag('push.disable-consistency-check', 'disableConsistencyCheck', 'Do not check consistency of pushed metrics. DANGEROUS.'),
+  boolFlag('push.enable-utf8-names', 'enableUtf8Names', 'Allow UTF-8 characters in metric and label names.'),
+  {
+    kind: 'value',
+    name: 'push.max-body-bytes',
+    help: 'Largest push body accepted, after decompression; larger pushes get 413. Bytes, or a number with KiB, MiB, GiB.',
+    defaultText: formatByteSize(DEFAULTS.maxBodyBytes),
+    set: (draft, value) => {
+      draft.maxBodyBytes = parseByteSize(value);
+    },
+    show: (config) => formatByteSize(config.maxBodyBytes),
+  },
+  choiceFlag('log.level', 'logLevel', LOG_LEVELS, 'log level', 'Only log messages with the given severity or above.'),
+  choiceFlag('log.format', 'logFormat', LOG_FORMATS, 'log format', 'Output format of log messages.'),
+  VERSION,
+];
+
+const FLAGS_BY_NAME: ReadonlyMap<string, Flag> = new Map(FLAGS.map((flag) => [flag.name, flag]));
+
+/** Applies the given flags in argv order over the defaults; throws FlagError for the first bad value or repeat. */
+function applyFlags(given: readonly Given[]): Config {
+  const draft: Draft = { ...DEFAULTS, listenAddresses: [] };
+  const seen = new Set<Flag>();
+  for (const { flag, value } of given) {
+    if (flag.kind === 'action') continue;
+    // kingpin refuses a second occurrence even when it agrees with the first, and `--x --no-x` as well.
+    if (seen.has(flag) && !(flag.kind === 'value' && flag.repeatable)) throw new FlagError(`flag '${flag.name}' cannot be repeated`);
+    seen.add(flag);
+    if (flag.kind === 'bool') draft[flag.key] = value === 'true';
+    else flag.set(draft, value);
+  }
+  if (draft.listenAddresses.length === 0) draft.listenAddresses = DEFAULTS.listenAddresses;
+  return Object.freeze({ ...draft, listenAddresses: Object.freeze([...draft.listenAddresses]) });
+}
+
+/**
+ * Refuses what Go's lenient `url.Parse` refuses in practice: a missing scheme before `:`, a bad `%` escape, and an
+ * absolute URL that does not parse. Messages follow Go's `invalid URL: parse "<text>": <reason>`.
+ */
+function checkUrl(text: string): void {
+  const fail = (reason: string) => new FlagError(`invalid URL: parse ${JSON.stringify(text)}: ${reason}`);
+  if (text.startsWith(':')) throw fail('missing protocol scheme');
+  const badEscape = /%(?![0-9a-fA-F]{2}).{0,2}/.exec(text);
+  if (badEscape) throw fail(`invalid URL escape ${JSON.stringify(badEscape[0])}`);
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(text) && !URL.canParse(text)) throw fail('invalid URL');
+}
+
+/** Greedy word wrap; a word longer than `width` gets a line of its own. */
+function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  return [...lines, line];
+}
+
+const USAGE_WIDTH = 80;
+const HELP_COLUMN = 33;

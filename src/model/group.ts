@@ -1,0 +1,78 @@
+// A group: everything pushed under one grouping key, held as encoded bytes plus compact indexes.
+import type { Labels, MetricFamily, MetricType } from './metric.ts';
+
+/**
+ * One family as the store keeps it. The text lines are the canonical copy (SPEC §6.2 rendering, grouping
+ * labels applied); readers that need structure decode them. Never mutated once built.
+ */
+export interface StoredFamily {
+  readonly name: string;
+  readonly type: MetricType;
+  /** As pushed; the scrape may show another group's HELP for the same name (see store's name index). */
+  readonly help: string | undefined;
+  /** When this family was last pushed, in ms since the epoch. */
+  readonly pushedAt: number;
+  /** The family's sample lines in text format 0.0.4, without HELP/TYPE lines. */
+  readonly text: Uint8Array;
+  /** One identity hash per series (name + labels), for the duplicate-series check. */
+  readonly seriesHashes: Float64Array;
+  /** The structured family, kept only when `text` cannot represent it exactly (e.g. `-0`, a synthesised +Inf bucket). */
+  readonly exact?: MetricFamily;
+}
+
+/** Everything under one grouping key. Replaced, never mutated: readers may hold one across awaits. */
+export interface Group {
+  /** groupKeyOf(labels); also the order groups are listed and scraped in. */
+  readonly key: string;
+  /** The grouping labels, sorted by name, `job` among them. */
+  readonly labels: Labels;
+  /** Families by name, including the push_time_seconds and push_failure_time_seconds gauges. */
+  readonly families: ReadonlyMap<string, StoredFamily>;
+  /** Unix seconds of the last successful change; 0 = never. */
+  readonly pushTime: number;
+  /** Unix seconds of the last failed change; 0 = never. */
+  readonly failureTime: number;
+}
+
+/** Separates names and values in a grouping key; sorts after every character a label can hold. */
+const KEY_SEPARATOR = '\uffff';
+
+/**
+ * The grouping key of a label set: names sorted, `name SEP value` pairs joined with SEP, like Go's
+ * 0xFF-joined key (SPEC §2.5). `labels` must already be sorted by name.
+ */
+export function groupKeyOf(labels: Labels): string {
+  return labels.join(KEY_SEPARATOR);
+}
+
+/** Sorts flat label pairs by name, in place, and returns them. */
+export function sortLabels(labels: Labels): Labels {
+  const n = labels.length / 2;
+  if (n < 2) return labels;
+  let sorted = true;
+  for (let i = 2; i < labels.length; i += 2) {
+    if (labels[i - 2]! > labels[i]!) {
+      sorted = false;
+      break;
+    }
+  }
+  if (sorted) return labels;
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < labels.length; i += 2) pairs.push([labels[i]!, labels[i + 1]!]);
+  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  for (let i = 0; i < pairs.length; i++) {
+    labels[2 * i] = pairs[i]![0];
+    labels[2 * i + 1] = pairs[i]![1];
+  }
+  return labels;
+}
+
+/** The result of encoding one sanitised family for storage. */
+export interface FamilyEncoding {
+  text: Uint8Array;
+  /** False when the text lines lose something the family holds (the store then keeps the family too). */
+  lossless: boolean;
+}
+
+/** Encodes a sanitised family into its stored text lines; provided by render/, wired by main. */
+export type FamilyEncoder = (family: MetricFamily) => FamilyEncoding;

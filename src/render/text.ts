@@ -1,0 +1,301 @@
+// Text format 0.0.4 encoding of one family: the sample lines the store keeps, and the HELP/TYPE header a scrape adds.
+import type { FamilyEncoding } from '../model/group.ts';
+import type { Metric, MetricFamily, MetricType } from '../model/metric.ts';
+import { escapeHelp, escapeLabelValue } from './escape.ts';
+import { formatFloat } from '../model/format-float.ts';
+
+/** Counts above this cannot all be told apart once printed as float64, as Go's writer does (SPEC §4.3). */
+const MAX_EXACT_COUNT = 2 ** 53;
+
+const BRACE_OPEN = 0x7b;
+const BRACE_CLOSE = 0x7d;
+const COMMA = 0x2c;
+const EQUALS = 0x3d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+const ASCII_END = 0x80;
+
+/** Room for everything on a line besides the name and labels: suffix, `quantile="…"`, two floats, punctuation. */
+const LINE_OVERHEAD = 96;
+const INITIAL_CAPACITY = 16 * 1024;
+/** A buffer grown past this by one huge family is dropped afterwards rather than kept for every later push. */
+const RETAINED_CAPACITY = 1024 * 1024;
+
+// Sample lines are written byte by byte into one reusable buffer, and the result is one slice of it.
+// Building a string and encoding it was 2.4x slower in Bun 1.3 (50 counters: ~17 µs vs ~7 µs): the
+// concatenation rope costs more to flatten than the bytes cost to write. Safe to share: encoding is
+// synchronous and never re-entered.
+const encoder = new TextEncoder();
+let bytes = new Uint8Array(INITIAL_CAPACITY);
+let length = 0;
+// Formatted `le`/`quantile` bounds. Pushes repeat the same few bounds (0.005 … 10, 0.5/0.9/0.99) on every
+// bucket line, and a non-integer formats ~5x slower than a Map hit; cleared when full so that odd
+// bounds cannot grow it without limit.
+const boundTexts = new Map<number, string>();
+const BOUND_TEXTS_LIMIT = 4096;
+// Where the current series' label list already lies in `bytes` (-1: not written yet), see writeSeriesLabels.
+let seriesLabelsStart = -1;
+let seriesLabelsEnd = -1;
+
+/**
+ * Encodes the family's sample lines (no HELP/TYPE), byte for byte as Go's expfmt text writer prints them
+ * (SPEC §6.2): labels in the order given (the caller sorts them), `quantile`/`le` appended last, a
+ * `le="+Inf"` bucket synthesised from `count` when no bucket has that bound, `_sum` then `_count`;
+ * a missing value, sum or count prints `0`. Timestamps are not printed: the store refuses them (SPEC §3.1).
+ * `lossless` is false when the text cannot give back what the family holds: a `-0` anywhere (printed
+ * `0`), a synthesised +Inf bucket, a count above 2^53, or a missing value/sum/count (printed `0`).
+ * The returned bytes are fresh and owned by the caller; `family` is not mutated. Never throws.
+ */
+export function encodeFamilyText(family: MetricFamily): FamilyEncoding {
+  length = 0;
+  let lossless: boolean;
+  switch (family.type) {
+    case 'summary':
+      lossless = writeSummaries(family);
+      break;
+    case 'histogram':
+    case 'gaugehistogram':
+      lossless = writeHistograms(family);
+      break;
+    default:
+      lossless = writeSimple(family);
+  }
+  const text = bytes.slice(0, length);
+  if (bytes.length > RETAINED_CAPACITY) bytes = new Uint8Array(INITIAL_CAPACITY);
+  return { text, lossless };
+}
+
+/**
+ * The header lines of a family in a scrape: `# HELP name <escaped help>\n` only when `help` is defined,
+ * then always `# TYPE name <type>\n`. A gauge histogram is announced as `histogram`: text 0.0.4 has no
+ * word for it (SPEC §4.6).
+ */
+export function renderFamilyHeader(name: string, help: string | undefined, type: MetricType): string {
+  const typeLine = `# TYPE ${name} ${type === 'gaugehistogram' ? 'histogram' : type}\n`;
+  return help === undefined ? typeLine : `# HELP ${name} ${escapeHelp(help)}\n${typeLine}`;
+}
+
+/** Counter, gauge and untyped: `name{labels} value`. Returns whether the text is lossless. */
+function writeSimple(family: MetricFamily): boolean {
+  const name = family.name;
+  const metrics = family.metrics;
+  let lossless = true;
+  for (let i = 0; i < metrics.length; i++) {
+    const metric = metrics[i]!;
+    const value = metric.value;
+    reserve(3 * name.length + labelsByteBound(metric.labels) + LINE_OVERHEAD);
+    writeText(name);
+    if (metric.labels.length > 0) {
+      bytes[length++] = BRACE_OPEN;
+      writeLabels(metric.labels);
+      bytes[length++] = BRACE_CLOSE;
+    }
+    bytes[length++] = SPACE;
+    writeText(formatFloat(value ?? 0));
+    bytes[length++] = NEWLINE;
+    if (value === undefined || isNegativeZero(value)) lossless = false;
+  }
+  return lossless;
+}
+
+/** One `quantile` line per quantile, then `_sum` and `_count`. Returns whether the text is lossless. */
+function writeSummaries(family: MetricFamily): boolean {
+  const name = family.name;
+  const metrics = family.metrics;
+  let lossless = true;
+  for (let i = 0; i < metrics.length; i++) {
+    const metric = metrics[i]!;
+    const lineBound = 3 * name.length + labelsByteBound(metric.labels) + LINE_OVERHEAD;
+    const quantiles = metric.quantiles ?? [];
+    seriesLabelsStart = -1;
+    for (let j = 0; j < quantiles.length; j++) {
+      const quantile = quantiles[j]!;
+      reserve(lineBound);
+      writeText(name);
+      bytes[length++] = BRACE_OPEN;
+      if (metric.labels.length > 0) {
+        writeSeriesLabels(metric.labels);
+        bytes[length++] = COMMA;
+      }
+      writeText('quantile="');
+      writeText(formatBound(quantile.quantile));
+      writeText('"} ');
+      writeText(formatFloat(quantile.value));
+      bytes[length++] = NEWLINE;
+      if (isNegativeZero(quantile.quantile) || isNegativeZero(quantile.value)) lossless = false;
+    }
+    writeSumAndCount(name, metric, lineBound);
+    if (!isExactSumAndCount(metric)) lossless = false;
+  }
+  return lossless;
+}
+
+/** One `_bucket` line per bucket (+Inf synthesised if absent), then `_sum` and `_count`. Returns whether the text is lossless. */
+function writeHistograms(family: MetricFamily): boolean {
+  const name = family.name;
+  const metrics = family.metrics;
+  let lossless = true;
+  for (let i = 0; i < metrics.length; i++) {
+    const metric = metrics[i]!;
+    const lineBound = 3 * name.length + labelsByteBound(metric.labels) + LINE_OVERHEAD;
+    const buckets = metric.buckets ?? [];
+    seriesLabelsStart = -1;
+    let infinitySeen = false;
+    for (let j = 0; j <= buckets.length; j++) {
+      let bound: number;
+      let count: number;
+      if (j < buckets.length) {
+        bound = buckets[j]!.upperBound;
+        count = buckets[j]!.cumulativeCount;
+        if (bound === Infinity) infinitySeen = true;
+        if (isNegativeZero(bound) || !isExactCount(count)) lossless = false;
+      } else if (!infinitySeen) {
+        // Go always ends with a +Inf bucket; reading the text back would turn it into a real bucket.
+        bound = Infinity;
+        count = metric.count ?? 0;
+        lossless = false;
+      } else {
+        break;
+      }
+      reserve(lineBound);
+      writeText(name);
+      writeText('_bucket{');
+      if (metric.labels.length > 0) {
+        writeSeriesLabels(metric.labels);
+        bytes[length++] = COMMA;
+      }
+      writeText('le="');
+      writeText(formatBound(bound));
+      writeText('"} ');
+      writeText(formatFloat(count));
+      bytes[length++] = NEWLINE;
+    }
+    writeSumAndCount(name, metric, lineBound);
+    if (!isExactSumAndCount(metric)) lossless = false;
+  }
+  return lossless;
+}
+
+/** The `_sum` and `_count` lines of a summary or histogram series, reusing its labels if already written. */
+function writeSumAndCount(name: string, metric: Metric, lineBound: number): void {
+  for (let line = 0; line < 2; line++) {
+    reserve(lineBound);
+    writeText(name);
+    writeText(line === 0 ? '_sum' : '_count');
+    if (metric.labels.length > 0) {
+      bytes[length++] = BRACE_OPEN;
+      writeSeriesLabels(metric.labels);
+      bytes[length++] = BRACE_CLOSE;
+    }
+    bytes[length++] = SPACE;
+    writeText(formatFloat((line === 0 ? metric.sum : metric.count) ?? 0));
+    bytes[length++] = NEWLINE;
+  }
+}
+
+/**
+ * Writes the current series' `l1="v1",l2="v2"`. Its later lines (one per bucket or quantile, `_sum`,
+ * `_count`) copy the bytes of its first line instead of escaping and encoding the labels again; the
+ * caller resets `seriesLabelsStart` to -1 for each series and has reserved room.
+ */
+function writeSeriesLabels(labels: string[]): void {
+  if (seriesLabelsStart < 0) {
+    seriesLabelsStart = length;
+    writeLabels(labels);
+    seriesLabelsEnd = length;
+    return;
+  }
+  bytes.copyWithin(length, seriesLabelsStart, seriesLabelsEnd);
+  length += seriesLabelsEnd - seriesLabelsStart;
+}
+
+/** Writes `l1="v1",l2="v2"` (escaped values); the caller has reserved {@link labelsByteBound} bytes. */
+function writeLabels(labels: string[]): void {
+  for (let i = 0; i < labels.length; i += 2) {
+    if (i > 0) bytes[length++] = COMMA;
+    writeText(labels[i]!);
+    bytes[length++] = EQUALS;
+    bytes[length++] = QUOTE;
+    writeLabelValue(labels[i + 1]!);
+    bytes[length++] = QUOTE;
+  }
+}
+
+/** An upper bound of the bytes {@link writeLabels} writes: a UTF-16 unit is at most 3 UTF-8 bytes or 2 escaped ones. */
+function labelsByteBound(labels: string[]): number {
+  let bound = 0;
+  for (let i = 0; i < labels.length; i++) bound += 3 * labels[i]!.length + 2;
+  return bound;
+}
+
+/** Writes a label value, escaped. The caller has reserved 3 bytes per UTF-16 unit. */
+function writeLabelValue(value: string): void {
+  const target = bytes;
+  const end = value.length;
+  let at = length;
+  for (let i = 0; i < end; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= ASCII_END || code === QUOTE || code === BACKSLASH || code === NEWLINE) {
+      // Rare: hand the rest to the escaper and the UTF-8 encoder; escape.ts stays the one place of the rules.
+      length = at;
+      writeText(escapeLabelValue(value.slice(i)));
+      return;
+    }
+    target[at++] = code;
+  }
+  length = at;
+}
+
+/** Writes `text` as UTF-8. The caller has reserved 3 bytes per UTF-16 unit. */
+function writeText(text: string): void {
+  // Locals, not the module variables, in the per-character loop: measured ~1.2x faster.
+  const target = bytes;
+  const end = text.length;
+  let at = length;
+  for (let i = 0; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= ASCII_END) {
+      // Names and values are nearly always ASCII; let the encoder handle the rest (and lone surrogates).
+      length = at + encoder.encodeInto(i === 0 ? text : text.slice(i), target.subarray(at)).written;
+      return;
+    }
+    target[at++] = code;
+  }
+  length = at;
+}
+
+/** formatFloat for `le`/`quantile` bounds, memoised in `boundTexts`. */
+function formatBound(bound: number): string {
+  let text = boundTexts.get(bound);
+  if (text === undefined) {
+    if (boundTexts.size >= BOUND_TEXTS_LIMIT) boundTexts.clear();
+    text = formatFloat(bound);
+    boundTexts.set(bound, text);
+  }
+  return text;
+}
+
+/** Makes room for `count` more bytes, keeping what was written. */
+function reserve(count: number): void {
+  if (length + count <= bytes.length) return;
+  const grown = new Uint8Array(Math.max(2 * bytes.length, length + count));
+  grown.set(bytes.subarray(0, length));
+  bytes = grown;
+}
+
+function isExactSumAndCount(metric: Metric): boolean {
+  const sum = metric.sum;
+  const count = metric.count;
+  return sum !== undefined && !isNegativeZero(sum) && count !== undefined && isExactCount(count);
+}
+
+/** Counts are uint64 in Go (float for [newest] float histograms); past 2^53 the printed float64 is not the count. */
+function isExactCount(count: number): boolean {
+  return count <= MAX_EXACT_COUNT && !isNegativeZero(count);
+}
+
+function isNegativeZero(v: number): boolean {
+  return v === 0 && 1 / v < 0;
+}

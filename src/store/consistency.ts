@@ -1,0 +1,138 @@
+// Would a write make the store inconsistent? Go's gather-time rules (SPEC §5.2), answered from indexes.
+import type { StoredFamily } from '../model/group.ts';
+import type { MetricFamily, MetricType } from '../model/metric.ts';
+import { PROTO_TYPE_NAMES } from '../model/metric.ts';
+import { isReservedLabelName, isValidLabelName } from '../model/names.ts';
+import { debugMetric } from './metric-debug.ts';
+import type { NameIndex } from './name-index.ts';
+import type { SeriesIndex } from './series-index.ts';
+
+/** A sanitised family of a write with the identity hash of each of its metrics. */
+export interface PreparedFamily {
+  readonly family: MetricFamily;
+  readonly hashes: Float64Array;
+}
+
+/** What the check reads: the store's indexes and the gateway's own family types. */
+export interface CheckContext {
+  readonly names: NameIndex;
+  readonly series: SeriesIndex;
+  /** The families the gateway exposes itself; pushed families of those names merge into them (SPEC §5.4). */
+  readonly ownTypes: ReadonlyMap<string, MetricType>;
+}
+
+/**
+ * Lists what would be wrong with the store after the write: `added` joins it, `removed` (families of the
+ * target group that the write drops or replaces) leaves it. The cost is proportional to the size of the
+ * write and of the target group, never to the rest of the store: Go re-gathers everything instead.
+ * Messages are Go's, so clients and people see the same text (SPEC §5.2). Empty = consistent.
+ */
+export function checkWrite(ctx: CheckContext, added: readonly PreparedFamily[], removed: readonly StoredFamily[]): string[] {
+  const errors: string[] = [];
+  const removedTypes = new Map<string, MetricType>();
+  for (const family of removed) removedTypes.set(family.name, family.type);
+  let removedHashes: Set<number> | undefined;
+  const addedTypes = new Map<string, MetricType>();
+  const addedHashes = new Set<number>();
+
+  // The type a name will hold once `removed` is gone, counting families added earlier in this write.
+  const heldType = (name: string): MetricType | undefined => {
+    const own = ctx.ownTypes.get(name);
+    if (own !== undefined) return own;
+    const pushed = addedTypes.get(name);
+    if (pushed !== undefined) return pushed;
+    for (const [type, count] of ctx.names.typesOf(name) ?? []) {
+      if (count - (removedTypes.get(name) === type ? 1 : 0) > 0) return type;
+    }
+    return undefined;
+  };
+  const isHeldElsewhere = (hash: number): boolean => {
+    const count = ctx.series.count(hash);
+    if (count === 0) return false;
+    removedHashes ??= hashesOf(removed);
+    return count - (removedHashes.has(hash) ? 1 : 0) > 0;
+  };
+
+  for (const { family, hashes } of added) {
+    const own = ctx.ownTypes.get(family.name);
+    if (own !== undefined && own !== family.type) {
+      errors.push(`gathered metric family ${family.name} has type ${PROTO_TYPE_NAMES[family.type]} but should have ${PROTO_TYPE_NAMES[own]}`);
+      continue;
+    }
+    const held = heldType(family.name);
+    if (held !== undefined && held !== family.type) {
+      for (const metric of family.metrics) {
+        errors.push(`collected metric "${family.name}" ${debugMetric(metric, family.type)} is not a ${PROTO_TYPE_NAMES[held]}`);
+      }
+      continue;
+    }
+    checkSuffixes(family, heldType, errors);
+    for (let i = 0; i < family.metrics.length; i++) {
+      const metric = family.metrics[i]!;
+      const problem = labelProblem(metric.labels, family.type);
+      if (problem !== undefined) {
+        errors.push(`collected metric "${family.name}" ${debugMetric(metric, family.type)} ${problem}`);
+        continue;
+      }
+      const hash = hashes[i]!;
+      if (addedHashes.has(hash) || isHeldElsewhere(hash)) {
+        errors.push(`collected metric "${family.name}" ${debugMetric(metric, family.type)} was collected before with the same name and label values`);
+      }
+      addedHashes.add(hash);
+    }
+    addedTypes.set(family.name, family.type);
+  }
+  return errors;
+}
+
+/** Joins check errors the way Go's MultiError does; a single error stands alone. */
+export function formatErrors(errors: readonly string[]): string {
+  if (errors.length === 1) return errors[0]!;
+  return `${errors.length} error(s) occurred:` + errors.map((e) => `\n* ${e}`).join('');
+}
+
+function hashesOf(families: readonly StoredFamily[]): Set<number> {
+  const set = new Set<number>();
+  for (const family of families) for (const h of family.seriesHashes) set.add(h);
+  return set;
+}
+
+const SUMMARY_SUFFIXES = ['_count', '_sum'];
+const HISTOGRAM_SUFFIXES = ['_count', '_sum', '_bucket'];
+
+// A summary `x` owns the names x_count and x_sum, a histogram also x_bucket; Prometheus could not tell
+// them apart after a scrape, so Go refuses both orders.
+function checkSuffixes(family: MetricFamily, heldType: (name: string) => MetricType | undefined, errors: string[]): void {
+  const name = family.name;
+  const own = family.type === 'summary' ? SUMMARY_SUFFIXES : isHistogram(family.type) ? HISTOGRAM_SUFFIXES : [];
+  for (const suffix of own) {
+    if (heldType(name + suffix) !== undefined) {
+      errors.push(`collected histogram or summary named "${name}" collides with previously collected metric named "${name + suffix}"`);
+    }
+  }
+  for (const suffix of HISTOGRAM_SUFFIXES) {
+    if (!name.endsWith(suffix)) continue;
+    const base = name.slice(0, -suffix.length);
+    const type = heldType(base);
+    if (type === 'summary' && suffix !== '_bucket') {
+      errors.push(`collected metric named "${name}" collides with previously collected summary named "${base}"`);
+    } else if (type !== undefined && isHistogram(type)) {
+      errors.push(`collected metric named "${name}" collides with previously collected histogram named "${base}"`);
+    }
+  }
+}
+
+function isHistogram(type: MetricType): boolean {
+  return type === 'histogram' || type === 'gaugehistogram';
+}
+
+function labelProblem(labels: readonly string[], type: MetricType): string | undefined {
+  for (let i = 0; i < labels.length; i += 2) {
+    const name = labels[i]!;
+    if (!isValidLabelName(name) || isReservedLabelName(name)) return `has a label with an invalid name: ${name}`;
+    // Labels are sorted, so a repeated name sits next to itself.
+    if (i > 0 && labels[i - 2] === name) return `has two or more labels with the same name: ${name}`;
+    if (type === 'summary' && name === 'quantile') return 'must not have an explicit "quantile" label';
+  }
+  return undefined;
+}

@@ -1,0 +1,51 @@
+// Which types each family name is stored with, and how often: the index behind the type and suffix checks.
+import type { MetricType } from '../model/metric.ts';
+
+/**
+ * Counts, per family name, the stored families of each type (one per holding group, plus the gateway's
+ * own families). A consistent store holds one type per name; `conflicts` counts the names held with
+ * more than one, which only a store with the consistency check disabled can reach.
+ */
+export class NameIndex {
+  readonly #types = new Map<string, Map<MetricType, number>>();
+  #conflicts = 0;
+
+  /** Number of names currently held with more than one type. */
+  get conflicts(): number {
+    return this.#conflicts;
+  }
+
+  /** How many families of `type` are held under `name`. */
+  count(name: string, type: MetricType): number {
+    return this.#types.get(name)?.get(type) ?? 0;
+  }
+
+  /** The types held under `name` with their counts; undefined if the name is not held. Do not mutate. */
+  typesOf(name: string): ReadonlyMap<MetricType, number> | undefined {
+    return this.#types.get(name);
+  }
+
+  add(name: string, type: MetricType): void {
+    let types = this.#types.get(name);
+    if (types === undefined) {
+      types = new Map();
+      this.#types.set(name, types);
+    }
+    const n = types.get(type) ?? 0;
+    if (n === 0 && types.size === 1) this.#conflicts++;
+    types.set(type, n + 1);
+  }
+
+  remove(name: string, type: MetricType): void {
+    const types = this.#types.get(name);
+    const n = types?.get(type);
+    if (types === undefined || n === undefined) return;
+    if (n > 1) {
+      types.set(type, n - 1);
+      return;
+    }
+    types.delete(type);
+    if (types.size === 1) this.#conflicts--;
+    if (types.size === 0) this.#types.delete(name);
+  }
+}

@@ -1,0 +1,188 @@
+// The groups and the one way to change them: apply(write), synchronous and all-or-nothing.
+import type { FamilyEncoder, Group, StoredFamily } from '../model/group.ts';
+import { groupKeyOf } from '../model/group.ts';
+import type { Labels, MetricFamily, MetricType } from '../model/metric.ts';
+import type { PreparedFamily } from './consistency.ts';
+import { checkWrite, formatErrors } from './consistency.ts';
+import { NameIndex } from './name-index.ts';
+import { hasTimestamps, sanitizeFamilies, seriesLabelsOf } from './sanitize.ts';
+import { SeriesIndex } from './series-index.ts';
+import { seriesHash } from './series-hash.ts';
+import { PUSH_FAILURE_TIME_METRIC, PUSH_TIME_METRIC, pushFailureTimeFamily, pushTimeFamily } from './timestamp-gauges.ts';
+
+/**
+ * A change to one group: a push (PUT when `replace`, POST otherwise) or, without `families`, a delete.
+ * `labels` are the grouping labels, sorted by name and already validated. The store takes ownership of
+ * `families` and rewrites their labels.
+ */
+export interface WriteRequest {
+  readonly labels: Labels;
+  readonly families?: MetricFamily[];
+  readonly replace: boolean;
+  /** When the request was received, ms since the epoch. */
+  readonly timeMs: number;
+}
+
+export type WriteResult = { readonly ok: true } | { readonly ok: false; readonly error: string };
+
+/** Prefix of every store-side rejection, as Go words it (SPEC §1 item 5). */
+export const REJECTION_PREFIX = 'pushed metrics are invalid or inconsistent with existing metrics: ';
+
+export interface StoreOptions {
+  /** Turns a sanitised family into its stored text lines (render/ provides it). */
+  readonly encode: FamilyEncoder;
+  /** `--push.disable-consistency-check` turns this off: then anything is stored. */
+  readonly checkConsistency: boolean;
+  /** Names and types of the families the gateway exposes itself. */
+  readonly ownTypes: ReadonlyMap<string, MetricType>;
+}
+
+const OK: WriteResult = { ok: true };
+
+/**
+ * The single writer. JavaScript runs one thing at a time and `apply` never awaits, so every change is
+ * applied whole, in call order, and readers never see half of one. Groups are replaced, never mutated:
+ * a reader may keep the groups it got across awaits and stream them.
+ */
+export class Store {
+  readonly #options: StoreOptions;
+  readonly #groups = new Map<string, Group>();
+  readonly #names = new NameIndex();
+  readonly #series = new SeriesIndex();
+  #orderedKeys: string[] | undefined;
+
+  constructor(options: StoreOptions) {
+    this.#options = options;
+  }
+
+  get size(): number {
+    return this.#groups.size;
+  }
+
+  get(labels: Labels): Group | undefined {
+    return this.#groups.get(groupKeyOf(labels));
+  }
+
+  /** All groups in grouping-key order, as a new array the caller owns. */
+  groups(): Group[] {
+    this.#orderedKeys ??= [...this.#groups.keys()].sort();
+    return this.#orderedKeys.map((key) => this.#groups.get(key)!);
+  }
+
+  /**
+   * True when the store holds a name with two types or a series twice. Only a store with the consistency
+   * check disabled can get there (SPEC §5.5).
+   */
+  get inconsistent(): boolean {
+    return this.#names.conflicts > 0 || this.#series.duplicates > 0;
+  }
+
+  /**
+   * Applies one write, or refuses it and changes nothing but the group's failure time (SPEC §3.1).
+   * Never throws for bad input; the result carries Go's message for a refusal.
+   */
+  apply(write: WriteRequest): WriteResult {
+    const key = groupKeyOf(write.labels);
+    const old = this.#groups.get(key);
+    if (write.families === undefined) {
+      if (old !== undefined) this.#replace(key, old, undefined);
+      return OK;
+    }
+    if (hasTimestamps(write.families)) return this.#fail(key, old, write, 'pushed metrics must not have timestamps');
+
+    const families = sanitizeFamilies(write.families, write.labels);
+    const seriesLabels = seriesLabelsOf(write.labels);
+    const seconds = write.timeMs / 1000;
+    const added: PreparedFamily[] = families.map(prepare);
+    added.push(prepare(pushTimeFamily(seriesLabels, seconds)));
+    const keepFailure = old?.families.get(PUSH_FAILURE_TIME_METRIC);
+    if (keepFailure === undefined) added.push(prepare(pushFailureTimeFamily(seriesLabels, 0)));
+
+    const removed: StoredFamily[] = [];
+    if (old !== undefined) {
+      for (const family of old.families.values()) {
+        if (family === keepFailure) continue;
+        if (write.replace || added.some((a) => a.family.name === family.name)) removed.push(family);
+      }
+    }
+    if (this.#options.checkConsistency) {
+      const errors = checkWrite({ names: this.#names, series: this.#series, ownTypes: this.#options.ownTypes }, added, removed);
+      if (errors.length > 0) return this.#fail(key, old, write, formatErrors(errors));
+    }
+
+    const next = new Map<string, StoredFamily>();
+    if (old !== undefined && !write.replace) for (const [name, family] of old.families) next.set(name, family);
+    if (keepFailure !== undefined) next.set(PUSH_FAILURE_TIME_METRIC, keepFailure);
+    for (const family of removed) next.delete(family.name);
+    for (const prepared of added) next.set(prepared.family.name, this.#store(prepared, write.timeMs));
+    this.#replace(key, old, {
+      key,
+      labels: write.labels,
+      families: next,
+      pushTime: seconds,
+      failureTime: old?.failureTime ?? 0,
+    });
+    return OK;
+  }
+
+  // Records a refused write: the group's failure time becomes now. A group that does not exist yet is
+  // created for that only if its two gauges cannot clash with another group's series; Go creates it
+  // regardless and can thereby break every later push and scrape (SPEC §5.7).
+  #fail(key: string, old: Group | undefined, write: WriteRequest, message: string): WriteResult {
+    const seconds = write.timeMs / 1000;
+    const seriesLabels = seriesLabelsOf(write.labels);
+    const failure = prepare(pushFailureTimeFamily(seriesLabels, seconds));
+    const families = new Map(old?.families);
+    families.set(PUSH_FAILURE_TIME_METRIC, this.#store(failure, write.timeMs));
+    if (old === undefined) {
+      const pushTime = prepare(pushTimeFamily(seriesLabels, 0));
+      const clashes = [failure, pushTime].some((p) => this.#series.count(p.hashes[0]!) > 0);
+      if (clashes && this.#options.checkConsistency) return { ok: false, error: REJECTION_PREFIX + message };
+      families.set(PUSH_TIME_METRIC, this.#store(pushTime, write.timeMs));
+    }
+    this.#replace(key, old, { key, labels: write.labels, families, pushTime: old?.pushTime ?? 0, failureTime: seconds });
+    return { ok: false, error: REJECTION_PREFIX + message };
+  }
+
+  #store(prepared: PreparedFamily, pushedAt: number): StoredFamily {
+    const { family, hashes } = prepared;
+    const encoding = this.#options.encode(family);
+    return {
+      name: family.name,
+      type: family.type,
+      help: family.help,
+      pushedAt,
+      text: encoding.text,
+      seriesHashes: hashes,
+      exact: encoding.lossless ? undefined : family,
+    };
+  }
+
+  // Swaps a group for its next version (or removes it) and keeps the indexes in step.
+  #replace(key: string, old: Group | undefined, next: Group | undefined): void {
+    if (old !== undefined) {
+      for (const family of old.families.values()) {
+        if (next?.families.get(family.name) === family) continue;
+        this.#names.remove(family.name, family.type);
+        this.#series.removeAll(family.seriesHashes);
+      }
+    }
+    if (next !== undefined) {
+      for (const family of next.families.values()) {
+        if (old?.families.get(family.name) === family) continue;
+        this.#names.add(family.name, family.type);
+        this.#series.addAll(family.seriesHashes);
+      }
+      this.#groups.set(key, next);
+    } else {
+      this.#groups.delete(key);
+    }
+    if ((old === undefined) !== (next === undefined)) this.#orderedKeys = undefined;
+  }
+}
+
+function prepare(family: MetricFamily): PreparedFamily {
+  const hashes = new Float64Array(family.metrics.length);
+  for (let i = 0; i < family.metrics.length; i++) hashes[i] = seriesHash(family.name, family.metrics[i]!.labels);
+  return { family, hashes };
+}

@@ -2,6 +2,7 @@
 import type { FamilyEncoder, Group, StoredFamily } from '../model/group.ts';
 import { groupKeyOf } from '../model/group.ts';
 import type { Labels, MetricFamily, MetricType } from '../model/metric.ts';
+import { PROTO_TYPE_NAMES } from '../model/metric.ts';
 import type { PreparedFamily } from './consistency.ts';
 import { checkWrite, formatErrors } from './consistency.ts';
 import { NameIndex } from './name-index.ts';
@@ -75,6 +76,29 @@ export class Store {
    */
   get inconsistent(): boolean {
     return this.#names.conflicts > 0 || this.#series.duplicates > 0;
+  }
+
+  /**
+   * Go-style description of what makes the store inconsistent (see `inconsistent`): a full scan, only
+   * for the 500 page of a store the consistency check was not allowed to protect.
+   */
+  inconsistency(): string {
+    const errors: string[] = [];
+    const types = new Map<string, MetricType>();
+    const seen = new Set<number>();
+    for (const group of this.groups()) {
+      const where = `in group {${describeLabels(group.labels)}}`;
+      for (const family of group.families.values()) {
+        const type = types.get(family.name);
+        if (type === undefined) types.set(family.name, family.type);
+        else if (type !== family.type) errors.push(`collected metric "${family.name}" ${where} is not a ${PROTO_TYPE_NAMES[type]}`);
+        for (const hash of family.seriesHashes) {
+          if (seen.has(hash)) errors.push(`collected metric "${family.name}" ${where} was collected before with the same name and label values`);
+          seen.add(hash);
+        }
+      }
+    }
+    return formatErrors(errors);
   }
 
   /**
@@ -179,6 +203,12 @@ export class Store {
     }
     if ((old === undefined) !== (next === undefined)) this.#orderedKeys = undefined;
   }
+}
+
+function describeLabels(labels: Labels): string {
+  const pairs: string[] = [];
+  for (let i = 0; i < labels.length; i += 2) pairs.push(`${labels[i]}=${JSON.stringify(labels[i + 1])}`);
+  return pairs.join(', ');
 }
 
 function prepare(family: MetricFamily): PreparedFamily {

@@ -1,0 +1,22 @@
+// DELETE /metrics/job/…: drops exactly that group, before answering 202.
+import { checkGzipHeader } from '../parse/body.ts';
+import type { Store } from '../store/store.ts';
+import { requestError, textError } from './errors.ts';
+import { parseGroupingPath } from './grouping-path.ts';
+import type { GroupingRoute } from './routes.ts';
+
+/**
+ * Go queues the delete and answers at once, so a scrape right after may still show the group; ours is
+ * applied before the 202 goes out ([Rec] of SPEC §3.1). Deleting a group that does not exist is a no-op.
+ */
+export async function handleDelete(req: Request, route: GroupingRoute, store: Store): Promise<Response> {
+  const grouping = parseGroupingPath(route.job, route.jobIsBase64, route.labelPath);
+  if (!grouping.ok) return textError(400, grouping.error);
+  try {
+    await checkGzipHeader(req.body, req.headers.get('content-encoding'));
+  } catch (error) {
+    return requestError(error);
+  }
+  store.apply({ labels: grouping.labels, replace: false, timeMs: Date.now() });
+  return new Response(null, { status: 202 });
+}

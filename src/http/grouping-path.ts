@@ -1,0 +1,92 @@
+// /metrics/job/<job>{/<label>/<value>} (and the @base64 forms) → grouping labels, or Go's message for what is wrong.
+import { sortLabels } from '../model/group.ts';
+import type { Labels } from '../model/metric.ts';
+import { isReservedLabelName, isValidLabelName } from '../model/names.ts';
+import { quoteBytes } from '../parse/go-quote.ts';
+import { decodeBase64 } from './base64.ts';
+
+const BASE64_SUFFIX = '@base64';
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+export type GroupingResult = { ok: true; labels: Labels } | { ok: false; error: string };
+
+/**
+ * Decodes the job segment and the label path of a push or delete URL, in Go's order (SPEC §2.2–2.4).
+ * Inputs are percent-decoded already and hold one char per byte (latin1), so bytes that are not UTF-8
+ * can be reported as Go reports them. Unlike Go, a job or value that is not valid UTF-8 is refused here:
+ * Go stores it and then fails every later push and scrape (SPEC §5.7). Returns labels sorted by name.
+ */
+export function parseGroupingPath(jobSegment: string, jobIsBase64: boolean, labelPath: string): GroupingResult {
+  let job = jobSegment;
+  if (jobIsBase64) {
+    const decoded = decodeBase64(jobSegment);
+    if (!decoded.ok) {
+      return fail(`invalid base64 encoding in job name ${quoteLatin1(bytesToLatin1(decoded.partial))}: illegal base64 data at input byte ${decoded.offset}`);
+    }
+    job = bytesToLatin1(decoded.bytes);
+  }
+  const pairs = new Map<string, string>();
+  if (labelPath !== '' && labelPath !== '/') {
+    const components = labelPath.slice(1).split('/');
+    if (components.length % 2 !== 0) return fail(`odd number of components in label string ${quoteLatin1(labelPath)}`);
+    for (let i = 0; i < components.length; i += 2) {
+      const name = components[i]!;
+      const value = components[i + 1]!;
+      const trimmed = name.endsWith(BASE64_SUFFIX) ? name.slice(0, -BASE64_SUFFIX.length) : name;
+      if (!isValidLabelName(trimmed) || isReservedLabelName(trimmed)) return fail(`improper label name ${quoteLatin1(trimmed)}`);
+      if (trimmed === name) {
+        pairs.set(name, value);
+        continue;
+      }
+      const decoded = decodeBase64(value);
+      if (!decoded.ok) {
+        return fail(`invalid base64 encoding for label ${trimmed}=${quoteLatin1(value)}: illegal base64 data at input byte ${decoded.offset}`);
+      }
+      pairs.set(trimmed, bytesToLatin1(decoded.bytes));
+    }
+  }
+  if (job === '') return fail('job name is required');
+  pairs.set('job', job);
+
+  const labels: Labels = [];
+  for (const [name, raw] of pairs) {
+    const value = latin1ToUtf8(raw);
+    if (value === undefined) return fail(`label value ${quoteLatin1(raw)} for label ${name} is not valid UTF-8`);
+    labels.push(name, value);
+  }
+  return { ok: true, labels: sortLabels(labels) };
+}
+
+function fail(error: string): GroupingResult {
+  return { ok: false, error };
+}
+
+/** The bytes of a latin1 string as UTF-8 text, or undefined when they are not valid UTF-8. */
+export function latin1ToUtf8(s: string): string | undefined {
+  let ascii = true;
+  for (let i = 0; i < s.length && ascii; i++) if (s.charCodeAt(i) > 0x7f) ascii = false;
+  if (ascii) return s;
+  try {
+    return utf8.decode(latin1ToBytes(s));
+  } catch {
+    return undefined;
+  }
+}
+
+function latin1ToBytes(s: string): Uint8Array {
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  return bytes;
+}
+
+function bytesToLatin1(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]!);
+  return s;
+}
+
+/** Go's %q of a byte string held one char per byte. */
+export function quoteLatin1(s: string): string {
+  const bytes = latin1ToBytes(s);
+  return quoteBytes(bytes, 0, bytes.length);
+}

@@ -1,0 +1,25 @@
+// /-/healthy, /-/ready and /-/quit.
+
+const TEXT = { 'Content-Type': 'text/plain; charset=utf-8' };
+
+/**
+ * Healthy and ready are one check, as in Go: the process answers. Go can only fail it when its write
+ * queue is full; ours has no queue, every write is applied on arrival.
+ */
+export function handleHealth(): Response {
+  return new Response('OK', { headers: TEXT });
+}
+
+/** PUT/POST /-/quit: 403 unless `--web.enable-lifecycle`; else answers, then shuts down like SIGTERM. */
+export function handleQuit(enabled: boolean, quit: () => void): Response {
+  if (!enabled) return new Response('Lifecycle API is not enabled.', { status: 403, headers: TEXT });
+  // Let the answer leave before the server stops.
+  setTimeout(quit, 0);
+  return new Response('Requesting termination... Goodbye!', { headers: TEXT });
+}
+
+/** GET /-/quit, which Go answers outside its router (SPEC §2.1). */
+export function quitWrongMethod(): Response {
+  return new Response('Only POST or PUT requests allowed.', { status: 405, headers: TEXT });
+}
+

@@ -1,0 +1,48 @@
+// PUT and POST /metrics/job/…: path → grouping labels, body → families, store.apply → status.
+import { BodyTooLargeError, parseBody } from '../parse/body.ts';
+import type { Store } from '../store/store.ts';
+import { requestError, textError } from './errors.ts';
+import type { GroupingRoute } from './routes.ts';
+import { parseGroupingPath } from './grouping-path.ts';
+import type { SelfMetrics } from './self-metrics.ts';
+
+export interface PushDeps {
+  readonly store: Store;
+  readonly metrics: SelfMetrics;
+  readonly checkConsistency: boolean;
+  readonly maxBodyBytes: number;
+}
+
+/**
+ * Parses the whole body before touching the store, so a bad body changes nothing (not even the failure
+ * time, as in Go). With the consistency check on, answers 200 or 400 with the store's verdict; with it
+ * off, 202 whatever the store says (SPEC §3.1 step 6).
+ */
+export async function handlePush(req: Request, route: GroupingRoute, deps: PushDeps): Promise<Response> {
+  const started = performance.now();
+  const grouping = parseGroupingPath(route.job, route.jobIsBase64, route.labelPath);
+  if (!grouping.ok) return textError(400, grouping.error);
+  // A declared length past the limit is refused before reading; compressed bodies are counted as they inflate.
+  if (Number(req.headers.get('content-length') ?? 0) > deps.maxBodyBytes) return requestError(new BodyTooLargeError(deps.maxBodyBytes));
+  let families;
+  try {
+    families = await parseBody(req.body, { contentEncoding: req.headers.get('content-encoding'), maxBytes: deps.maxBodyBytes });
+  } catch (error) {
+    return requestError(error);
+  }
+  const timeMs = Date.now();
+  const result = deps.store.apply({ labels: grouping.labels, families, replace: req.method === 'PUT', timeMs });
+  deps.metrics.observePush(req.method, (performance.now() - started) / 1000, approximateRequestSize(req), timeMs);
+  if (!deps.checkConsistency) return new Response(null, { status: 202 });
+  return result.ok ? new Response(null, { status: 200 }) : textError(400, result.error);
+}
+
+// client_golang's computeApproximateRequestSize: URL, method, protocol, header names and values, host
+// and the declared body length.
+function approximateRequestSize(req: Request): number {
+  const url = new URL(req.url);
+  let size = url.pathname.length + url.search.length + req.method.length + 'HTTP/1.1'.length + url.host.length;
+  for (const [name, value] of req.headers) if (name !== 'host') size += name.length + value.length;
+  const length = Number(req.headers.get('content-length') ?? NaN);
+  return Number.isFinite(length) ? size + length : size;
+}

@@ -1,0 +1,96 @@
+// Request path → which endpoint, after Go's percent-decoding, path cleaning and trailing-slash rules (SPEC §2.1).
+
+/** The parts of a push/delete URL, percent-decoded, one char per byte (see grouping-path.ts). */
+export interface GroupingRoute {
+  readonly job: string;
+  readonly jobIsBase64: boolean;
+  /** Everything after the job segment, leading `/` included; '' when there is none. */
+  readonly labelPath: string;
+}
+
+export type Route =
+  | { readonly kind: 'grouping'; readonly grouping: GroupingRoute }
+  | { readonly kind: 'scrape' | 'healthy' | 'ready' | 'quit' | 'not-found' | 'bad-request' }
+  | { readonly kind: 'redirect'; readonly location: string; readonly always301: boolean };
+
+/** The methods each kind of route takes, as Go lists them in `Allow`. */
+export const ALLOWED: Readonly<Record<string, string>> = {
+  grouping: 'DELETE, OPTIONS, POST, PUT',
+  scrape: 'GET, OPTIONS',
+  healthy: 'GET, OPTIONS',
+  ready: 'GET, OPTIONS',
+  quit: 'OPTIONS, POST, PUT',
+};
+
+export interface RouteConfig {
+  /** '' or a path like `/pg` without a trailing slash. */
+  readonly prefix: string;
+  readonly telemetryPath: string;
+}
+
+const JOB = '/metrics/job/';
+const JOB_BASE64 = '/metrics/job@base64/';
+
+/**
+ * Matches `url` (a full request URL as Bun gives it) against the gateway's routes. Like Go, the path is
+ * percent-decoded before routing, so `%2F` separates segments; a malformed escape is a bad request.
+ * Bun has already resolved `/./` and `/../`; a `//` is cleaned with a 301, as Go's mux does.
+ */
+export function matchRoute(url: string, config: RouteConfig): Route {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  const queryAt = url.indexOf('?', start);
+  const rawPath = start < 0 ? '/' : url.slice(start, queryAt < 0 ? undefined : queryAt);
+  const path = percentDecode(rawPath);
+  if (path === undefined) return { kind: 'bad-request' };
+  if (path.includes('//')) {
+    const query = queryAt < 0 ? '' : url.slice(queryAt);
+    return { kind: 'redirect', location: rawPath.replace(/\/{2,}/g, '/') + query, always301: true };
+  }
+  const { prefix } = config;
+  if (prefix !== '') {
+    if (path === prefix) return { kind: 'redirect', location: prefix + '/', always301: false };
+    if (!path.startsWith(prefix + '/')) return { kind: 'not-found' };
+  }
+  const rest = path.slice(prefix.length);
+  const fixed = fixedRoute(rest, config.telemetryPath);
+  if (fixed !== undefined) return fixed;
+  if (rest.endsWith('/') && fixedRoute(rest.slice(0, -1), config.telemetryPath) !== undefined) {
+    return { kind: 'redirect', location: prefix + rest.slice(0, -1), always301: false };
+  }
+  // httprouter's quirk: an empty job after `job/` is a trailing-slash redirect to a path that then 404s.
+  if (rest === JOB) return { kind: 'redirect', location: prefix + JOB.slice(0, -1), always301: false };
+  for (const [head, jobIsBase64] of [[JOB, false], [JOB_BASE64, true]] as const) {
+    if (!rest.startsWith(head)) continue;
+    const slash = rest.indexOf('/', head.length);
+    const job = rest.slice(head.length, slash < 0 ? undefined : slash);
+    if (job === '') return { kind: 'not-found' };
+    return { kind: 'grouping', grouping: { job, jobIsBase64, labelPath: slash < 0 ? '' : rest.slice(slash) } };
+  }
+  return { kind: 'not-found' };
+}
+
+function fixedRoute(path: string, telemetryPath: string): Route | undefined {
+  if (path === telemetryPath) return { kind: 'scrape' };
+  if (path === '/-/healthy') return { kind: 'healthy' };
+  if (path === '/-/ready') return { kind: 'ready' };
+  if (path === '/-/quit') return { kind: 'quit' };
+  return undefined;
+}
+
+/** Decodes %XX escapes into one char per byte; `+` stays `+`. Undefined for a malformed escape. */
+function percentDecode(path: string): string | undefined {
+  if (!path.includes('%')) return path;
+  let out = '';
+  for (let i = 0; i < path.length; i++) {
+    const c = path[i]!;
+    if (c !== '%') {
+      out += c;
+      continue;
+    }
+    const hex = path.slice(i + 1, i + 3);
+    if (!/^[0-9a-fA-F]{2}$/.test(hex)) return undefined;
+    out += String.fromCharCode(parseInt(hex, 16));
+    i += 2;
+  }
+  return out;
+}

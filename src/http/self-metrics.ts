@@ -1,0 +1,102 @@
+// The gateway's own metrics: build info, request counts and push statistics, plus the process families (SPEC §6.5).
+import type { MetricFamily, MetricType } from '../model/metric.ts';
+import type { OwnFamily } from '../render/exposition.ts';
+import { encodeFamilyText } from '../render/text.ts';
+import { PROCESS_FAMILIES, processFamilies } from './process-metrics.ts';
+import { QuantileWindow } from './quantile-window.ts';
+import { VERSION } from '../version.ts';
+
+const BUILD_INFO = 'pushgateway_build_info';
+const REQUESTS = 'pushgateway_http_requests_total';
+const PUSH_DURATION = 'pushgateway_http_push_duration_seconds';
+const PUSH_SIZE = 'pushgateway_http_push_size_bytes';
+
+const HELP: Record<string, string> = {
+  [BUILD_INFO]:
+    "A metric with a constant '1' value labeled by version, revision, branch, goversion from which pushgateway was built, and the goos and goarch for the build.",
+  [REQUESTS]: 'Total HTTP requests processed by the Pushgateway, excluding scrapes.',
+  [PUSH_DURATION]: 'HTTP request duration for pushes to the Pushgateway.',
+  [PUSH_SIZE]: 'HTTP request size for pushes to the Pushgateway.',
+};
+
+/** Every family name the gateway exposes itself, with its type: pushes must agree with these types. */
+export const OWN_TYPES: ReadonlyMap<string, MetricType> = new Map<string, MetricType>([
+  [BUILD_INFO, 'gauge'],
+  [REQUESTS, 'counter'],
+  [PUSH_DURATION, 'summary'],
+  [PUSH_SIZE, 'summary'],
+  ...PROCESS_FAMILIES.map((f): [string, MetricType] => [f.name, f.type]),
+]);
+
+const QUANTILES = [0.1, 0.5, 0.9];
+const GO_ARCH: Record<string, string> = { x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm' };
+
+/** Counters and summaries updated by the handlers and rendered fresh on every scrape. */
+export class SelfMetrics {
+  readonly #requests = new Map<string, number>();
+  readonly #durations = new Map<string, QuantileWindow>();
+  readonly #sizes = new Map<string, QuantileWindow>();
+
+  /** Counts one answered request; `handler` is Go's handler label (`push`, `delete`, `healthy`, …). */
+  countRequest(handler: string, method: string, code: number): void {
+    const key = `${code}\n${handler}\n${method.toLowerCase()}`;
+    this.#requests.set(key, (this.#requests.get(key) ?? 0) + 1);
+  }
+
+  /** Records one push's duration and approximate request size (client_golang's definition). */
+  observePush(method: string, seconds: number, sizeBytes: number, nowMs: number): void {
+    const m = method.toLowerCase();
+    windowFor(this.#durations, m).observe(seconds, nowMs);
+    windowFor(this.#sizes, m).observe(sizeBytes, nowMs);
+  }
+
+  /** The gateway's own families with their sample lines rendered now. */
+  families(nowMs: number): OwnFamily[] {
+    const families: MetricFamily[] = [this.#buildInfo()];
+    const requests = this.#requestFamily();
+    if (requests.metrics.length > 0) families.push(requests);
+    for (const [name, windows] of [[PUSH_DURATION, this.#durations], [PUSH_SIZE, this.#sizes]] as const) {
+      if (windows.size > 0) families.push(summaryFamily(name, windows, nowMs));
+    }
+    families.push(...processFamilies());
+    return families.map((family) => ({
+      name: family.name,
+      help: family.help ?? '',
+      type: family.type,
+      text: encodeFamilyText(family).text,
+    }));
+  }
+
+  #buildInfo(): MetricFamily {
+    const labels = ['branch', '', 'goarch', GO_ARCH[process.arch] ?? process.arch, 'goos', process.platform,
+      'goversion', `bun${Bun.version}`, 'revision', Bun.revision, 'version', VERSION];
+    return { name: BUILD_INFO, help: HELP[BUILD_INFO], type: 'gauge', metrics: [{ labels, value: 1 }] };
+  }
+
+  #requestFamily(): MetricFamily {
+    const metrics = [...this.#requests].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, value]) => {
+      const [code, handler, method] = key.split('\n') as [string, string, string];
+      return { labels: ['code', code, 'handler', handler, 'method', method], value };
+    });
+    return { name: REQUESTS, help: HELP[REQUESTS], type: 'counter', metrics };
+  }
+}
+
+function windowFor(windows: Map<string, QuantileWindow>, method: string): QuantileWindow {
+  let window = windows.get(method);
+  if (window === undefined) {
+    window = new QuantileWindow();
+    windows.set(method, window);
+  }
+  return window;
+}
+
+function summaryFamily(name: string, windows: Map<string, QuantileWindow>, nowMs: number): MetricFamily {
+  const metrics = [...windows].sort(([a], [b]) => (a < b ? -1 : 1)).map(([method, window]) => ({
+    labels: ['method', method],
+    quantiles: window.quantiles(QUANTILES, nowMs).map((value, i) => ({ quantile: QUANTILES[i]!, value })),
+    count: window.count,
+    sum: window.sum,
+  }));
+  return { name, help: HELP[name], type: 'summary', metrics };
+}

@@ -1,0 +1,104 @@
+// Bun.serve: one listener per --web.listen-address, the route table, and the last-resort error hook.
+import type { Server } from 'bun';
+import type { Config } from '../flags.ts';
+import type { Logger } from '../log.ts';
+import type { Store } from '../store/store.ts';
+import { handleDelete } from './delete.ts';
+import { methodNotAllowed, notFound, options, redirect } from './errors.ts';
+import { handleHealth, handleQuit, quitWrongMethod } from './lifecycle.ts';
+import { handlePush } from './push.ts';
+import { ALLOWED, matchRoute, type RouteConfig } from './routes.ts';
+import { handleScrape } from './scrape.ts';
+import type { SelfMetrics } from './self-metrics.ts';
+
+export interface ServerDeps {
+  readonly config: Config;
+  readonly store: Store;
+  readonly metrics: SelfMetrics;
+  readonly log: Logger;
+  /** Called by /-/quit (when enabled): shut down as on SIGTERM. */
+  readonly quit: () => void;
+}
+
+/** The request handler for every listener: routes, dispatches, counts (SPEC §2.1, §6.5). */
+export function createHandler(deps: ServerDeps): (req: Request) => Promise<Response> {
+  const { config, store, metrics } = deps;
+  const routeConfig: RouteConfig = { prefix: routePrefixOf(config), telemetryPath: config.telemetryPath };
+  const pushDeps = { store, metrics, checkConsistency: !config.disableConsistencyCheck, maxBodyBytes: config.maxBodyBytes };
+
+  // Counts answers the way Go's instrumented handlers do: per handler, method and status code.
+  const counted = async (handler: string, method: string, answer: Promise<Response> | Response): Promise<Response> => {
+    const response = await answer;
+    metrics.countRequest(handler, method, response.status);
+    return response;
+  };
+
+  return async (req) => {
+    const route = matchRoute(req.url, routeConfig);
+    const method = req.method;
+    switch (route.kind) {
+      case 'bad-request':
+        return new Response('400 Bad Request', { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' } });
+      case 'not-found':
+        return notFound();
+      case 'redirect':
+        return redirect(route.always301 || method === 'GET' ? 301 : 307, route.location, method);
+    }
+    const allow = ALLOWED[route.kind]!;
+    if (method === 'OPTIONS') return options(allow);
+    switch (route.kind) {
+      case 'grouping':
+        if (method === 'PUT' || method === 'POST') return counted('push', method, handlePush(req, route.grouping, pushDeps));
+        if (method === 'DELETE') return counted('delete', method, handleDelete(req, route.grouping, store));
+        break;
+      case 'scrape':
+        if (method === 'GET') return handleScrape(req, store, metrics);
+        break;
+      case 'healthy':
+      case 'ready':
+        if (method === 'GET') return counted(route.kind, method, handleHealth());
+        break;
+      case 'quit':
+        if (method === 'PUT' || method === 'POST') return handleQuit(config.enableLifecycle, deps.quit);
+        if (method === 'GET') return quitWrongMethod();
+        break;
+    }
+    return methodNotAllowed(allow);
+  };
+}
+
+/** Starts one Bun server per listen address; throws if an address cannot be bound. */
+export function startServers(deps: ServerDeps): Server<undefined>[] {
+  const fetch = createHandler(deps);
+  return deps.config.listenAddresses.map((address) => {
+    const { hostname, port } = splitAddress(address);
+    return Bun.serve({
+      hostname,
+      port,
+      fetch,
+      // Our own limit answers 413 with a message; Bun's would cut the connection first.
+      maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+      error(error) {
+        deps.log.error('request failed', { err: String(error) });
+        return new Response('internal server error\n', { status: 500 });
+      },
+    });
+  });
+}
+
+/** `--web.route-prefix`, else the path of `--web.external-url`; '' for none, never a trailing slash (SPEC §2.6). */
+export function routePrefixOf(config: Config): string {
+  let prefix = config.routePrefix;
+  if (prefix === '' && config.externalUrl !== '') prefix = new URL(config.externalUrl).pathname;
+  if (prefix === '' || prefix === '/') return '';
+  if (!prefix.startsWith('/')) prefix = '/' + prefix;
+  return prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
+}
+
+/** `host:port`, `:port` (every interface) or `[v6]:port`. */
+export function splitAddress(address: string): { hostname: string; port: number } {
+  const colon = address.lastIndexOf(':');
+  let host = address.slice(0, colon);
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  return { hostname: host === '' ? '0.0.0.0' : host, port: Number(address.slice(colon + 1)) };
+}

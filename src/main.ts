@@ -1,0 +1,29 @@
+// Entry point: read flags, build the store, start the listeners, stop cleanly on SIGTERM. The only file that wires rooms.
+import { readFlagsOrExit } from './flags.ts';
+import { OWN_TYPES, SelfMetrics } from './http/self-metrics.ts';
+import { startServers } from './http/server.ts';
+import { createLogger } from './log.ts';
+import { encodeFamilyText } from './render/text.ts';
+import { Store } from './store/store.ts';
+
+const config = readFlagsOrExit(process.argv.slice(2));
+const log = createLogger({ level: config.logLevel, format: config.logFormat });
+const store = new Store({ encode: encodeFamilyText, checkConsistency: !config.disableConsistencyCheck, ownTypes: OWN_TYPES });
+const metrics = new SelfMetrics();
+
+let servers: ReturnType<typeof startServers> = [];
+function shutdown(reason: string): void {
+  log.info('shutting down', { reason });
+  for (const server of servers) server.stop(true);
+  process.exit(0);
+}
+
+try {
+  servers = startServers({ config, store, metrics, log, quit: () => shutdown('/-/quit') });
+} catch (error) {
+  log.error('cannot listen', { address: config.listenAddresses.join(','), err: String(error) });
+  process.exit(1);
+}
+log.info('listening', { address: config.listenAddresses.join(','), consistency_check: !config.disableConsistencyCheck });
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));

@@ -1,0 +1,132 @@
+// A push's request body → families: undoes Content-Encoding, enforces the size limit, streams into the parser.
+import type { MetricFamily } from '../model/metric.ts';
+import { ParseError } from './parse-error.ts';
+import { TextParser } from './text-parser.ts';
+
+/** The body was larger than `--push.max-body-bytes` (after decompression): answered with 413. */
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`request body is larger than the limit of ${limit} bytes (--push.max-body-bytes)`);
+    this.name = 'BodyTooLargeError';
+  }
+}
+
+export interface BodyOptions {
+  /** The request's Content-Encoding header; `gzip` (any case) is undone, anything else is read raw (SPEC §4.1). */
+  readonly contentEncoding: string | null;
+  /** Most bytes a body may have once decompressed. */
+  readonly maxBytes: number;
+}
+
+const GZIP_HEADER_BYTES = 10;
+
+/**
+ * Reads and parses a push body chunk by chunk as it arrives; the whole body is never held at once.
+ * Throws ParseError (400) for a bad body, a bad gzip stream or a body cut off mid-way, and
+ * BodyTooLargeError (413) past the limit. Resolves to the families in first-seen order.
+ */
+export async function parseBody(body: ReadableStream<Uint8Array> | null, options: BodyOptions): Promise<MetricFamily[]> {
+  const parser = new TextParser();
+  let total = 0;
+  const chunks = isGzip(options.contentEncoding) ? gunzip(readChunks(body)) : readChunks(body);
+  for await (const chunk of chunks) {
+    total += chunk.length;
+    if (total > options.maxBytes) throw new BodyTooLargeError(options.maxBytes);
+    parser.push(chunk);
+  }
+  return parser.end();
+}
+
+/**
+ * Checks a gzip body on a request whose body is otherwise ignored (a DELETE or a GET): Go opens the
+ * gzip reader for every such request and refuses it when the header is bad (SPEC §4.1).
+ */
+export async function checkGzipHeader(body: ReadableStream<Uint8Array> | null, contentEncoding: string | null): Promise<void> {
+  if (!isGzip(contentEncoding)) return;
+  const head = await readHead(readChunks(body)[Symbol.asyncIterator]());
+  gzipHeaderProblem(head.bytes, head.ended);
+}
+
+function isGzip(contentEncoding: string | null): boolean {
+  return contentEncoding !== null && contentEncoding.trim().toLowerCase() === 'gzip';
+}
+
+async function* readChunks(body: ReadableStream<Uint8Array> | null): AsyncGenerator<Uint8Array> {
+  if (body === null) return;
+  const reader = body[Symbol.asyncIterator]();
+  while (true) {
+    let result: IteratorResult<Uint8Array>;
+    try {
+      result = await reader.next();
+    } catch {
+      // The client went away or the chunked framing broke: the body is incomplete, so nothing is applied.
+      throw ParseError.withoutLine('unexpected EOF');
+    }
+    if (result.done) return;
+    if (result.value.length > 0) yield result.value;
+  }
+}
+
+// Collects at least the gzip header's bytes (or all there is) from the front of the stream.
+async function readHead(it: AsyncIterator<Uint8Array>): Promise<{ bytes: Uint8Array; ended: boolean }> {
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  while (length < GZIP_HEADER_BYTES) {
+    const next = await it.next();
+    if (next.done) return { bytes: concat(parts, length), ended: true };
+    parts.push(next.value);
+    length += next.value.length;
+  }
+  return { bytes: concat(parts, length), ended: false };
+}
+
+// Go's gzip.NewReader errors, by what the first bytes look like.
+function gzipHeaderProblem(head: Uint8Array, ended: boolean): void {
+  if (head.length === 0) throw ParseError.withoutLine('EOF');
+  if (head.length < GZIP_HEADER_BYTES && ended) throw ParseError.withoutLine('unexpected EOF');
+  if (head[0] !== 0x1f || head[1] !== 0x8b || head[2] !== 8) throw ParseError.withoutLine('gzip: invalid header');
+}
+
+async function* gunzip(raw: AsyncGenerator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const it = raw[Symbol.asyncIterator]();
+  const head = await readHead(it);
+  gzipHeaderProblem(head.bytes, head.ended);
+  const stream = new DecompressionStream('gzip');
+  const writer = stream.writable.getWriter();
+  const pump = (async () => {
+    await writer.write(head.bytes as Uint8Array<ArrayBuffer>);
+    for (let next = await it.next(); !next.done; next = await it.next()) await writer.write(next.value as Uint8Array<ArrayBuffer>);
+    await writer.close();
+  })();
+  // A failure of the pump shows up as an error of the readable side below; keep it from going unhandled.
+  pump.catch(() => undefined);
+  const reader = stream.readable[Symbol.asyncIterator]();
+  try {
+    while (true) {
+      let result: IteratorResult<Uint8Array>;
+      try {
+        result = await reader.next();
+      } catch {
+        throw ParseError.withoutLine('unexpected EOF');
+      }
+      if (result.done) break;
+      yield result.value;
+    }
+    await pump.catch((error: unknown) => {
+      throw error instanceof ParseError ? error : ParseError.withoutLine('unexpected EOF');
+    });
+  } finally {
+    await reader.return?.();
+  }
+}
+
+function concat(parts: Uint8Array[], length: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}

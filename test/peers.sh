@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Makes sure the Debian packages the test suite runs against are installed: the Go reference Pushgateway
+# (the conformance oracle), promtool, and curl (seed commands). Installs missing ones when running as root;
+# otherwise prints the exact command to run and fails. It never skips silently: a missing peer is an error.
+set -euo pipefail
+
+# The one list of peer packages. Later suites add e.g.:
+#   golang-go golang-github-prometheus-client-golang-dev python3-prometheus-client chromium
+PEER_PACKAGES="prometheus-pushgateway prometheus curl"
+
+# Files the tests call by absolute path, as a check that the packages above really provide them.
+PEER_FILES="/usr/bin/prometheus-pushgateway /usr/bin/promtool /usr/bin/curl"
+
+installed() {
+  [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" = "install ok installed" ]
+}
+
+missing=()
+for package in $PEER_PACKAGES; do
+  installed "$package" || missing+=("$package")
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  command="apt-get install -y --no-install-recommends ${missing[*]}"
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "peers.sh: missing Debian packages ${missing[*]}, and apt-get is not available on this machine" >&2
+    exit 1
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "peers.sh: missing Debian packages: ${missing[*]}" >&2
+    echo "peers.sh: install them with:" >&2
+    echo "  sudo $command" >&2
+    exit 1
+  fi
+  # Refresh the package lists only when one of the packages has no install candidate yet.
+  for package in "${missing[@]}"; do
+    if ! apt-cache policy "$package" 2>/dev/null | grep -q 'Candidate: [^(]'; then
+      echo "peers.sh: apt-get update (no candidate for $package)" >&2
+      apt-get update
+      break
+    fi
+  done
+  echo "peers.sh: $command" >&2
+  DEBIAN_FRONTEND=noninteractive $command
+  for package in "${missing[@]}"; do
+    installed "$package" || { echo "peers.sh: $package is still not installed" >&2; exit 1; }
+  done
+fi
+
+for file in $PEER_FILES; do
+  if [ ! -x "$file" ]; then
+    echo "peers.sh: $file is missing although its package is installed" >&2
+    exit 1
+  fi
+done

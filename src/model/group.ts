@@ -45,24 +45,23 @@ export function groupKeyOf(labels: Labels): string {
   return labels.join(KEY_SEPARATOR);
 }
 
-/** Sorts flat label pairs by name, in place, and returns them. */
+/**
+ * Sorts flat label pairs by name, in place, and returns them. An insertion sort over the pairs: a series
+ * has a handful of labels, usually almost in order, and this allocates nothing.
+ */
 export function sortLabels(labels: Labels): Labels {
-  const n = labels.length / 2;
-  if (n < 2) return labels;
-  let sorted = true;
   for (let i = 2; i < labels.length; i += 2) {
-    if (labels[i - 2]! > labels[i]!) {
-      sorted = false;
-      break;
+    const name = labels[i]!;
+    if (labels[i - 2]! <= name) continue;
+    const value = labels[i + 1]!;
+    let j = i - 2;
+    while (j >= 0 && labels[j]! > name) {
+      labels[j + 2] = labels[j]!;
+      labels[j + 3] = labels[j + 1]!;
+      j -= 2;
     }
-  }
-  if (sorted) return labels;
-  const pairs: [string, string][] = [];
-  for (let i = 0; i < labels.length; i += 2) pairs.push([labels[i]!, labels[i + 1]!]);
-  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  for (let i = 0; i < pairs.length; i++) {
-    labels[2 * i] = pairs[i]![0];
-    labels[2 * i + 1] = pairs[i]![1];
+    labels[j + 2] = name;
+    labels[j + 3] = value;
   }
   return labels;
 }

@@ -69,6 +69,14 @@ export function matches(buf: Uint8Array, start: number, word: string): boolean {
  * (nothing else non-ASCII upper-cases into ASCII).
  */
 export function metricTypeOf(word: string): MetricType | undefined {
+  // Fast path: the spelling every client sends.
+  switch (word) {
+    case 'counter': return 'counter';
+    case 'gauge': return 'gauge';
+    case 'summary': return 'summary';
+    case 'untyped': return 'untyped';
+    case 'histogram': return 'histogram';
+  }
   const upper = word.replace(/[a-z\u0131\u017f]/g, (c) => (c === '\u0131' ? 'I' : c === '\u017f' ? 'S' : c.toUpperCase()));
   switch (upper) {
     case 'COUNTER': return 'counter';

@@ -19,13 +19,11 @@ export function decodeBase64(input: string): Base64Result {
   let written = 0;
   let quantum = 0;
   let held = 0;
-  let quantumStart = 0;
   for (let i = 0; i < end; i++) {
     const c = input.charCodeAt(i);
     if (c === 0x0a || c === 0x0d) continue;
     const v = c < 256 ? VALUES[c]! : -1;
     if (v < 0) return { ok: false, offset: i, partial: out.slice(0, written) };
-    if (held === 0) quantumStart = i;
     quantum = (quantum << 6) | v;
     if (++held === 4) {
       out[written++] = quantum >>> 16;
@@ -35,7 +33,8 @@ export function decodeBase64(input: string): Base64Result {
       held = 0;
     }
   }
-  if (held === 1) return { ok: false, offset: quantumStart, partial: out.slice(0, written) };
+  // Go blames a lone last character at the input's last byte, newlines after it included.
+  if (held === 1) return { ok: false, offset: end - 1, partial: out.slice(0, written) };
   // Go's decoder tolerates non-zero trailing bits (`ab` decodes to `i`).
   if (held === 2) out[written++] = (quantum >>> 4) & 0xff;
   if (held === 3) {

@@ -32,33 +32,39 @@ const JOB = '/metrics/job/';
 const JOB_BASE64 = '/metrics/job@base64/';
 
 /**
- * Matches `url` (a full request URL as Bun gives it) against the gateway's routes. Like Go, the path is
- * percent-decoded before routing, so `%2F` separates segments; a malformed escape is a bad request.
- * Bun has already resolved `/./` and `/../`; a `//` is cleaned with a 301, as Go's mux does.
+ * Matches `url` (a full request URL as Bun gives it) against the gateway's routes for `method`. Like Go,
+ * the path is percent-decoded before routing, so `%2F` separates segments, and a malformed escape is a bad
+ * request; the decoded path is then cleaned (`//`, `.`, `..`) with a 301 as Go's mux does, and a trailing
+ * slash is redirected only where the route without it takes this method, as httprouter does.
  */
-export function matchRoute(url: string, config: RouteConfig): Route {
+export function matchRoute(url: string, method: string, config: RouteConfig): Route {
   const start = url.indexOf('/', url.indexOf('//') + 2);
   const queryAt = url.indexOf('?', start);
   const rawPath = start < 0 ? '/' : url.slice(start, queryAt < 0 ? undefined : queryAt);
   const path = percentDecode(rawPath);
   if (path === undefined) return { kind: 'bad-request' };
-  if (path.includes('//')) {
+  const cleaned = cleanPath(path);
+  if (cleaned !== path) {
     const query = queryAt < 0 ? '' : url.slice(queryAt);
-    return { kind: 'redirect', location: rawPath.replace(/\/{2,}/g, '/') + query, always301: true };
+    return { kind: 'redirect', location: escapePath(cleaned) + query, always301: true };
   }
   const { prefix } = config;
   if (prefix !== '') {
-    if (path === prefix) return { kind: 'redirect', location: prefix + '/', always301: false };
+    if (path === prefix && method === 'GET') return { kind: 'redirect', location: prefix + '/', always301: false };
     if (!path.startsWith(prefix + '/')) return { kind: 'not-found' };
   }
   const rest = path.slice(prefix.length);
   const fixed = fixedRoute(rest, config.telemetryPath);
   if (fixed !== undefined) return fixed;
-  if (rest.endsWith('/') && fixedRoute(rest.slice(0, -1), config.telemetryPath) !== undefined) {
-    return { kind: 'redirect', location: prefix + rest.slice(0, -1), always301: false };
+  if (rest.endsWith('/')) {
+    const bare = fixedRoute(rest.slice(0, -1), config.telemetryPath);
+    if (bare !== undefined && ALLOWED[bare.kind]!.includes(method)) {
+      return { kind: 'redirect', location: escapePath(prefix + rest.slice(0, -1)), always301: false };
+    }
   }
-  // httprouter's quirk: an empty job after `job/` is a trailing-slash redirect to a path that then 404s.
-  if (rest === JOB) return { kind: 'redirect', location: prefix + JOB.slice(0, -1), always301: false };
+  // httprouter's quirk: an empty job after `job/` is a trailing-slash redirect (for the push methods) to a
+  // path that then 404s.
+  if (rest === JOB && ALLOWED.grouping!.includes(method)) return { kind: 'redirect', location: prefix + JOB.slice(0, -1), always301: false };
   for (const [head, jobIsBase64] of [[JOB, false], [JOB_BASE64, true]] as const) {
     if (!rest.startsWith(head)) continue;
     const slash = rest.indexOf('/', head.length);
@@ -68,6 +74,34 @@ export function matchRoute(url: string, config: RouteConfig): Route {
   }
   return { kind: 'not-found' };
 }
+
+/** Go's mux cleaning: path.Clean (no `//`, `.` or `..` segments), keeping a trailing slash. */
+function cleanPath(path: string): string {
+  if (!path.includes('//') && !path.includes('/.')) return path;
+  const out: string[] = [];
+  const segments = path.split('/');
+  for (const segment of segments) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') out.pop();
+    else out.push(segment);
+  }
+  let cleaned = '/' + out.join('/');
+  const last = segments[segments.length - 1];
+  if ((last === '' || last === '.' || last === '..') && cleaned !== '/') cleaned += '/';
+  return cleaned;
+}
+
+// Go's URL path escaping for a redirect target: bytes outside the unreserved and sub-delimiter sets as %XX.
+function escapePath(path: string): string {
+  let out = '';
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    out += PATH_SAFE.test(path[i]!) && c < 0x80 ? path[i] : '%' + c.toString(16).toUpperCase().padStart(2, '0');
+  }
+  return out;
+}
+
+const PATH_SAFE = /[A-Za-z0-9\-_.~$&+,/:;=@]/;
 
 function fixedRoute(path: string, telemetryPath: string): Route | undefined {
   if (path === telemetryPath) return { kind: 'scrape' };

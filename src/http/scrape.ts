@@ -12,8 +12,9 @@ export const TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
  * with the consistency check disabled is answered with Go's 500 page instead (SPEC §6.7).
  */
 export function handleScrape(req: Request, store: Store, metrics: SelfMetrics): Response {
-  if (store.inconsistent) {
-    return new Response(`An error has occurred while serving metrics:\n\n${store.inconsistency()}\n`, {
+  const problem = store.inconsistency();
+  if (problem !== undefined) {
+    return new Response(`An error has occurred while serving metrics:\n\n${problem}\n`, {
       status: 500,
       headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' },
     });

@@ -34,8 +34,8 @@ export function createHandler(deps: ServerDeps): (req: Request) => Promise<Respo
   };
 
   return async (req) => {
-    const route = matchRoute(req.url, routeConfig);
     const method = req.method;
+    const route = matchRoute(req.url, method, routeConfig);
     switch (route.kind) {
       case 'bad-request':
         return new Response('400 Bad Request', { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' } });

@@ -69,7 +69,7 @@ export function checkWrite(ctx: CheckContext, added: readonly PreparedFamily[], 
     checkSuffixes(family, heldType, errors);
     for (let i = 0; i < family.metrics.length; i++) {
       const metric = family.metrics[i]!;
-      const problem = labelProblem(metric.labels, family.type);
+      const problem = metric.kindMismatch === true ? `is not a ${PROTO_TYPE_NAMES[family.type]}` : labelProblem(metric.labels, family.type);
       if (problem !== undefined) {
         errors.push(`collected metric "${family.name}" ${debugMetric(metric, family.type)} ${problem}`);
         continue;
@@ -126,13 +126,16 @@ function isHistogram(type: MetricType): boolean {
   return type === 'histogram' || type === 'gaugehistogram';
 }
 
+// Go's per-label checks in Go's order, plus `le` on histograms: Go stores that one and then prints bucket
+// lines with two `le` labels, whether it came in the body or as a grouping label ([Rec] of SPEC §4.4).
 function labelProblem(labels: readonly string[], type: MetricType): string | undefined {
   for (let i = 0; i < labels.length; i += 2) {
     const name = labels[i]!;
-    if (!isValidLabelName(name) || isReservedLabelName(name)) return `has a label with an invalid name: ${name}`;
     // Labels are sorted, so a repeated name sits next to itself.
     if (i > 0 && labels[i - 2] === name) return `has two or more labels with the same name: ${name}`;
+    if (!isValidLabelName(name) || isReservedLabelName(name)) return `has a label with an invalid name: ${name}`;
     if (type === 'summary' && name === 'quantile') return 'must not have an explicit "quantile" label';
+    if (isHistogram(type) && name === 'le') return 'must not have an explicit "le" label';
   }
   return undefined;
 }

@@ -2,18 +2,11 @@
 import type { MetricType } from '../model/metric.ts';
 
 /**
- * Counts, per family name, the stored families of each type (one per holding group, plus the gateway's
- * own families). A consistent store holds one type per name; `conflicts` counts the names held with
- * more than one, which only a store with the consistency check disabled can reach.
+ * Counts, per family name, the stored families of each type (one per holding group). A consistent store
+ * holds one type per name; with the consistency check disabled a name may be held with several.
  */
 export class NameIndex {
   readonly #types = new Map<string, Map<MetricType, number>>();
-  #conflicts = 0;
-
-  /** Number of names currently held with more than one type. */
-  get conflicts(): number {
-    return this.#conflicts;
-  }
 
   /** How many families of `type` are held under `name`. */
   count(name: string, type: MetricType): number {
@@ -31,9 +24,7 @@ export class NameIndex {
       types = new Map();
       this.#types.set(name, types);
     }
-    const n = types.get(type) ?? 0;
-    if (n === 0 && types.size === 1) this.#conflicts++;
-    types.set(type, n + 1);
+    types.set(type, (types.get(type) ?? 0) + 1);
   }
 
   remove(name: string, type: MetricType): void {
@@ -45,7 +36,6 @@ export class NameIndex {
       return;
     }
     types.delete(type);
-    if (types.size === 1) this.#conflicts--;
     if (types.size === 0) this.#types.delete(name);
   }
 }

@@ -2,7 +2,6 @@
 import type { FamilyEncoder, Group, StoredFamily } from '../model/group.ts';
 import { groupKeyOf } from '../model/group.ts';
 import type { Labels, MetricFamily, MetricType } from '../model/metric.ts';
-import { PROTO_TYPE_NAMES } from '../model/metric.ts';
 import type { PreparedFamily } from './consistency.ts';
 import { checkWrite, formatErrors } from './consistency.ts';
 import { NameIndex } from './name-index.ts';
@@ -50,6 +49,10 @@ export class Store {
   readonly #groups = new Map<string, Group>();
   readonly #names = new NameIndex();
   readonly #series = new SeriesIndex();
+  /** With the check disabled: each stored family's structure, for the scrape-time re-check. */
+  readonly #unchecked = new WeakMap<StoredFamily, MetricFamily>();
+  /** Memo of inconsistency(); null = stale. */
+  #verdict: string | undefined | null = null;
   #orderedKeys: string[] | undefined;
 
   constructor(options: StoreOptions) {
@@ -70,35 +73,35 @@ export class Store {
     return this.#orderedKeys.map((key) => this.#groups.get(key)!);
   }
 
-  /**
-   * True when the store holds a name with two types or a series twice. Only a store with the consistency
-   * check disabled can get there (SPEC §5.5).
-   */
+  /** True when writes stored with the consistency check disabled broke Go's rules (SPEC §5.5). */
   get inconsistent(): boolean {
-    return this.#names.conflicts > 0 || this.#series.duplicates > 0;
+    return this.inconsistency() !== undefined;
   }
 
   /**
-   * Go-style description of what makes the store inconsistent (see `inconsistent`): a full scan, only
-   * for the 500 page of a store the consistency check was not allowed to protect.
+   * What makes the store inconsistent, worded as Go's scrape reports it, or undefined. With the check on
+   * the store cannot get there. With it off, the whole store is re-checked, group by group in key order,
+   * as Go does on every scrape; the verdict is kept until the next write.
    */
-  inconsistency(): string {
+  inconsistency(): string | undefined {
+    if (this.#options.checkConsistency) return undefined;
+    if (this.#verdict === null) this.#verdict = this.#recheck();
+    return this.#verdict;
+  }
+
+  #recheck(): string | undefined {
+    const ctx = { names: new NameIndex(), series: new SeriesIndex(), ownTypes: this.#options.ownTypes };
     const errors: string[] = [];
-    const types = new Map<string, MetricType>();
-    const seen = new Set<number>();
     for (const group of this.groups()) {
-      const where = `in group {${describeLabels(group.labels)}}`;
-      for (const family of group.families.values()) {
-        const type = types.get(family.name);
-        if (type === undefined) types.set(family.name, family.type);
-        else if (type !== family.type) errors.push(`collected metric "${family.name}" ${where} is not a ${PROTO_TYPE_NAMES[type]}`);
-        for (const hash of family.seriesHashes) {
-          if (seen.has(hash)) errors.push(`collected metric "${family.name}" ${where} was collected before with the same name and label values`);
-          seen.add(hash);
-        }
+      const stored = [...group.families.values()].filter((family) => family.seriesHashes.length > 0);
+      const prepared = stored.map((family) => ({ family: this.#unchecked.get(family)!, hashes: family.seriesHashes }));
+      errors.push(...checkWrite(ctx, prepared, []));
+      for (const family of stored) {
+        ctx.names.add(family.name, family.type);
+        ctx.series.addAll(family.seriesHashes);
       }
     }
-    return formatErrors(errors);
+    return errors.length === 0 ? undefined : formatErrors(errors);
   }
 
   /**
@@ -130,7 +133,9 @@ export class Store {
       }
     }
     if (this.#options.checkConsistency) {
-      const errors = checkWrite({ names: this.#names, series: this.#series, ownTypes: this.#options.ownTypes }, added, removed);
+      // A family without samples never shows in a scrape and clashes with nothing, as in Go's per-sample check.
+      const checked = added.filter((prepared) => prepared.family.metrics.length > 0);
+      const errors = checkWrite({ names: this.#names, series: this.#series, ownTypes: this.#options.ownTypes }, checked, removed);
       if (errors.length > 0) return this.#fail(key, old, write, formatErrors(errors));
     }
 
@@ -171,7 +176,7 @@ export class Store {
   #store(prepared: PreparedFamily, pushedAt: number): StoredFamily {
     const { family, hashes } = prepared;
     const encoding = this.#options.encode(family);
-    return {
+    const stored: StoredFamily = {
       name: family.name,
       type: family.type,
       help: family.help,
@@ -180,20 +185,22 @@ export class Store {
       seriesHashes: hashes,
       exact: encoding.lossless ? undefined : family,
     };
+    if (!this.#options.checkConsistency) this.#unchecked.set(stored, family);
+    return stored;
   }
 
   // Swaps a group for its next version (or removes it) and keeps the indexes in step.
   #replace(key: string, old: Group | undefined, next: Group | undefined): void {
     if (old !== undefined) {
       for (const family of old.families.values()) {
-        if (next?.families.get(family.name) === family) continue;
+        if (next?.families.get(family.name) === family || family.seriesHashes.length === 0) continue;
         this.#names.remove(family.name, family.type);
         this.#series.removeAll(family.seriesHashes);
       }
     }
     if (next !== undefined) {
       for (const family of next.families.values()) {
-        if (old?.families.get(family.name) === family) continue;
+        if (old?.families.get(family.name) === family || family.seriesHashes.length === 0) continue;
         this.#names.add(family.name, family.type);
         this.#series.addAll(family.seriesHashes);
       }
@@ -202,13 +209,8 @@ export class Store {
       this.#groups.delete(key);
     }
     if ((old === undefined) !== (next === undefined)) this.#orderedKeys = undefined;
+    this.#verdict = null;
   }
-}
-
-function describeLabels(labels: Labels): string {
-  const pairs: string[] = [];
-  for (let i = 0; i < labels.length; i += 2) pairs.push(`${labels[i]}=${JSON.stringify(labels[i + 1])}`);
-  return pairs.join(', ');
 }
 
 function prepare(family: MetricFamily): PreparedFamily {

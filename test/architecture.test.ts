@@ -25,7 +25,7 @@ const MAY_IMPORT: Readonly<Record<Room, readonly Room[]>> = {
   ui: ['model', 'render'],
   http: ['model', 'parse', 'store', 'render', 'persist', 'ui', 'flags', 'log', 'version'],
   main: ['model', 'parse', 'store', 'render', 'persist', 'ui', 'http', 'flags', 'log', 'version'],
-  flags: ['model', 'log'],
+  flags: ['model', 'log', 'version'],
   log: ['model'],
   version: ['model'],
 };
@@ -68,7 +68,8 @@ function importsOf(source: string): Import[] {
 function roomOf(srcPath: string): Room | undefined {
   const slash = srcPath.indexOf('/');
   if (slash < 0) {
-    const name = srcPath.replace(/\.ts$/, '');
+    // flag-values.ts holds the value syntaxes of flags.ts: the same room.
+    const name = srcPath.replace(/\.ts$/, '').replace(/^flag-values$/, 'flags');
     return FILE_ROOMS.find((room) => room === name);
   }
   const folder = srcPath.slice(0, slash);

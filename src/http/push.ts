@@ -26,7 +26,11 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
   if (Number(req.headers.get('content-length') ?? 0) > deps.maxBodyBytes) return requestError(new BodyTooLargeError(deps.maxBodyBytes));
   let families;
   try {
-    families = await parseBody(req.body, { contentEncoding: req.headers.get('content-encoding'), maxBytes: deps.maxBodyBytes });
+    families = await parseBody(req.body, {
+      contentType: req.headers.get('content-type'),
+      contentEncoding: req.headers.get('content-encoding'),
+      maxBytes: deps.maxBodyBytes,
+    });
   } catch (error) {
     return requestError(error);
   }

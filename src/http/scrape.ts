@@ -1,15 +1,19 @@
-// GET /metrics: the exposition of the gateway's own metrics and every group, optionally gzipped.
-import { negotiateCoding } from '../render/negotiate.ts';
+// GET /metrics: the exposition of the gateway's own metrics and every group, in the negotiated format, optionally gzipped.
+import { parseFamilyLines } from '../parse/family-lines.ts';
 import { renderExposition } from '../render/exposition.ts';
+import { SCRAPE_CONTENT_TYPES, negotiateCoding, negotiateFormat } from '../render/negotiate.ts';
+import { renderProtobufExposition } from '../render/protobuf.ts';
+import { renderProtobufTextExposition } from '../render/protobuf-text.ts';
 import type { Store } from '../store/store.ts';
 import type { SelfMetrics } from './self-metrics.ts';
 
-export const TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
-
 /**
- * Builds the body from cached per-group bytes (see render/exposition.ts). Every format request gets text
- * 0.0.4 for now (SPEC §6.3); gzip when Accept-Encoding asks for it. A store made inconsistent by pushes
- * with the consistency check disabled is answered with Go's 500 page instead (SPEC §6.7).
+ * Builds the body in the format `Accept` asks for (SPEC §6.3): text 0.0.4 from the cached per-group
+ * bytes (render/exposition.ts), delimited protobuf from cached per-family bytes (render/protobuf.ts), or
+ * one of the protobuf debug text forms. Families held only as text are read back with the text parser
+ * for the protobuf forms. Gzip when Accept-Encoding asks for it, whatever the format. A store made
+ * inconsistent by pushes with the consistency check disabled is answered with Go's 500 page instead
+ * (SPEC §6.7).
  */
 export function handleScrape(req: Request, store: Store, metrics: SelfMetrics): Response {
   const problem = store.inconsistency();
@@ -19,8 +23,14 @@ export function handleScrape(req: Request, store: Store, metrics: SelfMetrics): 
       headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' },
     });
   }
-  const parts = renderExposition(store.groups(), metrics.families(Date.now()));
-  const headers: Record<string, string> = { 'Content-Type': TEXT_CONTENT_TYPE };
+  const format = negotiateFormat(req.headers.get('accept'));
+  const groups = store.groups();
+  const own = metrics.families(Date.now());
+  const parts =
+    format === 'text' ? renderExposition(groups, own)
+    : format === 'protobuf-delimited' ? renderProtobufExposition(groups, own, parseFamilyLines)
+    : renderProtobufTextExposition(groups, own, parseFamilyLines, format === 'protobuf-compact-text');
+  const headers: Record<string, string> = { 'Content-Type': SCRAPE_CONTENT_TYPES[format] };
   if (negotiateCoding(req.headers.get('accept-encoding')) === 'gzip') {
     headers['Content-Encoding'] = 'gzip';
     return new Response(Bun.gzipSync(Buffer.concat(parts), { level: 1 }), { headers });

@@ -1,6 +1,9 @@
 // A push's request body → families: undoes Content-Encoding, enforces the size limit, streams into the parser.
 import type { MetricFamily } from '../model/metric.ts';
+import { bodyFormatOf } from './content-type.ts';
 import { ParseError } from './parse-error.ts';
+import { ProtobufParser } from './protobuf-parser.ts';
+import { SnappyFrameReader } from './snappy-frames.ts';
 import { TextParser } from './text-parser.ts';
 
 /** The body was larger than `--push.max-body-bytes` (after decompression): answered with 413. */
@@ -12,7 +15,9 @@ export class BodyTooLargeError extends Error {
 }
 
 export interface BodyOptions {
-  /** The request's Content-Encoding header; `gzip` (any case) is undone, anything else is read raw (SPEC §4.1). */
+  /** The request's Content-Type header: delimited protobuf or text, see bodyFormatOf (SPEC §4.2); absent = text. */
+  readonly contentType?: string | null;
+  /** The request's Content-Encoding header; `gzip` and `snappy` (any case) are undone, anything else is read raw (SPEC §4.1). */
   readonly contentEncoding: string | null;
   /** Most bytes a body may have once decompressed. */
   readonly maxBytes: number;
@@ -20,15 +25,26 @@ export interface BodyOptions {
 
 const GZIP_HEADER_BYTES = 10;
 
+/** A parser of one body format, fed the (decompressed) body chunk by chunk: TextParser or ProtobufParser. */
+interface BodyParser {
+  push(chunk: Uint8Array): void;
+  end(): MetricFamily[];
+}
+
 /**
- * Reads and parses a push body chunk by chunk as it arrives; the whole body is never held at once.
- * Throws ParseError (400) for a bad body, a bad gzip stream or a body cut off mid-way, and
- * BodyTooLargeError (413) past the limit. Resolves to the families in first-seen order.
+ * Reads and parses a push body chunk by chunk as it arrives; the whole body is never held at once, and
+ * neither is its decompressed form. Throws ParseError (400) for a bad body, a bad gzip or snappy stream
+ * or a body cut off mid-way, and BodyTooLargeError (413) past the limit. Resolves to the families in
+ * first-seen order.
  */
 export async function parseBody(body: ReadableStream<Uint8Array> | null, options: BodyOptions): Promise<MetricFamily[]> {
-  const parser = new TextParser();
+  const parser: BodyParser = bodyFormatOf(options.contentType) === 'protobuf'
+    ? new ProtobufParser({ maxMessageBytes: options.maxBytes })
+    : new TextParser();
   let total = 0;
-  const chunks = isGzip(options.contentEncoding) ? gunzip(readChunks(body)) : readChunks(body);
+  const coding = contentCodingOf(options.contentEncoding);
+  const raw = readChunks(body);
+  const chunks = coding === 'gzip' ? gunzip(raw) : coding === 'snappy' ? unsnappy(raw) : raw;
   for await (const chunk of chunks) {
     total += chunk.length;
     if (total > options.maxBytes) throw new BodyTooLargeError(options.maxBytes);
@@ -42,13 +58,22 @@ export async function parseBody(body: ReadableStream<Uint8Array> | null, options
  * gzip reader for every such request and refuses it when the header is bad (SPEC §4.1).
  */
 export async function checkGzipHeader(body: ReadableStream<Uint8Array> | null, contentEncoding: string | null): Promise<void> {
-  if (!isGzip(contentEncoding)) return;
+  if (contentCodingOf(contentEncoding) !== 'gzip') return;
   const head = await readHead(readChunks(body)[Symbol.asyncIterator]());
   gzipHeaderProblem(head.bytes, head.ended);
 }
 
-function isGzip(contentEncoding: string | null): boolean {
-  return contentEncoding !== null && contentEncoding.trim().toLowerCase() === 'gzip';
+// Matched case-insensitively as the newest Go does (1.5.1 knew only exact `gzip`, and no snappy).
+function contentCodingOf(contentEncoding: string | null): 'gzip' | 'snappy' | 'identity' {
+  const coding = contentEncoding?.trim().toLowerCase();
+  return coding === 'gzip' || coding === 'snappy' ? coding : 'identity';
+}
+
+// Go's snappy reader reads nothing until the body is read, so unlike gzip an empty body is an empty stream.
+async function* unsnappy(raw: AsyncGenerator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const frames = new SnappyFrameReader();
+  for await (const chunk of raw) yield* frames.push(chunk);
+  frames.end();
 }
 
 async function* readChunks(body: ReadableStream<Uint8Array> | null): AsyncGenerator<Uint8Array> {

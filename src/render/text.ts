@@ -44,8 +44,14 @@ let seriesLabelsEnd = -1;
  * (SPEC §6.2): labels in the order given (the caller sorts them), `quantile`/`le` appended last, a
  * `le="+Inf"` bucket synthesised from `count` when no bucket has that bound, `_sum` then `_count`;
  * a missing value, sum or count prints `0`. Timestamps are not printed: the store refuses them (SPEC §3.1).
+ * A histogram shows its classic view (SPEC §4.6): its classic buckets, if any, and the counts of a float
+ * histogram as floats (a float count overrides the integer one when > 0, as in Go); native buckets,
+ * exemplars and created timestamps are protobuf-only and not printed.
+ *
  * `lossless` is false when the text cannot give back what the family holds: a `-0` anywhere (printed
- * `0`), a synthesised +Inf bucket, a count above 2^53, or a missing value/sum/count (printed `0`).
+ * `0`), a synthesised +Inf bucket, a count above 2^53, a missing value/sum/count (printed `0`), a NaN
+ * bound (the parser drops such lines), or any protobuf-only field. Label names are taken to be valid
+ * and unique, without `le` on histograms or `quantile` on summaries: the store refuses anything else.
  * The returned bytes are fresh and owned by the caller; `family` is not mutated. Never throws.
  */
 export function encodeFamilyText(family: MetricFamily): FamilyEncoding {
@@ -95,7 +101,7 @@ function writeSimple(family: MetricFamily): boolean {
     bytes[length++] = SPACE;
     writeText(formatFloat(value ?? 0));
     bytes[length++] = NEWLINE;
-    if (value === undefined || isNegativeZero(value)) lossless = false;
+    if (value === undefined || isNegativeZero(value) || hasProtobufOnlyFields(metric)) lossless = false;
   }
   return lossless;
 }
@@ -124,10 +130,10 @@ function writeSummaries(family: MetricFamily): boolean {
       writeText('"} ');
       writeText(formatFloat(quantile.value));
       bytes[length++] = NEWLINE;
-      if (isNegativeZero(quantile.quantile) || isNegativeZero(quantile.value)) lossless = false;
+      if (!isExactBound(quantile.quantile) || isNegativeZero(quantile.value)) lossless = false;
     }
-    writeSumAndCount(name, metric, lineBound);
-    if (!isExactSumAndCount(metric)) lossless = false;
+    writeSumAndCount(name, metric, metric.count, lineBound);
+    if (!isExactSumAndCount(metric) || hasProtobufOnlyFields(metric)) lossless = false;
   }
   return lossless;
 }
@@ -147,14 +153,16 @@ function writeHistograms(family: MetricFamily): boolean {
       let bound: number;
       let count: number;
       if (j < buckets.length) {
-        bound = buckets[j]!.upperBound;
-        count = buckets[j]!.cumulativeCount;
+        const bucket = buckets[j]!;
+        bound = bucket.upperBound;
+        count = floatOr(bucket.cumulativeCountFloat, bucket.cumulativeCount);
         if (bound === Infinity) infinitySeen = true;
-        if (isNegativeZero(bound) || !isExactCount(count)) lossless = false;
+        if (!isExactBound(bound) || !isExactCount(count)) lossless = false;
+        if (bucket.cumulativeCountFloat !== undefined || bucket.exemplar !== undefined) lossless = false;
       } else if (!infinitySeen) {
         // Go always ends with a +Inf bucket; reading the text back would turn it into a real bucket.
         bound = Infinity;
-        count = metric.count ?? 0;
+        count = floatOr(metric.countFloat, metric.count) ?? 0;
         lossless = false;
       } else {
         break;
@@ -172,14 +180,14 @@ function writeHistograms(family: MetricFamily): boolean {
       writeText(formatFloat(count));
       bytes[length++] = NEWLINE;
     }
-    writeSumAndCount(name, metric, lineBound);
-    if (!isExactSumAndCount(metric)) lossless = false;
+    writeSumAndCount(name, metric, floatOr(metric.countFloat, metric.count), lineBound);
+    if (!isExactSumAndCount(metric) || hasProtobufOnlyFields(metric)) lossless = false;
   }
   return lossless;
 }
 
 /** The `_sum` and `_count` lines of a summary or histogram series, reusing its labels if already written. */
-function writeSumAndCount(name: string, metric: Metric, lineBound: number): void {
+function writeSumAndCount(name: string, metric: Metric, count: number | undefined, lineBound: number): void {
   for (let line = 0; line < 2; line++) {
     reserve(lineBound);
     writeText(name);
@@ -190,7 +198,7 @@ function writeSumAndCount(name: string, metric: Metric, lineBound: number): void
       bytes[length++] = BRACE_CLOSE;
     }
     bytes[length++] = SPACE;
-    writeText(formatFloat((line === 0 ? metric.sum : metric.count) ?? 0));
+    writeText(formatFloat((line === 0 ? metric.sum : count) ?? 0));
     bytes[length++] = NEWLINE;
   }
 }
@@ -283,6 +291,22 @@ function reserve(count: number): void {
   const grown = new Uint8Array(Math.max(2 * bytes.length, length + count));
   grown.set(bytes.subarray(0, length));
   bytes = grown;
+}
+
+/** A float count of a float histogram overrides the integer one when it is > 0, as in Go's client_model. */
+function floatOr<T extends number | undefined>(float: number | undefined, integer: T): number | T {
+  return float !== undefined && float > 0 ? float : integer;
+}
+
+/** Fields only the protobuf format can carry: a family holding one must keep its structured copy. */
+function hasProtobufOnlyFields(metric: Metric): boolean {
+  return metric.countFloat !== undefined || metric.native !== undefined || metric.exemplar !== undefined ||
+    metric.exemplars !== undefined || metric.createdTimestamp !== undefined;
+}
+
+/** A NaN bound is printed, but the parser drops such a line (Go's "no bound"); `-0` is printed `0`. */
+function isExactBound(bound: number): boolean {
+  return bound === bound && !isNegativeZero(bound);
 }
 
 function isExactSumAndCount(metric: Metric): boolean {

@@ -1,5 +1,6 @@
 // PUT and POST /metrics/job/…: path → grouping labels, body → families, store.apply → status.
 import { BodyTooLargeError, parseBody } from '../parse/body.ts';
+import { ParseError } from '../parse/parse-error.ts';
 import type { Store } from '../store/store.ts';
 import { requestError, textError } from './errors.ts';
 import type { GroupingRoute } from './routes.ts';
@@ -26,7 +27,7 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
   if (Number(req.headers.get('content-length') ?? 0) > deps.maxBodyBytes) return requestError(new BodyTooLargeError(deps.maxBodyBytes));
   let families;
   try {
-    families = await parseBody(req.body, {
+    families = await parseBody(await smallBodyOrStream(req), {
       contentType: req.headers.get('content-type'),
       contentEncoding: req.headers.get('content-encoding'),
       maxBytes: deps.maxBodyBytes,
@@ -39,6 +40,21 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
   deps.metrics.observePush(req.method, (performance.now() - started) / 1000, approximateRequestSize(req), timeMs);
   if (!deps.checkConsistency) return new Response(null, { status: 202 });
   return result.ok ? new Response(null, { status: 200 }) : textError(400, result.error);
+}
+
+// Bodies up to this size are read whole: Bun has them in hand when the handler runs, and its stream
+// machinery costs more per push than parsing them (measured ~15 µs of a ~100 µs push). Larger or
+// undeclared bodies stream chunk by chunk into the parser.
+const SMALL_BODY_BYTES = 64 * 1024;
+
+async function smallBodyOrStream(req: Request): Promise<ReadableStream<Uint8Array> | Uint8Array | null> {
+  if (!(Number(req.headers.get('content-length') ?? NaN) <= SMALL_BODY_BYTES)) return req.body;
+  try {
+    return await req.bytes();
+  } catch {
+    // The client went away before the body was complete: nothing is applied.
+    throw ParseError.withoutLine('unexpected EOF');
+  }
 }
 
 // client_golang's computeApproximateRequestSize: URL, method, protocol, header names and values, host

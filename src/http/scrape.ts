@@ -1,10 +1,12 @@
 // GET /metrics: the exposition of the gateway's own metrics and every group, in the negotiated format, optionally gzipped.
 import { parseFamilyLines } from '../parse/family-lines.ts';
 import { renderExposition } from '../render/exposition.ts';
+import { renderGzipExposition } from '../render/gzip-exposition.ts';
 import { SCRAPE_CONTENT_TYPES, negotiateCoding, negotiateFormat } from '../render/negotiate.ts';
 import { renderProtobufExposition } from '../render/protobuf.ts';
 import { renderProtobufTextExposition } from '../render/protobuf-text.ts';
 import type { Store } from '../store/store.ts';
+import { partsStream } from './body-stream.ts';
 import type { SelfMetrics } from './self-metrics.ts';
 
 /**
@@ -24,16 +26,18 @@ export function handleScrape(req: Request, store: Store, metrics: SelfMetrics): 
     });
   }
   const format = negotiateFormat(req.headers.get('accept'));
+  const gzip = negotiateCoding(req.headers.get('accept-encoding')) === 'gzip';
   const groups = store.groups();
-  const own = metrics.families(Date.now());
-  const parts =
-    format === 'text' ? renderExposition(groups, own)
-    : format === 'protobuf-delimited' ? renderProtobufExposition(groups, own, parseFamilyLines)
-    : renderProtobufTextExposition(groups, own, parseFamilyLines, format === 'protobuf-compact-text');
+  const nowMs = Date.now();
+  const own = metrics.families(nowMs);
   const headers: Record<string, string> = { 'Content-Type': SCRAPE_CONTENT_TYPES[format] };
-  if (negotiateCoding(req.headers.get('accept-encoding')) === 'gzip') {
-    headers['Content-Encoding'] = 'gzip';
-    return new Response(Bun.gzipSync(Buffer.concat(parts), { level: 1 }), { headers });
+  if (gzip) headers['Content-Encoding'] = 'gzip';
+  if (format === 'text') {
+    // The common scrape: gzip comes from cached deflate blocks, identity from the stored bytes themselves.
+    return new Response(partsStream(gzip ? renderGzipExposition(groups, own, nowMs) : renderExposition(groups, own)), { headers });
   }
-  return new Response(new Blob(parts), { headers });
+  const parts = format === 'protobuf-delimited'
+    ? renderProtobufExposition(groups, own, parseFamilyLines)
+    : renderProtobufTextExposition(groups, own, parseFamilyLines, format === 'protobuf-compact-text');
+  return new Response(gzip ? Bun.gzipSync(Buffer.concat(parts), { level: 1 }) : partsStream(parts), { headers });
 }

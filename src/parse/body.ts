@@ -33,11 +33,11 @@ interface BodyParser {
 
 /**
  * Reads and parses a push body chunk by chunk as it arrives; the whole body is never held at once, and
- * neither is its decompressed form. Throws ParseError (400) for a bad body, a bad gzip or snappy stream
+ * neither is its decompressed form. A body already in hand may be passed as bytes. Throws ParseError (400) for a bad body, a bad gzip or snappy stream
  * or a body cut off mid-way, and BodyTooLargeError (413) past the limit. Resolves to the families in
  * first-seen order.
  */
-export async function parseBody(body: ReadableStream<Uint8Array> | null, options: BodyOptions): Promise<MetricFamily[]> {
+export async function parseBody(body: ReadableStream<Uint8Array> | Uint8Array | null, options: BodyOptions): Promise<MetricFamily[]> {
   const parser: BodyParser = bodyFormatOf(options.contentType) === 'protobuf'
     ? new ProtobufParser({ maxMessageBytes: options.maxBytes })
     : new TextParser();
@@ -76,8 +76,12 @@ async function* unsnappy(raw: AsyncGenerator<Uint8Array>): AsyncGenerator<Uint8A
   frames.end();
 }
 
-async function* readChunks(body: ReadableStream<Uint8Array> | null): AsyncGenerator<Uint8Array> {
+async function* readChunks(body: ReadableStream<Uint8Array> | Uint8Array | null): AsyncGenerator<Uint8Array> {
   if (body === null) return;
+  if (body instanceof Uint8Array) {
+    if (body.length > 0) yield body;
+    return;
+  }
   const reader = body[Symbol.asyncIterator]();
   while (true) {
     let result: IteratorResult<Uint8Array>;

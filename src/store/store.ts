@@ -54,6 +54,7 @@ export class Store {
   /** Memo of inconsistency(); null = stale. */
   #verdict: string | undefined | null = null;
   #orderedKeys: string[] | undefined;
+  #ordered: readonly Group[] | undefined;
 
   constructor(options: StoreOptions) {
     this.#options = options;
@@ -67,10 +68,16 @@ export class Store {
     return this.#groups.get(groupKeyOf(labels));
   }
 
-  /** All groups in grouping-key order, as a new array the caller owns. */
-  groups(): Group[] {
-    this.#orderedKeys ??= [...this.#groups.keys()].sort();
-    return this.#orderedKeys.map((key) => this.#groups.get(key)!);
+  /**
+   * All groups in grouping-key order. The same array is returned until the next change, so readers can
+   * cache what they derive from it by its identity; it must not be mutated.
+   */
+  groups(): readonly Group[] {
+    if (this.#ordered === undefined) {
+      this.#orderedKeys ??= [...this.#groups.keys()].sort();
+      this.#ordered = this.#orderedKeys.map((key) => this.#groups.get(key)!);
+    }
+    return this.#ordered;
   }
 
   /** True when writes stored with the consistency check disabled broke Go's rules (SPEC §5.5). */
@@ -209,6 +216,7 @@ export class Store {
       this.#groups.delete(key);
     }
     if ((old === undefined) !== (next === undefined)) this.#orderedKeys = undefined;
+    this.#ordered = undefined;
     this.#verdict = null;
   }
 }

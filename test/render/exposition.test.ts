@@ -29,12 +29,12 @@ function own(name: string, type: MetricType, help: string, lines: string[]): Own
 }
 
 function scrape(groups: Group[], ownFamilies: OwnFamily[] = []): string {
-  return renderExposition(groups, ownFamilies).map((chunk) => decoder.decode(chunk)).join('');
+  return [...renderExposition(groups, ownFamilies)].map((chunk) => decoder.decode(chunk)).join('');
 }
 
 describe('renderExposition', () => {
   test('prints nothing for no groups and no own families', () => {
-    expect(renderExposition([], [])).toEqual([]);
+    expect([...renderExposition([], [])]).toEqual([]);
   });
 
   test('orders families by name byte-wise, whichever group holds them', () => {
@@ -108,7 +108,7 @@ describe('renderExposition', () => {
 
   test('hands out each group’s stored bytes themselves, not copies', () => {
     const a = stored('a', ['a{job="j"} 1']);
-    const chunks = renderExposition([group('j', [a])], []);
+    const chunks = [...renderExposition([group('j', [a])], [])];
     expect(chunks).toHaveLength(2);
     expect(chunks[1]).toBe(a.text);
   });
@@ -116,18 +116,18 @@ describe('renderExposition', () => {
   test('reuses the same header bytes from one scrape to the next', () => {
     const groups = [group('j', [stored('a', ['a 1'], { help: 'help of a', type: 'counter' }), stored('b', ['b 1'])])];
     const ownFamilies = [own('c', 'gauge', 'help of c', ['c 1'])];
-    const first = renderExposition(groups, ownFamilies);
-    const second = renderExposition(groups, ownFamilies);
+    const first = [...renderExposition(groups, ownFamilies)];
+    const second = [...renderExposition(groups, ownFamilies)];
     expect(second).toHaveLength(first.length);
     // Chunks 0, 2, 4 are the headers of a, b, c: the same Uint8Array, not an equal one.
     for (const i of [0, 2, 4]) expect(second[i]).toBe(first[i]!);
   });
 
   test('builds new header bytes when the HELP or type of a name changes', () => {
-    const before = renderExposition([group('j', [stored('a', ['a 1'], { help: 'one' })])], []);
-    const otherHelp = renderExposition([group('j', [stored('a', ['a 1'], { help: 'two' })])], []);
-    const otherType = renderExposition([group('j', [stored('a', ['a 1'], { help: 'one', type: 'gauge' })])], []);
-    const noHelp = renderExposition([group('j', [stored('a', ['a 1'])])], []);
+    const before = [...renderExposition([group('j', [stored('a', ['a 1'], { help: 'one' })])], [])];
+    const otherHelp = [...renderExposition([group('j', [stored('a', ['a 1'], { help: 'two' })])], [])];
+    const otherType = [...renderExposition([group('j', [stored('a', ['a 1'], { help: 'one', type: 'gauge' })])], [])];
+    const noHelp = [...renderExposition([group('j', [stored('a', ['a 1'])])], [])];
     expect(decoder.decode(otherHelp[0])).toBe('# HELP a two\n# TYPE a untyped\n');
     expect(decoder.decode(otherType[0])).toBe('# HELP a one\n# TYPE a gauge\n');
     expect(decoder.decode(noHelp[0])).toBe('# TYPE a untyped\n');

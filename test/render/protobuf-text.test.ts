@@ -10,7 +10,7 @@ import { encodeFamilyText } from '../../src/render/text.ts';
 import { Store } from '../../src/store/store.ts';
 import { type FamilyObject, delimited, labels } from '../helpers/metrics-proto.ts';
 
-function groupsOf(families: FamilyObject[] | string): Group[] {
+function groupsOf(families: FamilyObject[] | string): readonly Group[] {
   const store = new Store({ encode: encodeFamilyText, checkConsistency: true, ownTypes: new Map() });
   const parsed = typeof families === 'string' ? parseText(families) : parseProtobuf(delimited(...families));
   const result = store.apply({ labels: ['job', 'n'], families: parsed, replace: false, timeMs: 1000 });
@@ -19,7 +19,7 @@ function groupsOf(families: FamilyObject[] | string): Group[] {
 }
 
 /** The debug scrape without the time gauges, one string per family. */
-function render(groups: Group[], compact: boolean): string[] {
+function render(groups: readonly Group[], compact: boolean): string[] {
   return renderProtobufTextExposition(groups, [], parseFamilyLines, compact)
     .map((bytes) => new TextDecoder().decode(bytes))
     .filter((text) => !/^name: ?"push_/.test(text));

@@ -106,7 +106,7 @@ describe('renderProtobufExposition', () => {
       ['a', parseText('# HELP m second\n# TYPE m gauge\nm{x="2"} 2\nm{x="3"} 3\n# TYPE e gauge\n')],
     ]);
     const own: OwnFamily[] = [{ name: 'm', help: 'own help', type: 'gauge', text: encodeFamilyText({ name: 'm', help: 'own help', type: 'gauge', metrics: [{ labels: [], value: 0 }] }).text }];
-    const text = Buffer.concat(renderExposition(store.groups(), own)).toString();
+    const text = Buffer.concat([...renderExposition(store.groups(), own)]).toString();
     const textFamilies = [...text.matchAll(/^# TYPE (\S+)/gm)].map((match) => match[1]);
     const textSeries = text.split('\n').filter((line) => line.startsWith('m'));
     const proto = protobufScrape(store.groups(), own);

@@ -476,16 +476,27 @@ describe('Store with the consistency check disabled', () => {
 });
 
 describe('Store.groups', () => {
-  test('lists groups in grouping-key order, as a new array each time', () => {
+  test('lists groups in grouping-key order', () => {
     const store = newStore();
     const pushed: Labels[] = [['job', 'b'], ['job', 'a', 'x', '1'], ['instance', 'i', 'job', 'z'], ['job', 'a'], ['a', '1', 'job', 'c']];
     for (const labels of pushed) put(store, labels, []);
     // Keys compare name by name, then value by value; a shorter key that is a prefix comes first.
     const expected = [['a', '1', 'job', 'c'], ['instance', 'i', 'job', 'z'], ['job', 'a'], ['job', 'a', 'x', '1'], ['job', 'b']];
-    const listed = store.groups();
-    expect(listed.map((g) => g.labels)).toEqual(expected);
-    listed.reverse();
     expect(store.groups().map((g) => g.labels)).toEqual(expected);
+  });
+
+  // Scrapes cache what they derive from the array by its identity; a change must give a new one.
+  test('returns the same array until the next change, then a new one', () => {
+    const store = newStore();
+    put(store, ['job', 'a'], []);
+    const first = store.groups();
+    expect(store.groups()).toBe(first);
+    put(store, ['job', 'a'], []);
+    const second = store.groups();
+    expect(second).not.toBe(first);
+    store.apply({ labels: ['job', 'a'], replace: false, timeMs: 3 });
+    expect(store.groups()).not.toBe(second);
+    expect(store.groups()).toEqual([]);
   });
 
   test('follows adds, deletes and replacements', () => {

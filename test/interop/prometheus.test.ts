@@ -1,0 +1,278 @@
+// A real Prometheus (Debian's 2.42) scrapes our gateway with honor_labels: once with its default Accept header
+// (text), once with native histograms enabled, when it asks for protobuf first (SPEC §4.6, §6.3).
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { send } from "../helpers/http.ts";
+import { PROTOBUF_CONTENT_TYPE, delimited } from "../helpers/metrics-proto.ts";
+import { freePort } from "../helpers/ports.ts";
+import { type Gateway, startOurs } from "../helpers/start-server.ts";
+
+/** Installed by the Debian package `prometheus` (test/peers.sh checks it). */
+const PROMETHEUS = "/usr/bin/prometheus";
+/** The scrape job's name: the pushed series must keep their own `job` instead (honor_labels). */
+const SCRAPE_JOB = "pushgateway_scrape";
+/** Bounds every wait on Prometheus: start, first scrape, a series showing up. */
+const WAIT_MS = 20_000;
+
+/** A classic push in the text format: a counter, a gauge and a histogram. */
+const TEXT_PUSH = `# HELP import_rows_total Rows imported.
+# TYPE import_rows_total counter
+import_rows_total{table="orders"} 1027
+# TYPE import_queue_depth gauge
+import_queue_depth 7
+# HELP import_batch_seconds Time per batch.
+# TYPE import_batch_seconds histogram
+import_batch_seconds_bucket{le="1"} 2
+import_batch_seconds_bucket{le="5"} 5
+import_batch_seconds_bucket{le="+Inf"} 6
+import_batch_seconds_sum 17.5
+import_batch_seconds_count 6
+`;
+
+/**
+ * A native-only histogram (schema 3; what client_golang makes of the observations -3, 0, 0.001, 0.5, 1, 1,
+ * 2, 300 with bucket factor 1.1, see go-client/main.go), pushed as delimited protobuf.
+ */
+const NATIVE_PUSH = delimited({
+  name: "source_latency_seconds",
+  help: "Latency of source requests.",
+  type: "HISTOGRAM",
+  metric: [
+    {
+      histogram: {
+        sampleCount: 8,
+        sampleSum: 301.501,
+        schema: 3,
+        zeroThreshold: 2.938735877055719e-39,
+        zeroCount: 1,
+        negativeSpan: [{ offset: 13, length: 1 }],
+        negativeDelta: [1],
+        positiveSpan: [
+          { offset: -79, length: 1 },
+          { offset: 70, length: 1 },
+          { offset: 7, length: 1 },
+          { offset: 7, length: 1 },
+          { offset: 57, length: 1 },
+        ],
+        positiveDelta: [1, 0, 1, -1, 0],
+      },
+    },
+  ],
+});
+
+/** A running Prometheus started by this file. */
+interface Prometheus {
+  url: string;
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Prometheus on a free loopback port with a fresh temp dir (config and TSDB), scraping `target`
+ * every second with honor_labels, and resolves once `/-/ready` answers 200. `stop()` ends this PID only
+ * (SIGKILL after 5 s) and removes the temp dir.
+ */
+async function startPrometheus(target: string, flags: string[]): Promise<Prometheus> {
+  const dir = mkdtempSync(join(tmpdir(), "pg-interop-prometheus-"));
+  const config = join(dir, "prometheus.yml");
+  await Bun.write(
+    config,
+    `global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: ${SCRAPE_JOB}
+    honor_labels: true
+    static_configs:
+      - targets: ["${new URL(target).host}"]
+`,
+  );
+  const url = `http://127.0.0.1:${freePort()}`;
+  const proc = Bun.spawn(
+    [
+      PROMETHEUS,
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${join(dir, "data")}`,
+      `--web.listen-address=${new URL(url).host}`,
+      ...flags,
+    ],
+    { cwd: dir, stdin: "ignore", stdout: "ignore", stderr: "pipe" },
+  );
+  let log = "";
+  const decoder = new TextDecoder();
+  const drained = (async () => {
+    for await (const chunk of proc.stderr) log = (log + decoder.decode(chunk, { stream: true })).slice(-64 * 1024);
+  })();
+
+  const prometheus: Prometheus = {
+    url,
+    log: () => log,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        proc.kill("SIGTERM");
+        const timer = setTimeout(() => proc.kill("SIGKILL"), 5_000);
+        await proc.exited;
+        clearTimeout(timer);
+      }
+      await drained;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+
+  const deadline = Date.now() + WAIT_MS;
+  while (Date.now() < deadline && proc.exitCode === null) {
+    try {
+      const response = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1_000) });
+      await response.arrayBuffer();
+      if (response.status === 200) return prometheus;
+    } catch {
+      // Not listening yet.
+    }
+    await Bun.sleep(50);
+  }
+  await prometheus.stop();
+  throw new Error(`prometheus did not get ready (exit code ${proc.exitCode})\n${log}`);
+}
+
+/** One element of an instant query's result vector. */
+interface Series {
+  metric: Record<string, string>;
+  value?: [number, string];
+  histogram?: [number, { count: string; sum: string; buckets?: [number, string, string, string][] }];
+}
+
+/** Runs the instant query `expr` and returns its result vector. */
+async function query(prometheus: Prometheus, expr: string): Promise<Series[]> {
+  const response = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(expr)}`, {
+    signal: AbortSignal.timeout(5_000),
+  });
+  const answer = (await response.json()) as { status: string; error?: string; data: { result: Series[] } };
+  if (answer.status !== "success") throw new Error(`query ${expr}: ${answer.error}`);
+  return answer.data.result;
+}
+
+/** Polls `expr` until it returns a non-empty vector, for at most WAIT_MS; then returns the last answer. */
+async function queryWhenPresent(prometheus: Prometheus, expr: string): Promise<Series[]> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const result = await query(prometheus, expr);
+    if (result.length > 0 || Date.now() > deadline) return result;
+    await Bun.sleep(200);
+  }
+}
+
+/** Waits (bounded) until `prometheus` has scraped our gateway successfully once, and checks `up`. */
+async function expectUp(prometheus: Prometheus): Promise<void> {
+  const up = await queryWhenPresent(prometheus, `up{job="${SCRAPE_JOB}"} == 1`);
+  if (up.length === 0) {
+    const targets = await (await fetch(`${prometheus.url}/api/v1/targets`, { signal: AbortSignal.timeout(5_000) })).text();
+    throw new Error(`no successful scrape within ${WAIT_MS} ms\n${targets}\n${prometheus.log()}`);
+  }
+  expect(up).toEqual([{ metric: { __name__: "up", instance: new URL(gw.url).host, job: SCRAPE_JOB }, value: [expect.any(Number), "1"] }]);
+}
+
+let gw: Gateway;
+// Both Prometheus servers start together: each takes ~5 s to its first scrape (it throttles target updates).
+let textScraper: Prometheus;
+let protobufScraper: Prometheus;
+const started: Prometheus[] = [];
+
+beforeAll(async () => {
+  gw = await startOurs();
+  expect((await send(gw, "PUT", "/metrics/job/orders_import/instance/etl-01", TEXT_PUSH)).status).toBe(200);
+  expect((await send(gw, "PUT", "/metrics/job/source_probe/instance/probe-02", NATIVE_PUSH, { "Content-Type": PROTOBUF_CONTENT_TYPE })).status).toBe(200);
+  const results = await Promise.allSettled([startPrometheus(gw.url, []), startPrometheus(gw.url, ["--enable-feature=native-histograms"])]);
+  for (const result of results) if (result.status === "fulfilled") started.push(result.value);
+  for (const result of results) if (result.status === "rejected") throw result.reason;
+  [textScraper, protobufScraper] = started as [Prometheus, Prometheus];
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(started.map((prometheus) => prometheus.stop()));
+  await gw?.stop();
+});
+
+/**
+ * The pushed text series, checked the same way in both runs: their own job and instance, not the scrape's.
+ * `le5` is how Prometheus spells the bucket bound 5: as written in a text scrape (`5`), but formatted
+ * OpenMetrics-style (`5.0`) when it parsed a protobuf scrape, which thereby shows which format it got.
+ */
+async function expectTextSeries(prometheus: Prometheus, le5: "5" | "5.0"): Promise<void> {
+  const pushed = { job: "orders_import", instance: "etl-01" };
+  expect(await queryWhenPresent(prometheus, "import_rows_total")).toEqual([
+    { metric: { __name__: "import_rows_total", ...pushed, table: "orders" }, value: [expect.any(Number), "1027"] },
+  ]);
+  expect(await query(prometheus, "import_queue_depth")).toEqual([
+    { metric: { __name__: "import_queue_depth", ...pushed }, value: [expect.any(Number), "7"] },
+  ]);
+  expect(await query(prometheus, `import_batch_seconds_bucket{le="${le5}"}`)).toEqual([
+    { metric: { __name__: "import_batch_seconds_bucket", ...pushed, le: le5 }, value: [expect.any(Number), "5"] },
+  ]);
+  expect(await query(prometheus, "import_batch_seconds_count")).toEqual([
+    { metric: { __name__: "import_batch_seconds_count", ...pushed }, value: [expect.any(Number), "6"] },
+  ]);
+  // The gateway's per-group gauges come along with the group's labels too.
+  expect((await query(prometheus, 'push_time_seconds{job="orders_import"}')).map((series) => series.metric)).toEqual([
+    { __name__: "push_time_seconds", ...pushed },
+  ]);
+}
+
+describe("Prometheus scraping our gateway", () => {
+  test(
+    "with its default Accept header it reads text: pushed series keep their job and instance",
+    async () => {
+      const prometheus = textScraper;
+      await expectUp(prometheus);
+      await expectTextSeries(prometheus, "5");
+      // Text carries only the classic view of the native histogram (§4.6): a +Inf bucket, sum and count.
+      const probe = { job: "source_probe", instance: "probe-02" };
+      expect(await query(prometheus, "source_latency_seconds_count")).toEqual([
+        { metric: { __name__: "source_latency_seconds_count", ...probe }, value: [expect.any(Number), "8"] },
+      ]);
+      expect(await query(prometheus, 'source_latency_seconds_bucket{le="+Inf"}')).toEqual([
+        { metric: { __name__: "source_latency_seconds_bucket", ...probe, le: "+Inf" }, value: [expect.any(Number), "8"] },
+      ]);
+      expect(await query(prometheus, "histogram_count(source_latency_seconds)")).toEqual([]);
+    },
+    60_000,
+  );
+
+  test(
+    "with native histograms enabled it reads protobuf: the native histogram is queryable",
+    async () => {
+      const prometheus = protobufScraper;
+      await expectUp(prometheus);
+      await expectTextSeries(prometheus, "5.0");
+      const probe = { job: "source_probe", instance: "probe-02" };
+      expect(await queryWhenPresent(prometheus, "histogram_count(source_latency_seconds)")).toEqual([
+        { metric: probe, value: [expect.any(Number), "8"] },
+      ]);
+      expect(await query(prometheus, "histogram_sum(source_latency_seconds)")).toEqual([
+        { metric: probe, value: [expect.any(Number), "301.501"] },
+      ]);
+      const [series] = await query(prometheus, "source_latency_seconds");
+      expect(series!.metric).toEqual({ __name__: "source_latency_seconds", ...probe });
+      // [boundary rule, lower, upper, count]: the negative bucket 13, the zero bucket (±threshold) and the
+      // positive buckets -79, -8, 0, 8, 66 of schema 3.
+      expect(series!.histogram![1]).toEqual({
+        count: "8",
+        sum: "301.501",
+        buckets: [
+          [1, "-3.0844216508158815", "-2.82842712474619", "1"],
+          [3, "-2.938735877055719e-39", "2.938735877055719e-39", "1"],
+          [0, "0.0009765625", "0.0010649489576809157", "1"],
+          [0, "0.45850202160233555", "0.5", "1"],
+          [0, "0.9170040432046711", "1", "2"],
+          [0, "1.8340080864093422", "2", "1"],
+          [0, "279.16997956230597", "304.4370214406966", "1"],
+        ],
+      });
+      // A protobuf scrape carries no classic series for a native-only histogram.
+      expect(await query(prometheus, "source_latency_seconds_count")).toEqual([]);
+    },
+    60_000,
+  );
+});

@@ -7,18 +7,17 @@ import type { MetricType } from '../model/metric.ts';
  */
 export class NameIndex {
   readonly #types = new Map<string, Map<MetricType, number>>();
-
-  /** How many families of `type` are held under `name`. */
-  count(name: string, type: MetricType): number {
-    return this.#types.get(name)?.get(type) ?? 0;
-  }
+  /** Names looked up, added or removed so far: lets a test prove a push's work does not grow with the store. */
+  operations = 0;
 
   /** The types held under `name` with their counts; undefined if the name is not held. Do not mutate. */
   typesOf(name: string): ReadonlyMap<MetricType, number> | undefined {
+    this.operations++;
     return this.#types.get(name);
   }
 
   add(name: string, type: MetricType): void {
+    this.operations++;
     let types = this.#types.get(name);
     if (types === undefined) {
       types = new Map();
@@ -28,6 +27,7 @@ export class NameIndex {
   }
 
   remove(name: string, type: MetricType): void {
+    this.operations++;
     const types = this.#types.get(name);
     const n = types?.get(type);
     if (types === undefined || n === undefined) return;

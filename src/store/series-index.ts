@@ -6,12 +6,16 @@
  */
 export class SeriesIndex {
   readonly #counts = new Map<number, number>();
+  /** Hashes looked up, added or removed so far: lets a test prove a push's work does not grow with the store. */
+  operations = 0;
 
   count(hash: number): number {
+    this.operations++;
     return this.#counts.get(hash) ?? 0;
   }
 
   addAll(hashes: Float64Array): void {
+    this.operations += hashes.length;
     for (let i = 0; i < hashes.length; i++) {
       const h = hashes[i]!;
       this.#counts.set(h, (this.#counts.get(h) ?? 0) + 1);
@@ -19,6 +23,7 @@ export class SeriesIndex {
   }
 
   removeAll(hashes: Float64Array): void {
+    this.operations += hashes.length;
     for (let i = 0; i < hashes.length; i++) {
       const h = hashes[i]!;
       const n = this.#counts.get(h) ?? 0;

@@ -64,6 +64,11 @@ export class Store {
     return this.#groups.size;
   }
 
+  /** Index operations so far (see NameIndex/SeriesIndex `operations`); for tests that count work, not time. */
+  get indexOperations(): number {
+    return this.#names.operations + this.#series.operations;
+  }
+
   get(labels: Labels): Group | undefined {
     return this.#groups.get(groupKeyOf(labels));
   }

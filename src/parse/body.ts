@@ -82,17 +82,26 @@ async function* readChunks(body: ReadableStream<Uint8Array> | Uint8Array | null)
     if (body.length > 0) yield body;
     return;
   }
-  const reader = body[Symbol.asyncIterator]();
-  while (true) {
-    let result: IteratorResult<Uint8Array>;
-    try {
-      result = await reader.next();
-    } catch {
-      // The client went away or the chunked framing broke: the body is incomplete, so nothing is applied.
-      throw ParseError.withoutLine('unexpected EOF');
+  yield* untilEof(body);
+}
+
+// Yields the non-empty chunks of `source`. A failure to read (the client went away, the chunked framing or
+// the compressed data broke) means the body is incomplete: `unexpected EOF`, and nothing is applied.
+async function* untilEof(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const it = source[Symbol.asyncIterator]();
+  try {
+    while (true) {
+      let result: IteratorResult<Uint8Array>;
+      try {
+        result = await it.next();
+      } catch {
+        throw ParseError.withoutLine('unexpected EOF');
+      }
+      if (result.done) return;
+      if (result.value.length > 0) yield result.value;
     }
-    if (result.done) return;
-    if (result.value.length > 0) yield result.value;
+  } finally {
+    await it.return?.();
   }
 }
 
@@ -129,24 +138,10 @@ async function* gunzip(raw: AsyncGenerator<Uint8Array>): AsyncGenerator<Uint8Arr
   })();
   // A failure of the pump shows up as an error of the readable side below; keep it from going unhandled.
   pump.catch(() => undefined);
-  const reader = stream.readable[Symbol.asyncIterator]();
-  try {
-    while (true) {
-      let result: IteratorResult<Uint8Array>;
-      try {
-        result = await reader.next();
-      } catch {
-        throw ParseError.withoutLine('unexpected EOF');
-      }
-      if (result.done) break;
-      yield result.value;
-    }
-    await pump.catch((error: unknown) => {
-      throw error instanceof ParseError ? error : ParseError.withoutLine('unexpected EOF');
-    });
-  } finally {
-    await reader.return?.();
-  }
+  yield* untilEof(stream.readable);
+  await pump.catch((error: unknown) => {
+    throw error instanceof ParseError ? error : ParseError.withoutLine('unexpected EOF');
+  });
 }
 
 function concat(parts: Uint8Array[], length: number): Uint8Array {

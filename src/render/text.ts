@@ -119,17 +119,7 @@ function writeSummaries(family: MetricFamily): boolean {
     for (let j = 0; j < quantiles.length; j++) {
       const quantile = quantiles[j]!;
       reserve(lineBound);
-      writeText(name);
-      bytes[length++] = BRACE_OPEN;
-      if (metric.labels.length > 0) {
-        writeSeriesLabels(metric.labels);
-        bytes[length++] = COMMA;
-      }
-      writeText('quantile="');
-      writeText(formatBound(quantile.quantile));
-      writeText('"} ');
-      writeText(formatFloat(quantile.value));
-      bytes[length++] = NEWLINE;
+      writeBoundLine(name, '', 'quantile="', metric.labels, quantile.quantile, quantile.value);
       if (!isExactBound(quantile.quantile) || isNegativeZero(quantile.value)) lossless = false;
     }
     writeSumAndCount(name, metric, metric.count, lineBound);
@@ -168,22 +158,31 @@ function writeHistograms(family: MetricFamily): boolean {
         break;
       }
       reserve(lineBound);
-      writeText(name);
-      writeText('_bucket{');
-      if (metric.labels.length > 0) {
-        writeSeriesLabels(metric.labels);
-        bytes[length++] = COMMA;
-      }
-      writeText('le="');
-      writeText(formatBound(bound));
-      writeText('"} ');
-      writeText(formatFloat(count));
-      bytes[length++] = NEWLINE;
+      writeBoundLine(name, '_bucket', 'le="', metric.labels, bound, count);
     }
     writeSumAndCount(name, metric, floatOr(metric.countFloat, metric.count), lineBound);
     if (!isExactSumAndCount(metric) || hasProtobufOnlyFields(metric)) lossless = false;
   }
   return lossless;
+}
+
+/**
+ * A quantile or bucket line: the series' labels first and the bound label last, e.g.
+ * `h_bucket{a="1",le="0.5"} 3`. `boundLabel` is `quantile="` or `le="`; room is reserved.
+ */
+function writeBoundLine(name: string, suffix: string, boundLabel: string, labels: string[], bound: number, value: number): void {
+  writeText(name);
+  writeText(suffix);
+  bytes[length++] = BRACE_OPEN;
+  if (labels.length > 0) {
+    writeSeriesLabels(labels);
+    bytes[length++] = COMMA;
+  }
+  writeText(boundLabel);
+  writeText(formatBound(bound));
+  writeText('"} ');
+  writeText(formatFloat(value));
+  bytes[length++] = NEWLINE;
 }
 
 /** The `_sum` and `_count` lines of a summary or histogram series, reusing its labels if already written. */

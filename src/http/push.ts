@@ -60,8 +60,10 @@ async function smallBodyOrStream(req: Request): Promise<ReadableStream<Uint8Arra
 // client_golang's computeApproximateRequestSize: URL, method, protocol, header names and values, host
 // and the declared body length.
 function approximateRequestSize(req: Request): number {
-  const url = new URL(req.url);
-  let size = url.pathname.length + url.search.length + req.method.length + 'HTTP/1.1'.length + url.host.length;
+  // The request URL is absolute (`http://host/path?query`): host and path+query are its parts after the scheme.
+  const url = req.url;
+  const afterScheme = url.indexOf('//') + 2;
+  let size = url.length - afterScheme + req.method.length + 'HTTP/1.1'.length;
   for (const [name, value] of req.headers) if (name !== 'host') size += name.length + value.length;
   const length = Number(req.headers.get('content-length') ?? NaN);
   return Number.isFinite(length) ? size + length : size;

@@ -21,6 +21,17 @@ for (let c = 0x21; c < 0x7f; c++) TOKEN[c] = TSPECIALS.includes(String.fromCharC
  */
 export function bodyFormatOf(contentType: string | null | undefined): BodyFormat {
   if (contentType === null || contentType === undefined) return 'text';
+  // A client sends the same header on every push: remember the last answer.
+  if (contentType === lastHeader) return lastFormat;
+  lastFormat = parseFormat(contentType);
+  lastHeader = contentType;
+  return lastFormat;
+}
+
+let lastHeader: string | undefined;
+let lastFormat: BodyFormat = 'text';
+
+function parseFormat(contentType: string): BodyFormat {
   const parsed = parseMediaType(contentType);
   if (parsed === undefined || parsed.mediaType !== PROTOBUF_MEDIA_TYPE) return 'text';
   const params = parsed.params;

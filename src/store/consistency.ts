@@ -29,8 +29,8 @@ export interface CheckContext {
  */
 export function checkWrite(ctx: CheckContext, added: readonly PreparedFamily[], removed: readonly StoredFamily[]): string[] {
   const errors: string[] = [];
-  const removedTypes = new Map<string, MetricType>();
-  for (const family of removed) removedTypes.set(family.name, family.type);
+  const removedByName = new Map<string, StoredFamily>();
+  for (const family of removed) removedByName.set(family.name, family);
   let removedHashes: Set<number> | undefined;
   const addedTypes = new Map<string, MetricType>();
   const addedHashes = new Set<number>();
@@ -42,17 +42,20 @@ export function checkWrite(ctx: CheckContext, added: readonly PreparedFamily[], 
     const pushed = addedTypes.get(name);
     if (pushed !== undefined) return pushed;
     for (const [type, count] of ctx.names.typesOf(name) ?? []) {
-      if (count - (removedTypes.get(name) === type ? 1 : 0) > 0) return type;
+      if (count - (removedByName.get(name)?.type === type ? 1 : 0) > 0) return type;
     }
     return undefined;
   };
-  const isHeldElsewhere = (hash: number): boolean => {
+  // Whether another group holds the series. Usually the only holder is the very series this write
+  // replaces, sitting at the same position of the same-named family it drops: checked first, without
+  // building a set of everything dropped.
+  const isHeldElsewhere = (hash: number, name: string, index: number): boolean => {
     const count = ctx.series.count(hash);
     if (count === 0) return false;
+    if (count === 1 && removedByName.get(name)?.seriesHashes[index] === hash) return false;
     removedHashes ??= hashesOf(removed);
     return count - (removedHashes.has(hash) ? 1 : 0) > 0;
   };
-
   for (const { family, hashes } of added) {
     const own = ctx.ownTypes.get(family.name);
     if (own !== undefined && own !== family.type) {
@@ -75,7 +78,7 @@ export function checkWrite(ctx: CheckContext, added: readonly PreparedFamily[], 
         continue;
       }
       const hash = hashes[i]!;
-      if (addedHashes.has(hash) || isHeldElsewhere(hash)) {
+      if (addedHashes.has(hash) || isHeldElsewhere(hash, family.name, i)) {
         errors.push(`collected metric "${family.name}" ${debugMetric(metric, family.type)} was collected before with the same name and label values`);
       }
       addedHashes.add(hash);

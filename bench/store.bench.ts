@@ -1,0 +1,122 @@
+// Does one push cost the same whatever the store size? store.apply of one pgbench PUT into 100 vs 10 000 vs 100 000 groups.
+//
+//   bun bench/store.bench.ts            (BENCH_MAX_GROUPS=10000 skips the 100 000-group store: ~25 s and ~1.5 GB less)
+//
+// Each iteration replaces the next group round-robin with its own pgbench body (60 series), as pgbench's
+// push scenario does at G > 0, so the store size stays G. The body is parsed before the iteration (untimed:
+// parse.bench.ts measures that); only apply is timed: sanitising, the consistency check against the indexes,
+// encoding the families to their stored text, and the index updates. Every iteration checks the result and
+// the store size. The Go gateway's check costs 0.9–1.8 µs per stored series per push (shared/pgbench/BASELINE.md);
+// ours must stay flat. Target (issue): push cost at 10 000 groups within 15 % of the small store.
+// Also printed: what populating cost in memory, per pushed series (target ≤ 350 B; the RSS figure of a real
+// server is pgbench's memory scenario).
+import { Bench } from 'tinybench';
+import type { MetricFamily } from '../src/model/metric.ts';
+import type { Store } from '../src/store/store.ts';
+import { GROUP_BODIES, SERIES_PER_GROUP, groupBody, groupLabels } from './payloads.ts';
+import { meanMs, printResults, ratio, round3 } from './report.ts';
+import { PUSH_TIME_MS, populatedStore } from './stores.ts';
+import { parseText } from '../src/parse/text-parser.ts';
+
+const MAX_GROUPS = Number(process.env.BENCH_MAX_GROUPS ?? 100_000);
+const SIZES = [100, 10_000, 100_000].filter((groups) => groups <= MAX_GROUPS);
+const BASELINE_GROUPS = SIZES[0]!;
+
+interface Case {
+  readonly name: string;
+  readonly groups: number;
+  readonly checkConsistency: boolean;
+}
+
+interface Footprint {
+  readonly groups: number;
+  readonly populateS: number;
+  readonly rssBytes: number;
+  readonly heapBytes: number;
+}
+
+const footprints: Footprint[] = [];
+
+function memoryNow(): { rss: number; heap: number } {
+  Bun.gc(true);
+  const usage = process.memoryUsage();
+  return { rss: usage.rss, heap: usage.heapUsed + usage.arrayBuffers };
+}
+
+// Builds the store once for both phases (warmup, run) and records what it cost.
+function buildStore(item: Case): Store {
+  const before = memoryNow();
+  const started = performance.now();
+  const store = populatedStore(item.groups, item.checkConsistency);
+  const populateS = (performance.now() - started) / 1000;
+  const after = memoryNow();
+  // A store of 100 groups is too small to tell from the noise of the process's own allocations.
+  if (item.checkConsistency && item.groups >= 10_000) {
+    footprints.push({ groups: item.groups, populateS, rssBytes: after.rss - before.rss, heapBytes: after.heap - before.heap });
+  }
+  return store;
+}
+
+const bench = new Bench({ name: 'store.apply', time: 1500, warmupTime: 300, throws: true });
+const cases: Case[] = [];
+
+function addCase(groups: number, checkConsistency: boolean): void {
+  const name = `apply PUT into ${groups} groups${checkConsistency ? '' : ' (check off)'}`;
+  const item: Case = { name, groups, checkConsistency };
+  cases.push(item);
+  let store: Store | undefined;
+  let families: MetricFamily[] = [];
+  let next = 0;
+  bench.add(
+    name,
+    () => {
+      const result = store!.apply({ labels: groupLabels(next), families, replace: true, timeMs: PUSH_TIME_MS });
+      if (!result.ok) throw new Error(`push refused: ${result.error}`);
+      if (store!.size !== groups) throw new Error(`store size ${store!.size}, expected ${groups}`);
+    },
+    {
+      beforeAll() {
+        store ??= buildStore(item);
+      },
+      beforeEach() {
+        next = (next + 1) % groups;
+        families = parseText(groupBody(next));
+      },
+      afterAll(mode) {
+        if (mode === 'run') store = undefined; // let the next size have the memory
+      },
+    },
+  );
+}
+
+for (const groups of SIZES) addCase(groups, true);
+if (SIZES.includes(10_000)) addCase(10_000, false);
+
+await bench.run();
+
+const baseMs = meanMs(bench, cases[0]!.name);
+printResults(
+  `store.apply — one PUT of the pgbench body (${SERIES_PER_GROUP} series, ${GROUP_BODIES.length} variants)`,
+  bench,
+  cases.map((item) => {
+    const ms = meanMs(bench, item.name);
+    return {
+      task: item.name,
+      'µs per push': round3(ms * 1000),
+      'series/s': round3((SERIES_PER_GROUP * 1000) / ms),
+      [`vs ${BASELINE_GROUPS} groups`]: ratio(baseMs, ms),
+    };
+  }),
+);
+if (footprints.length > 0) {
+  console.log('memory of the populated stores (after a full GC; RSS of this process, heap = JS heap + ArrayBuffers):');
+  console.table(
+    footprints.map((f) => ({
+      groups: f.groups,
+      'populate s': round3(f.populateS),
+      'populate groups/s': round3(f.groups / f.populateS),
+      'RSS B/series': round3(f.rssBytes / (f.groups * SERIES_PER_GROUP)),
+      'heap B/series': round3(f.heapBytes / (f.groups * SERIES_PER_GROUP)),
+    })),
+  );
+}

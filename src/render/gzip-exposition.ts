@@ -17,6 +17,7 @@ interface Deflated {
 interface Segment extends Deflated {
   readonly parts: readonly StoredFamily[];
   readonly builtAt: number;
+  readonly level: number;
   usedIn: number;
 }
 
@@ -30,11 +31,14 @@ const SEGMENT_TARGET_BYTES = 128 * 1024;
 const CHURN_MS = 10_000;
 const LEVEL_STABLE = 6;
 const LEVEL_CHURN = 1;
+/** Fast-compressed runs that have since stopped changing are recompressed small, this many per scrape at most. */
+const UPGRADES_PER_SCRAPE = 32;
 
 const segments = new Map<string, Segment>();
 const partsPerSegment = new Map<string, { per: number; usedIn: number }>();
 const headerBlocks = new WeakMap<Uint8Array, Deflated>();
 let scrapes = 0;
+let upgradesLeft = 0;
 
 /**
  * The same body as renderExposition, as one gzip stream in chunks: a header, deflate blocks, a final
@@ -45,6 +49,7 @@ let scrapes = 0;
  */
 export function renderGzipExposition(groups: readonly Group[], own: readonly OwnFamily[], nowMs: number): Uint8Array[] {
   const scrape = ++scrapes;
+  upgradesLeft = UPGRADES_PER_SCRAPE;
   const out: Uint8Array[] = [GZIP_HEADER];
   let crc = 0;
   let length = 0;
@@ -71,13 +76,16 @@ export function renderGzipExposition(groups: readonly Group[], own: readonly Own
 function segment(family: MergedFamily, start: number, end: number, index: number, scrape: number, nowMs: number): Segment {
   const key = `${family.name}\n${index}`;
   const cached = segments.get(key);
-  if (cached !== undefined && sameParts(cached.parts, family.stored, start, end)) {
+  const unchanged = cached !== undefined && sameParts(cached.parts, family.stored, start, end);
+  const upgrade = unchanged && cached.level !== LEVEL_STABLE && nowMs - cached.builtAt >= CHURN_MS && upgradesLeft > 0;
+  if (unchanged && !upgrade) {
     cached.usedIn = scrape;
     return cached;
   }
+  if (upgrade) upgradesLeft--;
   const parts = family.stored.slice(start, end);
-  const churning = cached !== undefined && nowMs - cached.builtAt < CHURN_MS;
-  const built: Segment = { ...deflate(parts.map((p) => p.text), churning ? LEVEL_CHURN : LEVEL_STABLE), parts, builtAt: nowMs, usedIn: scrape };
+  const level = cached !== undefined && !upgrade && nowMs - cached.builtAt < CHURN_MS ? LEVEL_CHURN : LEVEL_STABLE;
+  const built: Segment = { ...deflate(parts.map((p) => p.text), level), parts, builtAt: nowMs, level, usedIn: scrape };
   segments.set(key, built);
   return built;
 }

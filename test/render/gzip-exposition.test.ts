@@ -51,4 +51,20 @@ describe('renderGzipExposition', () => {
     const second = renderGzipExposition(store.groups(), OWN, 1);
     expect(second.filter((chunk) => !first.has(chunk)).length).toBe(2); // the own family and the trailer
   });
+
+  // Under constant pushes runs are compressed fast (level 1); once they stop changing they are
+  // recompressed small, a few per scrape, and then reused again.
+  test('a run compressed fast while churning is recompressed once it has been stable for a while', () => {
+    const store = storeOf(50);
+    renderGzipExposition(store.groups(), OWN, 0);
+    push(store, 7, 1);
+    const churned = renderGzipExposition(store.groups(), OWN, 1_000); // rebuilt within 10 s: fast
+    const stable = renderGzipExposition(store.groups(), OWN, 60_000); // unchanged for a minute: recompressed
+    const again = renderGzipExposition(store.groups(), OWN, 61_000);
+    const inChurned = new Set(churned);
+    expect(stable.filter((chunk) => !inChurned.has(chunk)).length).toBeGreaterThan(2);
+    const inStable = new Set(stable);
+    expect(again.filter((chunk) => !inStable.has(chunk)).length).toBe(2); // the own family and the trailer
+    expect(gunzip(stable)).toBe(plain(store));
+  });
 });

@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { type PushedScrape, scrapePushed, send } from "../helpers/http.ts";
 import type { Gateway } from "../helpers/start-server.ts";
-import { oursIsGo, startOurs } from "../helpers/start-server.ts";
+import { oursIsGo, startOurs, withGateway } from "../helpers/start-server.ts";
 import { decision, gauges, normaliseErrorBody, oursSide } from "./differential.ts";
 
 const INVALID = "pushed metrics are invalid or inconsistent with existing metrics: ";
@@ -35,6 +35,25 @@ interface Lenient {
   sameAs: string;
 }
 
+/**
+ * Registers the decision `name` for one lenient case: Go refuses `c.body` at `path` with `c.goError` and
+ * accepts `c.sameAs`; ours accepts `c.body` and then scrapes exactly as Go does after `c.sameAs`.
+ */
+function lenientDecision(name: string, path: string, c: Lenient): void {
+  decision(name, [], async ({ go, ours }) => {
+    expect(await answer(go, "PUT", path, c.body)).toEqual({
+      status: 400,
+      body: `text format parsing error in ${c.goError}\n`,
+    });
+    expect(await answer(go, "PUT", path, c.sameAs)).toEqual({ status: 200, body: "" });
+    const goScrape = await scrapePushed(go);
+    await oursSide(async () => {
+      expect(await answer(ours, "PUT", path, c.body)).toEqual({ status: 200, body: "" });
+      expect(await scrapePushed(ours)).toEqual(goScrape);
+    });
+  });
+}
+
 describe("D1: a clean end of the body ends the last line", () => {
   const cases: Lenient[] = [
     // The seed command `curl -d 'process_runtime_seconds 42.125'` (prometheus/pushgateway#722).
@@ -49,20 +68,7 @@ describe("D1: a clean end of the body ends the last line", () => {
       sameAs: '# TYPE c counter\nc{x="1"} 3\n',
     },
   ];
-  for (const c of cases) {
-    decision(`${c.why} without a final newline is stored as if it had one`, [], async ({ go, ours }) => {
-      expect(await answer(go, "PUT", "/metrics/job/d1", c.body)).toEqual({
-        status: 400,
-        body: `text format parsing error in ${c.goError}\n`,
-      });
-      expect(await answer(go, "PUT", "/metrics/job/d1", c.sameAs)).toEqual({ status: 200, body: "" });
-      const goScrape = await scrapePushed(go);
-      await oursSide(async () => {
-        expect(await answer(ours, "PUT", "/metrics/job/d1", c.body)).toEqual({ status: 200, body: "" });
-        expect(await scrapePushed(ours)).toEqual(goScrape);
-      });
-    });
-  }
+  for (const c of cases) lenientDecision(`${c.why} without a final newline is stored as if it had one`, "/metrics/job/d1", c);
 });
 
 describe("D2: \\r\\n ends a line", () => {
@@ -86,20 +92,7 @@ describe("D2: \\r\\n ends a line", () => {
     // D1 and D2 together.
     { why: "a last line without newline", body: "a 1\r\nb 2", goError: 'line 1: expected float as value, got "1\\r"', sameAs: "a 1\nb 2\n" },
   ];
-  for (const c of cases) {
-    decision(`${c.why} with \\r\\n line ends are stored as with \\n`, [], async ({ go, ours }) => {
-      expect(await answer(go, "PUT", "/metrics/job/d2", c.body)).toEqual({
-        status: 400,
-        body: `text format parsing error in ${c.goError}\n`,
-      });
-      expect(await answer(go, "PUT", "/metrics/job/d2", c.sameAs)).toEqual({ status: 200, body: "" });
-      const goScrape = await scrapePushed(go);
-      await oursSide(async () => {
-        expect(await answer(ours, "PUT", "/metrics/job/d2", c.body)).toEqual({ status: 200, body: "" });
-        expect(await scrapePushed(ours)).toEqual(goScrape);
-      });
-    });
-  }
+  for (const c of cases) lenientDecision(`${c.why} with \\r\\n line ends are stored as with \\n`, "/metrics/job/d2", c);
 });
 
 describe("§5.7 [Rec]: a refused push never poisons the store", () => {
@@ -218,18 +211,14 @@ describe("§6.5: gateway-own metrics", () => {
 describe("§3.1 [Rec]: DELETE is applied before its 202", () => {
   // Go applies a DELETE after answering, so there this check passes or fails by timing: it runs
   // against our server only (skipped in the Go-vs-Go run, PG_OURS=go).
-  test.skipIf(oursIsGo())("a scrape right after DELETE's 202 never shows the group", async () => {
-    const ours = await startOurs();
-    try {
+  test.skipIf(oursIsGo())("a scrape right after DELETE's 202 never shows the group", () =>
+    withGateway(startOurs, async (ours) => {
       for (let round = 0; round < 30; round++) {
         expect(await answer(ours, "PUT", `/metrics/job/del/n/${round}`, "a 1\n")).toEqual({ status: 200, body: "" });
         expect(await answer(ours, "DELETE", `/metrics/job/del/n/${round}`)).toEqual({ status: 202, body: "" });
         expect((await scrapePushed(ours)).samples).toEqual([]);
       }
-    } finally {
-      await ours.stop();
-    }
-  });
+    }));
 });
 
 /** Polls `condition` every 20 ms for up to 2 s; fails the test if it never holds. */

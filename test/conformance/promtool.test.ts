@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { send } from "../helpers/http.ts";
 import { startReference } from "../helpers/reference.ts";
-import { type Gateway, startOurs } from "../helpers/start-server.ts";
+import { type Gateway, startOurs, withGateway } from "../helpers/start-server.ts";
 
 /** Installed by the Debian package `prometheus` (test/peers.sh checks it). */
 const PROMTOOL = "/usr/bin/promtool";
@@ -80,22 +80,9 @@ describe("promtool check metrics on a scrape", () => {
     expect(result.output).toContain('foo counter metrics should have "_total" suffix');
   });
 
-  // Control: the body is lint-clean as Go renders it, so a failure below points at our rendering.
-  test("Go's scrape after a push of every type passes", async () => {
-    const go = await startReference();
-    try {
-      await pushAndCheck(go);
-    } finally {
-      await go.stop();
-    }
-  });
-
-  test("our scrape after a push of every type passes", async () => {
-    const ours = await startOurs();
-    try {
-      await pushAndCheck(ours);
-    } finally {
-      await ours.stop();
-    }
-  });
+  test.each<[string, () => Promise<Gateway>]>([
+    // Control: the body is lint-clean as Go renders it, so a failure of ours points at our rendering.
+    ["Go's", startReference],
+    ["our", startOurs],
+  ])("%s scrape after a push of every type passes", (_whose, start) => withGateway(start, pushAndCheck));
 });

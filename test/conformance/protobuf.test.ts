@@ -3,6 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { scrapePushed, send } from "../helpers/http.ts";
 import { PROTOBUF_CONTENT_TYPE, type FamilyObject, decodeDelimited, delimited, labels, snappyFramed } from "../helpers/metrics-proto.ts";
+import { COUNTER, HISTOGRAM, MIXED_HISTOGRAM, NATIVE_HISTOGRAM, SUMMARY } from "../helpers/protobuf-families.ts";
 import type { Gateway } from "../helpers/start-server.ts";
 import { type Case, decision, gauges, normaliseErrorBody, oursSide, runCases, withPair } from "./differential.ts";
 
@@ -41,52 +42,8 @@ function refused(name: string, families: FamilyObject[], message: string): Case 
   };
 }
 
-const COUNTER: FamilyObject = { name: "c", help: "A counter.", type: "COUNTER", metric: [{ label: labels(["a", "1"]), counter: { value: 3 } }] };
 const GAUGE: FamilyObject = { name: "g", type: "GAUGE", metric: [{ label: labels(["z", "9"], ["b", "x"]), gauge: { value: -2.5 } }] };
 const UNTYPED: FamilyObject = { name: "u", type: "UNTYPED", metric: [{ untyped: { value: 1e6 } }] };
-const SUMMARY: FamilyObject = {
-  name: "s",
-  type: "SUMMARY",
-  metric: [{ summary: { sampleCount: 4, sampleSum: 10, quantile: [{ quantile: 0.5, value: 1.5 }, { quantile: 0.99, value: 2 }] } }],
-};
-const HISTOGRAM: FamilyObject = {
-  name: "h",
-  type: "HISTOGRAM",
-  metric: [{ histogram: { sampleCount: 3, sampleSum: 2.5, bucket: [{ cumulativeCount: 1, upperBound: 0.5 }, { cumulativeCount: 2, upperBound: 1 }] } }],
-};
-// SPEC §11.1 P9 / A3: an integer native histogram with spans on both sides.
-const NATIVE: FamilyObject = {
-  name: "nh",
-  help: "native",
-  type: "HISTOGRAM",
-  metric: [{
-    histogram: {
-      sampleCount: 20,
-      sampleSum: 99.23,
-      schema: 1,
-      zeroThreshold: 0.001,
-      zeroCount: 2,
-      negativeSpan: [{ offset: 1, length: 1 }],
-      negativeDelta: [2],
-      positiveSpan: [{ offset: 0, length: 2 }, { offset: 1, length: 1 }],
-      positiveDelta: [3, -1, 4],
-    },
-  }],
-};
-const MIXED: FamilyObject = {
-  name: "mh",
-  type: "HISTOGRAM",
-  metric: [{
-    histogram: {
-      sampleCount: 5,
-      sampleSum: 9,
-      bucket: [{ cumulativeCount: 2, upperBound: 1, exemplar: { label: labels(["trace_id", "x"]), value: 0.5, timestamp: { seconds: 5, nanos: 7 } } }],
-      schema: 0,
-      positiveSpan: [{ offset: 0, length: 1 }],
-      positiveDelta: [5],
-    },
-  }],
-};
 const WITH_EXEMPLAR: FamilyObject = {
   name: "ce",
   type: "COUNTER",
@@ -109,12 +66,12 @@ runCases("protobuf push bodies Go and ours treat alike (SPEC §4.4)", [
     line("h_count", "3"),
   ]),
   // §4.6: the text scrape shows a native histogram's classic view.
-  accepted("a native-only histogram shows a +Inf bucket, _sum and _count", [NATIVE], [
+  accepted("a native-only histogram shows a +Inf bucket, _sum and _count", [NATIVE_HISTOGRAM], [
     line("nh_bucket", "20", "", 'le="+Inf"'),
     line("nh_sum", "99.23"),
     line("nh_count", "20"),
   ]),
-  accepted("a histogram with classic and native buckets shows the classic ones", [MIXED], [
+  accepted("a histogram with classic and native buckets shows the classic ones", [MIXED_HISTOGRAM], [
     line("mh_bucket", "2", "", 'le="1"'),
     line("mh_bucket", "5", "", 'le="+Inf"'),
     line("mh_sum", "9"),
@@ -244,7 +201,7 @@ describe("protobuf scrapes (SPEC §6.3)", () => {
   test("a delimited scrape holds what was pushed, native histograms, exemplars and created timestamps included", () =>
     withPair([], async ({ go, ours }) => {
       for (const gw of [go, ours]) {
-        expect((await send(gw, "PUT", PATH, delimited(COUNTER, SUMMARY, NATIVE, MIXED, WITH_EXEMPLAR), PB)).status).toBe(200);
+        expect((await send(gw, "PUT", PATH, delimited(COUNTER, SUMMARY, NATIVE_HISTOGRAM, MIXED_HISTOGRAM, WITH_EXEMPLAR), PB)).status).toBe(200);
         expect((await send(gw, "PUT", "/metrics/job/t", '# HELP c Text help.\n# TYPE c counter\nc{a="2"} 5\n# TYPE th histogram\nth_bucket{le="1"} 1\nth_sum 0.5\nth_count 2\n')).status).toBe(200);
         expect((await send(gw, "POST", "/metrics/job/t", 'x{q="\\"quoted\\" ü"} NaN\n')).status).toBe(200);
       }
@@ -285,7 +242,7 @@ describe("protobuf scrapes (SPEC §6.3)", () => {
   test("the debug text forms print pushed families as Go does", () =>
     withPair([], async ({ go, ours }) => {
       // One series per family, so that Go's series order cannot differ from ours (D3).
-      const body = delimited(COUNTER, GAUGE, UNTYPED, SUMMARY, HISTOGRAM, NATIVE, MIXED);
+      const body = delimited(COUNTER, GAUGE, UNTYPED, SUMMARY, HISTOGRAM, NATIVE_HISTOGRAM, MIXED_HISTOGRAM);
       for (const gw of [go, ours]) expect((await send(gw, "PUT", PATH, body, PB)).status).toBe(200);
       for (const encoding of ["text", "compact-text"]) {
         const pushed = async (gw: Gateway) => {
@@ -320,9 +277,9 @@ describe("where ours differs from Go 1.5.1 on purpose", () => {
 
   // [newest, SPEC §4.1] framed snappy bodies; 1.5.1 ignores the header and parses the compressed bytes.
   decision("a framed snappy body is decompressed", [], async ({ go, ours }) => {
-    const body = snappyFramed(delimited(COUNTER, NATIVE));
+    const body = snappyFramed(delimited(COUNTER, NATIVE_HISTOGRAM));
     expect((await push(go, body, { ...PB, "Content-Encoding": "snappy" })).status).toBe(400);
-    expect(await push(go, delimited(COUNTER, NATIVE))).toEqual({ status: 200, body: "" });
+    expect(await push(go, delimited(COUNTER, NATIVE_HISTOGRAM))).toEqual({ status: 200, body: "" });
     const expected = await scrapePushed(go);
     await oursSide(async () => {
       expect(await push(ours, body, { ...PB, "Content-Encoding": "snappy" })).toEqual({ status: 200, body: "" });

@@ -6,7 +6,7 @@
  *
  * The port is not reserved: another process may take it before the caller binds
  * it, so callers that start a server retry with a fresh port when the bind fails
- * (see `startGateway` in start-server.ts).
+ * (see `startServer` in server-process.ts).
  */
 export function freePort(): number {
   const listener = Bun.listen({

@@ -96,6 +96,13 @@ const PREFIX: Case[] = [
   ['prefix/ alone is no route without the UI', '/pg/', NOT_FOUND],
 ];
 
+const MOVED: Case[] = [
+  ['the scrape follows --web.telemetry-path', '/m2', SCRAPE],
+  ['the default scrape path is gone', '/metrics', NOT_FOUND],
+  ['pushes stay at /metrics/job', '/metrics/job/x', grouping('x')],
+  ['a trailing slash redirects to the moved path', '/m2/', slash('/m2')],
+];
+
 describe('matchRoute', () => {
   // httprouter redirects a trailing slash only where the path without it takes the request's method.
   test.each<[string, string, string, Route]>([
@@ -108,38 +115,21 @@ describe('matchRoute', () => {
     expect(matchRoute(BASE + path, method, DEFAULT)).toEqual(route);
   });
 
-  test.each(FIXED)('fixed paths: %s', (_why, path, route) => {
-    expect(matchRoute(BASE + path, 'GET', DEFAULT)).toEqual(route);
-  });
-
-  test.each(PUSH_PATHS)('push paths: %s', (_why, path, route) => {
-    expect(matchRoute(BASE + path, 'GET', DEFAULT)).toEqual(route);
-  });
-
-  test.each(PERCENT)('percent-decoding: %s', (_why, path, route) => {
-    expect(matchRoute(BASE + path, 'GET', DEFAULT)).toEqual(route);
-  });
-
-  test.each(CLEANING)('path cleaning: %s', (_why, path, route) => {
-    expect(matchRoute(BASE + path, 'GET', DEFAULT)).toEqual(route);
-  });
-
-  test.each(DECODED_CLEANING)('path cleaning after decoding: %s', (_why, path, route) => {
-    expect(matchRoute(BASE + path, 'GET', DEFAULT)).toEqual(route);
-  });
-
-  test.each(PREFIX)('route prefix /pg: %s', (_why, path, route) => {
-    expect(matchRoute(BASE + path, 'GET', PREFIXED)).toEqual(route);
-  });
-
-  test.each<Case>([
-    ['the scrape follows --web.telemetry-path', '/m2', SCRAPE],
-    ['the default scrape path is gone', '/metrics', NOT_FOUND],
-    ['pushes stay at /metrics/job', '/metrics/job/x', grouping('x')],
-    ['a trailing slash redirects to the moved path', '/m2/', slash('/m2')],
-  ])('moved telemetry path /m2: %s', (_why, path, route) => {
-    expect(matchRoute(BASE + path, 'GET', MOVED_SCRAPE)).toEqual(route);
-  });
+  // [title, case list, route configuration]: each case is a GET.
+  const lists: [string, Case[], RouteConfig][] = [
+    ['fixed paths', FIXED, DEFAULT],
+    ['push paths', PUSH_PATHS, DEFAULT],
+    ['percent-decoding', PERCENT, DEFAULT],
+    ['path cleaning', CLEANING, DEFAULT],
+    ['path cleaning after decoding', DECODED_CLEANING, DEFAULT],
+    ['route prefix /pg', PREFIX, PREFIXED],
+    ['moved telemetry path /m2', MOVED, MOVED_SCRAPE],
+  ];
+  for (const [title, cases, config] of lists) {
+    test.each(cases)(`${title}: %s`, (_why, path, route) => {
+      expect(matchRoute(BASE + path, 'GET', config)).toEqual(route);
+    });
+  }
 
   test('reads the path of any host and port', () => {
     expect(matchRoute('http://[::1]:8080/metrics/job/x', 'GET', DEFAULT)).toEqual(grouping('x'));

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Gateway } from "../helpers/start-server.ts";
+import { type Gateway, startOurs } from "../helpers/start-server.ts";
 
 /** Installed by Debian's `golang-go`; builds go-client/ against `golang-github-prometheus-client-golang-dev`. */
 export const GO = "/usr/bin/go";
@@ -88,7 +88,8 @@ let goUsers = 0;
 
 /**
  * Builds test/interop/go-client into a fresh temp dir, or reuses the build another file holds, and
- * resolves with the binary's path. Each call must be paired with `releaseGoClient()` (in `afterAll`).
+ * resolves with the binary's path. Each call must be paired with `releaseGoClient()` (in `afterAll`);
+ * test files use the pair `startOursWithGoClient` / `stopOursAndGoClient`, which does both.
  */
 export function acquireGoClient(): Promise<string> {
   goUsers++;
@@ -114,6 +115,59 @@ export async function releaseGoClient(): Promise<void> {
   await binary.catch(() => undefined);
   rmSync(dir, { recursive: true, force: true });
 }
+
+/**
+ * Starts our gateway while go-client builds (`acquireGoClient`) and resolves with the gateway once both
+ * are done. When either fails, a gateway that did start is stopped before the error is rethrown, so a
+ * failed `beforeAll` leaves nothing running; `stopOursAndGoClient` in `afterAll` releases the build as usual.
+ */
+export async function startOursWithGoClient(): Promise<Gateway> {
+  const [started, built] = await Promise.allSettled([startOurs(), acquireGoClient()]);
+  if (built.status === "rejected") {
+    if (started.status === "fulfilled") await started.value.stop();
+    throw built.reason;
+  }
+  if (started.status === "rejected") throw started.reason;
+  return started.value;
+}
+
+/**
+ * Undoes `startOursWithGoClient` (in `afterAll`): stops `gw` if it started, then releases the go-client
+ * build, also when stopping failed.
+ */
+export async function stopOursAndGoClient(gw: Gateway | undefined): Promise<void> {
+  try {
+    await gw?.stop();
+  } finally {
+    await releaseGoClient();
+  }
+}
+
+/**
+ * The native-only histogram go-client/main.go pushes as `etl_request_latency_seconds`, as protobufjs's
+ * Histogram object (what `decodeDelimited` gives): what client_golang makes of the observations -3, 0,
+ * 0.001, 0.5, 1, 1, 2, 300 with bucket factor 1.1. Spelled out, so that a client that changed its encoding
+ * cannot make both sides of a comparison agree on nonsense: factor 1.1 → schema 3 (bucket i ends at
+ * 2^(i/8)); 0 in the zero bucket; -3 in negative bucket 13; positive buckets -79 (0.001), -8 (0.5), 0 (1,
+ * twice), 8 (2) and 66 (300), counts as deltas.
+ */
+export const NATIVE_LATENCY_HISTOGRAM = {
+  sampleCount: 8,
+  sampleSum: 301.501,
+  schema: 3,
+  zeroThreshold: 2.938735877055719e-39,
+  zeroCount: 1,
+  negativeSpan: [{ offset: 13, length: 1 }],
+  negativeDelta: [1],
+  positiveSpan: [
+    { offset: -79, length: 1 },
+    { offset: 70, length: 1 },
+    { offset: 7, length: 1 },
+    { offset: 7, length: 1 },
+    { offset: 57, length: 1 },
+  ],
+  positiveDelta: [1, 0, 1, -1, 0],
+};
 
 /** What go-client/main.go can do to its group (see that file). */
 export type GoAction = "push" | "add" | "replace" | "delete";

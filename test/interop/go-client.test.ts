@@ -3,8 +3,16 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { scrapePushed, send } from "../helpers/http.ts";
 import { type FamilyObject, decodeDelimited } from "../helpers/metrics-proto.ts";
-import { type Gateway, startOurs } from "../helpers/start-server.ts";
-import { GO_BUILD_TIMEOUT_MS, PROTOBUF_ACCEPT, acquireGoClient, eventually, goPush, releaseGoClient } from "./clients.ts";
+import type { Gateway } from "../helpers/start-server.ts";
+import {
+  GO_BUILD_TIMEOUT_MS,
+  NATIVE_LATENCY_HISTOGRAM,
+  PROTOBUF_ACCEPT,
+  eventually,
+  goPush,
+  startOursWithGoClient,
+  stopOursAndGoClient,
+} from "./clients.ts";
 
 /**
  * The group every action of go-client/main.go addresses. The client sends job and instance as `@base64`
@@ -60,15 +68,11 @@ const NATIVE = ["etl_payload_bytes", "etl_request_latency_seconds"];
 let gw: Gateway;
 
 beforeAll(async () => {
-  // Start the build and the gateway together; the build is cached for the other interop files.
-  const [started] = await Promise.all([startOurs(), acquireGoClient()]);
-  gw = started;
+  // The build is cached for the other interop files.
+  gw = await startOursWithGoClient();
 }, GO_BUILD_TIMEOUT_MS);
 
-afterAll(async () => {
-  await gw?.stop();
-  await releaseGoClient();
-});
+afterAll(() => stopOursAndGoClient(gw));
 
 /** Sample lines of the text scrape, own families dropped and push times masked. */
 async function samples(): Promise<string[]> {
@@ -113,27 +117,9 @@ describe("Go client (client_golang push)", () => {
       expect((gotMetrics as { histogram: unknown }[])[0]!.histogram).toEqual((sentMetrics as { histogram: unknown }[])[0]!.histogram);
     }
 
-    // The same, spelled out, so a client that changed its encoding cannot make both sides agree on nonsense:
-    // factor 1.1 → schema 3 (bucket i ends at 2^(i/8)); 0 in the zero bucket; -3 in negative bucket 13;
-    // positive buckets -79 (0.001), -8 (0.5), 0 (1, twice), 8 (2) and 66 (300), counts as deltas.
+    // The same, spelled out (see NATIVE_LATENCY_HISTOGRAM).
     const latency = (scraped.get("etl_request_latency_seconds")!.metric as { histogram: Record<string, unknown> }[])[0]!.histogram;
-    expect(latency).toEqual({
-      sampleCount: 8,
-      sampleSum: 301.501,
-      schema: 3,
-      zeroThreshold: 2.938735877055719e-39,
-      zeroCount: 1,
-      negativeSpan: [{ offset: 13, length: 1 }],
-      negativeDelta: [1],
-      positiveSpan: [
-        { offset: -79, length: 1 },
-        { offset: 70, length: 1 },
-        { offset: 7, length: 1 },
-        { offset: 7, length: 1 },
-        { offset: 57, length: 1 },
-      ],
-      positiveDelta: [1, 0, 1, -1, 0],
-    });
+    expect(latency).toEqual(NATIVE_LATENCY_HISTOGRAM);
   });
 
   test("Add (POST) replaces the families it sends and keeps the others", async () => {

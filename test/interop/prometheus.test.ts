@@ -6,8 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { send } from "../helpers/http.ts";
 import { PROTOBUF_CONTENT_TYPE, delimited } from "../helpers/metrics-proto.ts";
-import { freePort } from "../helpers/ports.ts";
+import { type ServerProcess, startServer } from "../helpers/server-process.ts";
 import { type Gateway, startOurs } from "../helpers/start-server.ts";
+import { NATIVE_LATENCY_HISTOGRAM } from "./clients.ts";
 
 /** Installed by the Debian package `prometheus` (test/peers.sh checks it). */
 const PROMETHEUS = "/usr/bin/prometheus";
@@ -31,43 +32,16 @@ import_batch_seconds_sum 17.5
 import_batch_seconds_count 6
 `;
 
-/**
- * A native-only histogram (schema 3; what client_golang makes of the observations -3, 0, 0.001, 0.5, 1, 1,
- * 2, 300 with bucket factor 1.1, see go-client/main.go), pushed as delimited protobuf.
- */
+/** The Go client's native-only histogram (see NATIVE_LATENCY_HISTOGRAM), pushed as delimited protobuf. */
 const NATIVE_PUSH = delimited({
   name: "source_latency_seconds",
   help: "Latency of source requests.",
   type: "HISTOGRAM",
-  metric: [
-    {
-      histogram: {
-        sampleCount: 8,
-        sampleSum: 301.501,
-        schema: 3,
-        zeroThreshold: 2.938735877055719e-39,
-        zeroCount: 1,
-        negativeSpan: [{ offset: 13, length: 1 }],
-        negativeDelta: [1],
-        positiveSpan: [
-          { offset: -79, length: 1 },
-          { offset: 70, length: 1 },
-          { offset: 7, length: 1 },
-          { offset: 7, length: 1 },
-          { offset: 57, length: 1 },
-        ],
-        positiveDelta: [1, 0, 1, -1, 0],
-      },
-    },
-  ],
+  metric: [{ histogram: NATIVE_LATENCY_HISTOGRAM }],
 });
 
 /** A running Prometheus started by this file. */
-interface Prometheus {
-  url: string;
-  log(): string;
-  stop(): Promise<void>;
-}
+type Prometheus = ServerProcess;
 
 /**
  * Starts Prometheus on a free loopback port with a fresh temp dir (config and TSDB), scraping `target`
@@ -90,51 +64,31 @@ scrape_configs:
       - targets: ["${new URL(target).host}"]
 `,
   );
-  const url = `http://127.0.0.1:${freePort()}`;
-  const proc = Bun.spawn(
-    [
-      PROMETHEUS,
-      `--config.file=${config}`,
-      `--storage.tsdb.path=${join(dir, "data")}`,
-      `--web.listen-address=${new URL(url).host}`,
-      ...flags,
-    ],
-    { cwd: dir, stdin: "ignore", stdout: "ignore", stderr: "pipe" },
-  );
-  let log = "";
-  const decoder = new TextDecoder();
-  const drained = (async () => {
-    for await (const chunk of proc.stderr) log = (log + decoder.decode(chunk, { stream: true })).slice(-64 * 1024);
-  })();
-
-  const prometheus: Prometheus = {
-    url,
-    log: () => log,
+  let server: ServerProcess;
+  try {
+    server = await startServer({
+      name: "prometheus",
+      argv: (port) => [
+        PROMETHEUS,
+        `--config.file=${config}`,
+        `--storage.tsdb.path=${join(dir, "data")}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        ...flags,
+      ],
+      cwd: dir,
+      readyTimeoutMs: WAIT_MS,
+    });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    ...server,
     async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) {
-        proc.kill("SIGTERM");
-        const timer = setTimeout(() => proc.kill("SIGKILL"), 5_000);
-        await proc.exited;
-        clearTimeout(timer);
-      }
-      await drained;
+      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
-
-  const deadline = Date.now() + WAIT_MS;
-  while (Date.now() < deadline && proc.exitCode === null) {
-    try {
-      const response = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1_000) });
-      await response.arrayBuffer();
-      if (response.status === 200) return prometheus;
-    } catch {
-      // Not listening yet.
-    }
-    await Bun.sleep(50);
-  }
-  await prometheus.stop();
-  throw new Error(`prometheus did not get ready (exit code ${proc.exitCode})\n${log}`);
 }
 
 /** One element of an instant query's result vector. */
@@ -191,8 +145,11 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all(started.map((prometheus) => prometheus.stop()));
-  await gw?.stop();
+  try {
+    await Promise.all(started.map((prometheus) => prometheus.stop()));
+  } finally {
+    await gw?.stop();
+  }
 });
 
 /**
@@ -220,6 +177,9 @@ async function expectTextSeries(prometheus: Prometheus, le5: "5" | "5.0"): Promi
   ]);
 }
 
+/** The group of NATIVE_PUSH, as its series carry it in Prometheus. */
+const PROBE = { job: "source_probe", instance: "probe-02" };
+
 describe("Prometheus scraping our gateway", () => {
   test(
     "with its default Accept header it reads text: pushed series keep their job and instance",
@@ -228,12 +188,11 @@ describe("Prometheus scraping our gateway", () => {
       await expectUp(prometheus);
       await expectTextSeries(prometheus, "5");
       // Text carries only the classic view of the native histogram (§4.6): a +Inf bucket, sum and count.
-      const probe = { job: "source_probe", instance: "probe-02" };
       expect(await query(prometheus, "source_latency_seconds_count")).toEqual([
-        { metric: { __name__: "source_latency_seconds_count", ...probe }, value: [expect.any(Number), "8"] },
+        { metric: { __name__: "source_latency_seconds_count", ...PROBE }, value: [expect.any(Number), "8"] },
       ]);
       expect(await query(prometheus, 'source_latency_seconds_bucket{le="+Inf"}')).toEqual([
-        { metric: { __name__: "source_latency_seconds_bucket", ...probe, le: "+Inf" }, value: [expect.any(Number), "8"] },
+        { metric: { __name__: "source_latency_seconds_bucket", ...PROBE, le: "+Inf" }, value: [expect.any(Number), "8"] },
       ]);
       expect(await query(prometheus, "histogram_count(source_latency_seconds)")).toEqual([]);
     },
@@ -246,15 +205,14 @@ describe("Prometheus scraping our gateway", () => {
       const prometheus = protobufScraper;
       await expectUp(prometheus);
       await expectTextSeries(prometheus, "5.0");
-      const probe = { job: "source_probe", instance: "probe-02" };
       expect(await queryWhenPresent(prometheus, "histogram_count(source_latency_seconds)")).toEqual([
-        { metric: probe, value: [expect.any(Number), "8"] },
+        { metric: PROBE, value: [expect.any(Number), "8"] },
       ]);
       expect(await query(prometheus, "histogram_sum(source_latency_seconds)")).toEqual([
-        { metric: probe, value: [expect.any(Number), "301.501"] },
+        { metric: PROBE, value: [expect.any(Number), "301.501"] },
       ]);
       const [series] = await query(prometheus, "source_latency_seconds");
-      expect(series!.metric).toEqual({ __name__: "source_latency_seconds", ...probe });
+      expect(series!.metric).toEqual({ __name__: "source_latency_seconds", ...PROBE });
       // [boundary rule, lower, upper, count]: the negative bucket 13, the zero bucket (±threshold) and the
       // positive buckets -79, -8, 0, 8, 66 of schema 3.
       expect(series!.histogram![1]).toEqual({

@@ -1,8 +1,18 @@
 // After the Go, Python and Node clients have pushed, every text scrape of ours passes `promtool check metrics`.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { gunzipSync } from "node:zlib";
-import { type Gateway, startOurs } from "../helpers/start-server.ts";
-import { GO_BUILD_TIMEOUT_MS, PROMTOOL, acquireGoClient, goPush, nightlyBackup, promClient, releaseGoClient, run, typesOf } from "./clients.ts";
+import type { Gateway } from "../helpers/start-server.ts";
+import {
+  GO_BUILD_TIMEOUT_MS,
+  PROMTOOL,
+  goPush,
+  nightlyBackup,
+  promClient,
+  run,
+  startOursWithGoClient,
+  stopOursAndGoClient,
+  typesOf,
+} from "./clients.ts";
 
 /**
  * The only findings allowed: prom-client's default metrics name three gauges `…_total`, which promtool's
@@ -33,8 +43,7 @@ const PROMETHEUS_ACCEPT =
 let gw: Gateway;
 
 beforeAll(async () => {
-  const [started] = await Promise.all([startOurs(), acquireGoClient()]);
-  gw = started;
+  gw = await startOursWithGoClient();
   await goPush(gw, "push");
   await goPush(gw, "add");
   await nightlyBackup(gw, "backup");
@@ -43,10 +52,7 @@ beforeAll(async () => {
   expect(node.status).toBe(200);
 }, GO_BUILD_TIMEOUT_MS);
 
-afterAll(async () => {
-  await gw?.stop();
-  await releaseGoClient();
-});
+afterAll(() => stopOursAndGoClient(gw));
 
 /** Runs `promtool check metrics` on `exposition`; resolves with its exit code and output lines. */
 async function promtool(exposition: string): Promise<{ exitCode: number; findings: string[] }> {

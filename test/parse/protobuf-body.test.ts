@@ -5,6 +5,7 @@ import { ParseError } from '../../src/parse/parse-error.ts';
 import { parseProtobuf } from '../../src/parse/protobuf-parser.ts';
 import { type PushedScrape, scrapePushed, send } from '../helpers/http.ts';
 import { PROTOBUF_CONTENT_TYPE, delimited, labels, snappyFramed } from '../helpers/metrics-proto.ts';
+import { seededRandom } from '../helpers/seeded-random.ts';
 import { type Gateway, startOurs } from '../helpers/start-server.ts';
 
 const encoder = new TextEncoder();
@@ -81,17 +82,11 @@ describe('fuzzed protobuf pushes', () => {
   beforeAll(async () => {
     ours = await startOurs();
   });
-  afterAll(() => ours.stop());
+  afterAll(() => ours?.stop());
 
-  // Deterministic mutations of a valid body (mulberry32), keeping those the decoder refuses.
+  // Deterministic mutations of a valid body, keeping those the decoder refuses.
   function refusedMutations(count: number): { body: Uint8Array; message: string }[] {
-    let state = 1234;
-    const next = (): number => {
-      state = (state + 0x6d2b79f5) | 0;
-      let t = Math.imul(state ^ (state >>> 15), 1 | state);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const next = seededRandom(1234);
     const refused: { body: Uint8Array; message: string }[] = [];
     while (refused.length < count) {
       const body = BODY.slice();

@@ -5,6 +5,8 @@ import type { MetricFamily } from '../../src/model/metric.ts';
 import { ParseError } from '../../src/parse/parse-error.ts';
 import { ProtobufParser, parseProtobuf } from '../../src/parse/protobuf-parser.ts';
 import { type FamilyObject, delimited, encodeFamily, labels } from '../helpers/metrics-proto.ts';
+import { COUNTER, FULL_NATIVE_HISTOGRAM, HISTOGRAM, SUMMARY } from '../helpers/protobuf-families.ts';
+import { seededRandom } from '../helpers/seeded-random.ts';
 
 /** The ParseError message `parse` throws; fails the test if it throws none or another kind. */
 function errorOf(parse: () => unknown): string {
@@ -26,43 +28,8 @@ function framed(message: Uint8Array): number[] {
   return [message.length, ...message];
 }
 
-const A_COUNTER: FamilyObject = { name: 'c', help: 'A counter.', type: 'COUNTER', metric: [{ label: labels(['a', '1']), counter: { value: 3 } }] };
-const A_GAUGE: FamilyObject = { name: 'g', type: 'GAUGE', metric: [{ label: labels(['b', 'x'], ['a', 'y']), gauge: { value: -2.5 } }] };
-const A_SUMMARY: FamilyObject = {
-  name: 's',
-  type: 'SUMMARY',
-  metric: [{ summary: { sampleCount: 4, sampleSum: 10, quantile: [{ quantile: 0.5, value: 1.5 }, { quantile: 0.99, value: 2 }] } }],
-};
-const A_HISTOGRAM: FamilyObject = {
-  name: 'h',
-  type: 'HISTOGRAM',
-  metric: [{ histogram: { sampleCount: 3, sampleSum: 2.5, bucket: [{ cumulativeCount: 1, upperBound: 0.5 }, { cumulativeCount: 2, upperBound: 1 }] } }],
-};
-// SPEC §4.6 / §11.1 P9: integer native histogram with spans on both sides, zero bucket and classic buckets.
-const A_NATIVE: FamilyObject = {
-  name: 'nh',
-  help: 'native',
-  type: 'HISTOGRAM',
-  metric: [
-    {
-      histogram: {
-        sampleCount: 20,
-        sampleSum: 99.23,
-        bucket: [{ cumulativeCount: 5, upperBound: 1, exemplar: { label: labels(['trace', 'x']), value: 0.5, timestamp: { seconds: 5, nanos: 7 } } }],
-        createdTimestamp: { seconds: 100, nanos: 1 },
-        schema: -2,
-        zeroThreshold: 0.001,
-        zeroCount: 2,
-        negativeSpan: [{ offset: -1, length: 2 }],
-        negativeDelta: [3, -1],
-        positiveSpan: [{ offset: 0, length: 1 }, { offset: 2, length: 1 }],
-        positiveDelta: [4, 1],
-        exemplars: [{ label: labels(['trace', 'y']), value: 7, timestamp: { seconds: 6 } }],
-      },
-    },
-  ],
-};
-const A_FLOAT_NATIVE: FamilyObject = {
+const GAUGE: FamilyObject = { name: 'g', type: 'GAUGE', metric: [{ label: labels(['b', 'x'], ['a', 'y']), gauge: { value: -2.5 } }] };
+const FLOAT_NATIVE_HISTOGRAM: FamilyObject = {
   name: 'fh',
   type: 'HISTOGRAM',
   metric: [
@@ -83,7 +50,7 @@ const A_FLOAT_NATIVE: FamilyObject = {
 
 describe('ProtobufParser decodes every metric type into the model', () => {
   test('counter, gauge, summary and histogram with labels and HELP', () => {
-    expect(parseProtobuf(delimited(A_COUNTER, A_GAUGE, A_SUMMARY, A_HISTOGRAM))).toEqual([
+    expect(parseProtobuf(delimited(COUNTER, GAUGE, SUMMARY, HISTOGRAM))).toEqual([
       { name: 'c', help: 'A counter.', type: 'counter', metrics: [{ labels: ['a', '1'], value: 3 }] },
       // Label pairs keep their body order: the store sorts them.
       { name: 'g', help: undefined, type: 'gauge', metrics: [{ labels: ['b', 'x', 'a', 'y'], value: -2.5 }] },
@@ -111,7 +78,7 @@ describe('ProtobufParser decodes every metric type into the model', () => {
   });
 
   test('a native histogram is held exactly: spans, deltas, zero bucket, exemplars, created timestamp', () => {
-    const [family] = parseProtobuf(delimited(A_NATIVE));
+    const [family] = parseProtobuf(delimited(FULL_NATIVE_HISTOGRAM));
     expect(family).toEqual({
       name: 'nh',
       help: 'native',
@@ -141,7 +108,7 @@ describe('ProtobufParser decodes every metric type into the model', () => {
   });
 
   test('a float native histogram keeps its float counts', () => {
-    const [family] = parseProtobuf(delimited(A_FLOAT_NATIVE));
+    const [family] = parseProtobuf(delimited(FLOAT_NATIVE_HISTOGRAM));
     expect(family!.metrics[0]).toEqual({
       labels: [],
       countFloat: 20.5,
@@ -197,7 +164,7 @@ describe('ProtobufParser follows Go on the rules of SPEC §4.4', () => {
   test('two messages with the same family name: the last wins, in the first one’s place', () => {
     const first: FamilyObject = { name: 'dup', type: 'GAUGE', metric: [{ label: labels(['i', '1']), gauge: { value: 1 } }] };
     const second: FamilyObject = { name: 'dup', type: 'COUNTER', metric: [{ label: labels(['i', '2']), counter: { value: 2 } }] };
-    expect(parseProtobuf(delimited(first, A_COUNTER, second))).toEqual([
+    expect(parseProtobuf(delimited(first, COUNTER, second))).toEqual([
       { name: 'dup', help: undefined, type: 'counter', metrics: [{ labels: ['i', '2'], value: 2 }] },
       expect.objectContaining({ name: 'c' }),
     ]);
@@ -252,7 +219,7 @@ describe('ProtobufParser follows Go on the rules of SPEC §4.4', () => {
   });
 
   test('unknown fields, unknown wire types for known fields and groups are skipped, as Go does', () => {
-    const base = [...encodeFamily(A_GAUGE)];
+    const base = [...encodeFamily(GAUGE)];
     const extras = [
       0x2a, 0x03, 0x6d, 0x2f, 0x73, // unit = "m/s" (field 5, unknown to us)
       0x0d, 0x01, 0x02, 0x03, 0x04, // field 1 as fixed32: a known field with another wire type
@@ -260,12 +227,12 @@ describe('ProtobufParser follows Go on the rules of SPEC §4.4', () => {
       0xf8, 0xff, 0xff, 0xff, 0x07, 0x01, // a varint field with a large field number
     ];
     const [family] = parseProtobuf(raw(...framed(Uint8Array.from([...base, ...extras]))));
-    expect(family).toEqual(parseProtobuf(delimited(A_GAUGE))[0]!);
+    expect(family).toEqual(parseProtobuf(delimited(GAUGE))[0]!);
   });
 });
 
 describe('ProtobufParser refuses broken bodies with Go 1.5.1’s messages', () => {
-  const two = delimited(A_COUNTER, A_HISTOGRAM);
+  const two = delimited(COUNTER, HISTOGRAM);
   const firstEnd = 1 + two[0]!;
 
   test('a body cut anywhere inside a message or its length prefix: unexpected EOF', () => {
@@ -292,14 +259,14 @@ describe('ProtobufParser refuses broken bodies with Go 1.5.1’s messages', () =
   });
 
   test('an error in a later message is reported the same way, and nothing of the body is returned', () => {
-    const body = Uint8Array.from([...delimited(A_COUNTER), 0x02, 0x0f, 0x01]);
+    const body = Uint8Array.from([...delimited(COUNTER), 0x02, 0x0f, 0x01]);
     expect(errorOf(() => parseProtobuf(body))).toBe("proto: can't skip unknown wire type 7");
   });
 
   test('once failed, the parser keeps failing with the same error', () => {
     const parser = new ProtobufParser();
     expect(errorOf(() => parser.push(raw(0x02, 0x0f, 0x01)))).toBe("proto: can't skip unknown wire type 7");
-    expect(errorOf(() => parser.push(delimited(A_COUNTER)))).toBe("proto: can't skip unknown wire type 7");
+    expect(errorOf(() => parser.push(delimited(COUNTER)))).toBe("proto: can't skip unknown wire type 7");
     expect(errorOf(() => parser.end())).toBe("proto: can't skip unknown wire type 7");
   });
 });
@@ -327,7 +294,7 @@ describe('ProtobufParser refuses what Go stores but cannot expose ([Rec] of SPEC
   });
 
   test('the message number counts the messages of the body', () => {
-    expect(errorOf(() => parseProtobuf(delimited(A_COUNTER, A_GAUGE, { name: '' })))).toBe('protobuf message 3: metric family has no name');
+    expect(errorOf(() => parseProtobuf(delimited(COUNTER, GAUGE, { name: '' })))).toBe('protobuf message 3: metric family has no name');
   });
 
   test('a label name or HELP that is not UTF-8 is refused', () => {
@@ -348,7 +315,7 @@ describe('ProtobufParser refuses what Go stores but cannot expose ([Rec] of SPEC
 });
 
 describe('ProtobufParser takes the body in chunks cut anywhere', () => {
-  const body = delimited(A_COUNTER, A_GAUGE, A_SUMMARY, A_NATIVE, A_FLOAT_NATIVE, A_HISTOGRAM);
+  const body = delimited(COUNTER, GAUGE, SUMMARY, FULL_NATIVE_HISTOGRAM, FLOAT_NATIVE_HISTOGRAM, HISTOGRAM);
   const whole = parseProtobuf(body);
 
   /** Feeds copies of the chunks and overwrites each after `push`: a parser keeping a view would see garbage. */
@@ -389,20 +356,9 @@ describe('ProtobufParser takes the body in chunks cut anywhere', () => {
 });
 
 describe('ProtobufParser on fuzzed bytes', () => {
-  // A small seeded PRNG (mulberry32) so that failures are reproducible.
-  function random(seed: number): () => number {
-    let state = seed;
-    return () => {
-      state = (state + 0x6d2b79f5) | 0;
-      let t = Math.imul(state ^ (state >>> 15), 1 | state);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   test('mutated bodies either parse or throw a ParseError, never anything else', () => {
-    const body = delimited(A_COUNTER, A_SUMMARY, A_NATIVE, A_HISTOGRAM);
-    const next = random(42);
+    const body = delimited(COUNTER, SUMMARY, FULL_NATIVE_HISTOGRAM, HISTOGRAM);
+    const next = seededRandom(42);
     let refused = 0;
     for (let round = 0; round < 3000; round++) {
       const mutated = body.slice();
@@ -421,7 +377,7 @@ describe('ProtobufParser on fuzzed bytes', () => {
   });
 
   test('random bytes either parse or throw a ParseError', () => {
-    const next = random(7);
+    const next = seededRandom(7);
     for (let round = 0; round < 2000; round++) {
       const bytes = Uint8Array.from({ length: Math.floor(next() * 64) }, () => Math.floor(next() * 256));
       try {

@@ -1,17 +1,8 @@
 // encodeFamilyText for families only protobuf can carry: the classic view of native and float histograms (SPEC §4.6),
 // and `lossless: false` whenever the text drops something, so that the store keeps the structured copy.
 import { describe, expect, test } from 'bun:test';
-import type { Metric, MetricFamily, MetricType, NativeHistogram } from '../../src/model/metric.ts';
-import { encodeFamilyText } from '../../src/render/text.ts';
-
-function family(name: string, type: MetricType, metrics: Metric[]): MetricFamily {
-  return { name, help: undefined, type, metrics };
-}
-
-function encode(input: MetricFamily): { text: string; lossless: boolean } {
-  const encoding = encodeFamilyText(input);
-  return { text: new TextDecoder('utf-8', { fatal: true }).decode(encoding.text), lossless: encoding.lossless };
-}
+import type { Metric, NativeHistogram } from '../../src/model/metric.ts';
+import { encodedText, family } from '../helpers/family-text.ts';
 
 const NATIVE: NativeHistogram = {
   schema: 1,
@@ -63,7 +54,7 @@ describe('encodeFamilyText shows the classic view of a histogram', () => {
       'ce 1\n',
     ],
   ])('%s', (_why, input, text) => {
-    expect(encode(input).text).toBe(text);
+    expect(encodedText(input).text).toBe(text);
   });
 });
 
@@ -87,6 +78,6 @@ describe('encodeFamilyText is lossless only when the text gives back the family'
     ['a gauge message without value', family('g', 'gauge', [{ labels: [] }]), false],
     ['a series whose value does not match the family type', family('g', 'gauge', [{ labels: [], kindMismatch: true }]), false],
   ])('%s', (_why, input, lossless) => {
-    expect(encode(input).lossless).toBe(lossless);
+    expect(encodedText(input).lossless).toBe(lossless);
   });
 });

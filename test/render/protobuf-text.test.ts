@@ -6,16 +6,13 @@ import { parseFamilyLines } from '../../src/parse/family-lines.ts';
 import { parseProtobuf } from '../../src/parse/protobuf-parser.ts';
 import { parseText } from '../../src/parse/text-parser.ts';
 import { renderProtobufTextExposition } from '../../src/render/protobuf-text.ts';
-import { encodeFamilyText } from '../../src/render/text.ts';
-import { Store } from '../../src/store/store.ts';
 import { type FamilyObject, delimited, labels } from '../helpers/metrics-proto.ts';
+import { MIXED_HISTOGRAM, NATIVE_HISTOGRAM } from '../helpers/protobuf-families.ts';
+import { storeWith } from '../helpers/pushed-store.ts';
 
+/** The groups of a store holding one push of `families` (protobuf objects or a text body) to {job="n"}. */
 function groupsOf(families: FamilyObject[] | string): readonly Group[] {
-  const store = new Store({ encode: encodeFamilyText, checkConsistency: true, ownTypes: new Map() });
-  const parsed = typeof families === 'string' ? parseText(families) : parseProtobuf(delimited(...families));
-  const result = store.apply({ labels: ['job', 'n'], families: parsed, replace: false, timeMs: 1000 });
-  if (!result.ok) throw new Error(result.error);
-  return store.groups();
+  return storeWith([['n', typeof families === 'string' ? parseText(families) : parseProtobuf(delimited(...families))]]).groups();
 }
 
 /** The debug scrape without the time gauges, one string per family. */
@@ -27,38 +24,6 @@ function render(groups: readonly Group[], compact: boolean): string[] {
 
 const GROUP_LABELS = 'label:<name:"instance" value:"" > label:<name:"job" value:"n" > ';
 
-const NATIVE: FamilyObject = {
-  name: 'nh',
-  help: 'native',
-  type: 'HISTOGRAM',
-  metric: [{
-    histogram: {
-      sampleCount: 20,
-      sampleSum: 99.23,
-      schema: 1,
-      zeroThreshold: 0.001,
-      zeroCount: 2,
-      positiveSpan: [{ offset: 0, length: 2 }],
-      positiveDelta: [3, -1],
-      negativeSpan: [{ offset: 1, length: 1 }],
-      negativeDelta: [2],
-    },
-  }],
-};
-const MIXED: FamilyObject = {
-  name: 'mh',
-  type: 'HISTOGRAM',
-  metric: [{
-    histogram: {
-      sampleCount: 5,
-      sampleSum: 9,
-      bucket: [{ cumulativeCount: 2, upperBound: 1, exemplar: { label: labels(['t', 'x']), value: 0.5, timestamp: { seconds: 5, nanos: 7 } } }],
-      schema: 0,
-      positiveSpan: [{ offset: 0, length: 1 }],
-      positiveDelta: [5],
-    },
-  }],
-};
 const FLOAT: FamilyObject = {
   name: 'fh',
   type: 'HISTOGRAM',
@@ -82,7 +47,7 @@ const BIG_COUNT: FamilyObject = {
 
 describe('renderProtobufTextExposition, compact-text', () => {
   test('native, mixed and float histograms', () => {
-    expect(render(groupsOf([FLOAT, MIXED, NATIVE]), true)).toEqual([
+    expect(render(groupsOf([FLOAT, MIXED_HISTOGRAM, NATIVE_HISTOGRAM]), true)).toEqual([
       `name:"fh" type:HISTOGRAM metric:<${GROUP_LABELS}histogram:<sample_count_float:20.5 sample_sum:9 schema:0 positive_span:<offset:0 length:1 > positive_count:20.5 > > \n`,
       `name:"mh" type:HISTOGRAM metric:<${GROUP_LABELS}histogram:<sample_count:5 sample_sum:9 bucket:<cumulative_count:2 upper_bound:1 ` +
         'exemplar:<label:<name:"t" value:"x" > value:0.5 timestamp:<seconds:5 nanos:7 > > > schema:0 positive_span:<offset:0 length:1 > positive_delta:5 > > \n',
@@ -110,7 +75,7 @@ describe('renderProtobufTextExposition, compact-text', () => {
 
 describe('renderProtobufTextExposition, text', () => {
   test('one field per line, nested messages indented, a blank line after each family', () => {
-    expect(render(groupsOf([NATIVE]), false)).toEqual([
+    expect(render(groupsOf([NATIVE_HISTOGRAM]), false)).toEqual([
       [
         'name: "nh"',
         'help: "native"',

@@ -1,27 +1,17 @@
 // renderProtobufExposition: delimited MetricFamily messages from cached per-family bytes, merged like the text scrape.
 import { describe, expect, test } from 'bun:test';
 import type { Group } from '../../src/model/group.ts';
-import type { MetricFamily } from '../../src/model/metric.ts';
 import { parseFamilyLines } from '../../src/parse/family-lines.ts';
 import { parseProtobuf } from '../../src/parse/protobuf-parser.ts';
 import { parseText } from '../../src/parse/text-parser.ts';
 import { type OwnFamily, renderExposition } from '../../src/render/exposition.ts';
 import { encodeMetricFields, renderProtobufExposition } from '../../src/render/protobuf.ts';
 import { encodeFamilyText } from '../../src/render/text.ts';
-import { Store } from '../../src/store/store.ts';
 import { type FamilyObject, decodeDelimited, delimited, labels } from '../helpers/metrics-proto.ts';
+import { FULL_NATIVE_HISTOGRAM } from '../helpers/protobuf-families.ts';
+import { storeWith } from '../helpers/pushed-store.ts';
 
 const GAUGES = ['push_failure_time_seconds', 'push_time_seconds'];
-
-/** A store holding `pushes` (grouping job → families), applied in order at increasing times. */
-function storeWith(pushes: [string, MetricFamily[]][]): Store {
-  const store = new Store({ encode: encodeFamilyText, checkConsistency: true, ownTypes: new Map() });
-  pushes.forEach(([job, families], i) => {
-    const result = store.apply({ labels: ['job', job], families, replace: false, timeMs: 1000 * (i + 1) });
-    if (!result.ok) throw new Error(result.error);
-  });
-  return store;
-}
 
 /** The scrape decoded, without the time gauges (their values vary). */
 function protobufScrape(groups: readonly Group[], own: OwnFamily[] = []): FamilyObject[] {
@@ -60,27 +50,7 @@ describe('renderProtobufExposition', () => {
 
   test('protobuf-only fields come back exactly as pushed (with the grouping labels)', () => {
     const pushed: FamilyObject[] = [
-      {
-        name: 'nh',
-        help: 'native',
-        type: 'HISTOGRAM',
-        metric: [{
-          histogram: {
-            sampleCount: 20,
-            sampleSum: 99.23,
-            bucket: [{ cumulativeCount: 5, upperBound: 1, exemplar: { label: labels(['t', 'x']), value: 0.5, timestamp: { seconds: 5, nanos: 7 } } }],
-            createdTimestamp: { seconds: 100, nanos: 1 },
-            schema: -2,
-            zeroThreshold: 0.001,
-            zeroCount: 2,
-            negativeSpan: [{ offset: -1, length: 2 }],
-            negativeDelta: [3, -1],
-            positiveSpan: [{ offset: 0, length: 1 }],
-            positiveDelta: [4],
-            exemplars: [{ label: labels(['t', 'y']), value: 7, timestamp: { seconds: 6 } }],
-          },
-        }],
-      },
+      FULL_NATIVE_HISTOGRAM,
       {
         name: 'fh',
         type: 'GAUGE_HISTOGRAM',

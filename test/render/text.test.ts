@@ -2,16 +2,7 @@
 import { describe, expect, test } from 'bun:test';
 import type { Metric, MetricFamily, MetricType } from '../../src/model/metric.ts';
 import { encodeFamilyText, renderFamilyHeader } from '../../src/render/text.ts';
-
-function family(name: string, type: MetricType, metrics: Metric[]): MetricFamily {
-  return { name, help: undefined, type, metrics };
-}
-
-/** Encodes and returns the text, for comparison with Go's lines. */
-function linesOf(input: MetricFamily): { text: string; lossless: boolean } {
-  const encoding = encodeFamilyText(input);
-  return { text: new TextDecoder('utf-8', { fatal: true }).decode(encoding.text), lossless: encoding.lossless };
-}
+import { encodedText, family } from '../helpers/family-text.ts';
 
 // [what it shows, family, Go's sample lines, lossless]
 const cases: [string, MetricFamily, string, boolean][] = [
@@ -192,7 +183,7 @@ const cases: [string, MetricFamily, string, boolean][] = [
 
 describe('encodeFamilyText', () => {
   test.each(cases)('%s', (_, input, expected, lossless) => {
-    expect(linesOf(input)).toEqual({ text: expected, lossless });
+    expect(encodedText(input)).toEqual({ text: expected, lossless });
   });
 
   test('returns fresh bytes that a later encoding does not overwrite', () => {
@@ -207,10 +198,10 @@ describe('encodeFamilyText', () => {
     for (let i = 0; i < 3; i++) {
       metrics.push({ labels: ['i', String(i), 'v', big], quantiles: [{ quantile: 0.5, value: i }], sum: i, count: i });
     }
-    const lines = linesOf(family('s', 'summary', metrics)).text.split('\n');
+    const lines = encodedText(family('s', 'summary', metrics)).text.split('\n');
     expect(lines.length).toBe(10); // 3 × (quantile, _sum, _count) + the empty string after the last newline
     expect(lines[7]).toBe(`s_sum{i="2",v="${'ü'.repeat(300_000)}\\""} 2`);
-    expect(linesOf(family('a', 'gauge', [{ labels: ['x', 'y'], value: 3 }])).text).toBe('a{x="y"} 3\n');
+    expect(encodedText(family('a', 'gauge', [{ labels: ['x', 'y'], value: 3 }])).text).toBe('a{x="y"} 3\n');
   });
 
   test('does not change the family it encodes', () => {

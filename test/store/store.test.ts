@@ -4,6 +4,7 @@ import type { Group } from '../../src/model/group.ts';
 import type { Labels, Metric, MetricFamily, MetricType } from '../../src/model/metric.ts';
 import { encodeFamilyText } from '../../src/render/text.ts';
 import { REJECTION_PREFIX, Store, type WriteResult } from '../../src/store/store.ts';
+import { seededRandom } from '../helpers/seeded-random.ts';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -517,18 +518,6 @@ describe('Store.groups', () => {
 // The indexes behind `apply` against a brute-force model: a seeded random sequence of writes, each
 // verdict and the whole store compared with what a full re-check of the model says.
 
-/** Mulberry32: a small seeded PRNG, so a failure can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface ModelGroup {
   readonly labels: Labels;
   readonly families: Map<string, MetricFamily>;
@@ -654,7 +643,7 @@ function snapshotOfModel(model: Model): string[] {
 
 /** Random writes over a few groups chosen so that type clashes, duplicates and the instance="" twin occur often. */
 function randomWrites(seed: number, count: number, vocabulary: { names: string[]; labelSets: Labels[] }) {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const groups: Labels[] = [['job', 'a'], ['instance', '', 'job', 'a'], ['instance', 'x', 'job', 'a'], ['job', 'b']];
   const types: MetricType[] = ['counter', 'gauge', 'untyped', 'summary', 'histogram'];

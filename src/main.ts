@@ -1,5 +1,6 @@
 // Entry point: read flags, build the store, start the listeners, stop cleanly on SIGTERM. The only file that wires rooms.
 import { readFlagsOrExit } from './flags.ts';
+import { startGzipWarmer } from './http/gzip-warmer.ts';
 import { OWN_TYPES, SelfMetrics } from './http/self-metrics.ts';
 import { startServers } from './http/server.ts';
 import { createLogger } from './log.ts';
@@ -10,6 +11,9 @@ const config = readFlagsOrExit(process.argv.slice(2));
 const log = createLogger({ level: config.logLevel, format: config.logFormat });
 const store = new Store({ encode: encodeFamilyText, checkConsistency: !config.disableConsistencyCheck, ownTypes: OWN_TYPES });
 const metrics = new SelfMetrics();
+/** How long the store must stay unchanged before the gzip scrape's cache is brought up to date. */
+const GZIP_WARM_INTERVAL_MS = 1000;
+startGzipWarmer(store, GZIP_WARM_INTERVAL_MS);
 
 let servers: ReturnType<typeof startServers> = [];
 function shutdown(reason: string): void {

@@ -1,0 +1,29 @@
+// Compresses changed runs of the gzip scrape while the store is quiet, so the next scrape finds them ready.
+import { renderGzipExposition } from '../render/gzip-exposition.ts';
+import type { Store } from '../store/store.ts';
+
+/**
+ * Every `intervalMs`, if the store has changed and then stayed unchanged for a whole interval, renders the
+ * gzip exposition once and throws it away: that leaves every run in render/gzip-exposition.ts's cache,
+ * so the first scrape after a burst of pushes (a populate, a fleet's nightly run) costs what a warm one
+ * does instead of compressing everything. Prometheus asks for gzip, so the work is rarely wasted; while
+ * pushes keep coming nothing is done here and scrapes compress what changed themselves. Returns a stop
+ * function.
+ */
+export function startGzipWarmer(store: Store, intervalMs: number): () => void {
+  let seen = store.groups();
+  let changed = false;
+  const timer = setInterval(() => {
+    const groups = store.groups();
+    if (groups !== seen) {
+      seen = groups;
+      changed = true;
+      return;
+    }
+    if (!changed) return;
+    changed = false;
+    renderGzipExposition(groups, [], Date.now());
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

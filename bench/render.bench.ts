@@ -1,4 +1,5 @@
-// What does a /metrics scrape cost at 1 000 and 10 000 groups (60k / 600k series), cold vs warm vs right after a push, text vs gzip?
+// What does a /metrics scrape cost at 1 000 and 10 000 groups (60k / 600k series), cold vs warm vs right after a push,
+// text vs gzip, text vs delimited protobuf?
 //
 //   bun bench/render.bench.ts            (BENCH_MAX_GROUPS=1000 skips the 10 000-group store)
 //
@@ -7,19 +8,26 @@
 // socket, whether the handler builds the body at once or streams it lazily (no socket, no client here).
 // After every iteration (untimed) the chunks are joined, gunzipped if needed, and the `job_*` sample lines
 // counted (anything but groups × 60 throws); then the heap is collected so each sample starts clean
-// (GC debt under load is what pgbench's scrape scenario shows).
+// (GC debt under load is what pgbench's scrape scenario shows). A protobuf scrape (Accept: delimited
+// MetricFamily, as Prometheus asks for it) is checked by walking its messages and counting the series of
+// each pushed family, which must equal what the pushed bodies hold (protobuf-payloads.ts).
 //   warm         the same store scraped again with nothing changed
 //   after 1 PUT  one group re-PUT (untimed) before each scrape, round-robin: the store's state changed
 //   cold         a freshly populated store (untimed), first scrape: whatever the store or the renderer
 //                caches per store is empty; module-level caches may be warm from earlier tasks
 //   render only  renderExposition alone, its chunks produced but not joined or compressed
+// Protobuf: the first protobuf scrape of a store reads every stored family's text back and encodes its
+// series (cached from then on), which is what `cold, protobuf` measures; after 1 PUT pays it for one group.
+// protobuf+gzip is measured warm and after 1 PUT only (it compresses the whole body on every scrape).
 // Target (issue): 600k series (10 000 groups) ≤ 100 ms, text and gzip.
 import { Bench } from 'tinybench';
 import { handleScrape } from '../src/http/scrape.ts';
 import { SelfMetrics } from '../src/http/self-metrics.ts';
 import { renderExposition } from '../src/render/exposition.ts';
 import type { Store } from '../src/store/store.ts';
-import { SERIES_PER_GROUP, countPayloadLines } from './payloads.ts';
+import { parseText } from '../src/parse/text-parser.ts';
+import { GROUP_BODIES, SERIES_PER_GROUP, countPayloadLines } from './payloads.ts';
+import { countMetricsByFamily } from './protobuf-payloads.ts';
 import { latencyMs, printResults, ratio, round3 } from './report.ts';
 import { populatedStore, putGroup } from './stores.ts';
 
@@ -27,7 +35,7 @@ const MAX_GROUPS = Number(process.env.BENCH_MAX_GROUPS ?? 10_000);
 const SIZES = [1_000, 10_000].filter((groups) => groups <= MAX_GROUPS);
 const COLD_ITERATIONS = 4;
 
-type Coding = 'text' | 'gzip';
+type Coding = 'text' | 'gzip' | 'protobuf' | 'protobuf+gzip';
 type State = 'warm' | 'after 1 PUT' | 'cold' | 'render only';
 
 interface Case {
@@ -41,7 +49,10 @@ const metrics = new SelfMetrics();
 const warmStores = new Map<number, Store>();
 const bodyBytes = new Map<string, number>(); // task name → body size on the wire, from the last verification
 
-// One populated store per size, kept while that size's tasks run (the previous size is let go).
+// One populated store per size, kept while that size's tasks run (the previous size is let go). tinybench
+// warms every task up before it runs the first, so by the time a task runs its store may have been built
+// anew (another size's tasks ran in between): every warm task scrapes once, untimed, before its samples,
+// or its first sample would be a cold scrape (1.5 s for the first protobuf scrape of 10 000 groups).
 function warmStore(groups: number): Store {
   let store = warmStores.get(groups);
   if (store === undefined) {
@@ -53,10 +64,29 @@ function warmStore(groups: number): Store {
   return store;
 }
 
+const PROTOBUF_ACCEPT = 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited';
+const isGzip = (coding: Coding): boolean => coding === 'gzip' || coding === 'protobuf+gzip';
+const isProtobuf = (coding: Coding): boolean => coding === 'protobuf' || coding === 'protobuf+gzip';
+
 function scrape(store: Store, coding: Coding): Response {
-  const headers: Record<string, string> = coding === 'gzip' ? { 'accept-encoding': 'gzip' } : {};
+  const headers: Record<string, string> = {};
+  if (isGzip(coding)) headers['accept-encoding'] = 'gzip';
+  if (isProtobuf(coding)) headers.accept = PROTOBUF_ACCEPT;
   return handleScrape(new Request('http://127.0.0.1/metrics', { headers }), store, metrics);
 }
+
+// Series per pushed family in each of pgbench's body variants, read with the text parser once.
+const variantMetrics = GROUP_BODIES.map((body) => new Map(parseText(body).map((family) => [family.name, family.metrics.length])));
+
+/** Series per pushed family in a store holding groups 0..groups-1 (group i has variant i mod 64). */
+function expectedMetrics(groups: number): Map<string, number> {
+  const expected = new Map<string, number>();
+  for (let i = 0; i < groups; i++) {
+    for (const [name, count] of variantMetrics[i % variantMetrics.length]!) expected.set(name, (expected.get(name) ?? 0) + count);
+  }
+  return expected;
+}
+const expectedBySize = new Map(SIZES.map((groups) => [groups, expectedMetrics(groups)]));
 
 // Reads the body to its end as a server would, keeping the chunks (views, not copies) for the check.
 async function drain(response: Response): Promise<Uint8Array[]> {
@@ -72,10 +102,26 @@ function verifyScrape(item: Case, response: Response | undefined, chunks: Uint8A
   if (response === undefined) throw new Error(`${item.name}: no response`);
   if (response.status !== 200) throw new Error(`${item.name}: status ${response.status}`);
   const gzipped = response.headers.get('content-encoding') === 'gzip';
-  if (gzipped !== (item.coding === 'gzip')) throw new Error(`${item.name}: content-encoding ${response.headers.get('content-encoding')}`);
+  if (gzipped !== isGzip(item.coding)) throw new Error(`${item.name}: content-encoding ${response.headers.get('content-encoding')}`);
+  const protobuf = response.headers.get('content-type') === PROTOBUF_ACCEPT;
+  if (protobuf !== isProtobuf(item.coding)) throw new Error(`${item.name}: content-type ${response.headers.get('content-type')}`);
   const wire = Buffer.concat(chunks);
   bodyBytes.set(item.name, wire.length);
-  verifyLines(item, gzipped ? Bun.gunzipSync(wire) : wire);
+  const body = gzipped ? Bun.gunzipSync(wire) : wire;
+  if (protobuf) verifyMessages(item, body);
+  else verifyLines(item, body);
+}
+
+// Every pushed family carries exactly the series the pushed bodies hold (the gateway's own families aside).
+function verifyMessages(item: Case, body: Uint8Array): void {
+  const expected = expectedBySize.get(item.groups)!;
+  const got = countMetricsByFamily(body);
+  for (const [name, count] of expected) {
+    if (got.get(name) !== count) throw new Error(`${item.name}: ${got.get(name) ?? 0} series of ${name} in the body, expected ${count}`);
+  }
+  for (const name of got.keys()) {
+    if (name.startsWith('job_') && !expected.has(name)) throw new Error(`${item.name}: unexpected family ${name}`);
+  }
 }
 
 function verifyLines(item: Case, body: Uint8Array): void {
@@ -109,8 +155,11 @@ function addScrape(bench: Bench, groups: number, state: Exclude<State, 'render o
       chunks = await drain(response);
     },
     {
-      beforeAll() {
-        if (state !== 'cold') store = warmStore(groups);
+      async beforeAll() {
+        if (state === 'cold') return;
+        store = warmStore(groups);
+        await drain(scrape(store, coding)); // see warmStore: the first sample must not be this one
+        settle();
       },
       beforeEach() {
         if (state === 'cold') {
@@ -151,6 +200,8 @@ function addRenderOnly(groups: number): void {
     {
       beforeAll() {
         store = warmStore(groups);
+        void [...renderExposition(store.groups(), metrics.families(Date.now()))]; // see warmStore
+        settle();
       },
       afterEach() {
         verifyLines(item, Buffer.concat(parts));
@@ -168,6 +219,11 @@ for (const groups of SIZES) {
     addScrape(warm, groups, 'after 1 PUT', coding);
     addScrape(cold, groups, 'cold', coding);
   }
+  for (const coding of ['protobuf', 'protobuf+gzip'] as const) {
+    addScrape(warm, groups, 'warm', coding);
+    addScrape(warm, groups, 'after 1 PUT', coding);
+    if (coding === 'protobuf') addScrape(cold, groups, 'cold', coding);
+  }
 }
 
 await warm.run();
@@ -176,6 +232,10 @@ await cold.run();
 
 function warmName(item: Case): string {
   return `${item.groups} groups: warm, ${item.coding}`;
+}
+
+function renamed(item: Case, coding: Coding): string {
+  return `${item.groups} groups: ${item.state}, ${coding}`;
 }
 
 // Ratios use medians: a major GC landing in one 10 000-group sample moves the mean by tens of percent.
@@ -194,7 +254,9 @@ const derived = cases.map((item) => {
     'series/s (median)': round3((series * 1000) / median),
     'body MB': bytes === undefined ? '—' : round3(bytes / 1e6),
     'vs warm': item.state === 'warm' ? '1x' : ratio(timesOf(warmName(item)).median, median),
-    'gzip vs text': item.coding === 'gzip' ? ratio(timesOf(item.name.replace(/gzip$/, 'text')).median, median) : '',
+    // gzip against the same format uncompressed; protobuf against text with the same compression.
+    'gzip vs identity': isGzip(item.coding) ? ratio(timesOf(renamed(item, item.coding === 'gzip' ? 'text' : 'protobuf')).median, median) : '',
+    'protobuf vs text': isProtobuf(item.coding) ? ratio(timesOf(renamed(item, item.coding === 'protobuf' ? 'text' : 'gzip')).median, median) : '',
   };
 });
 printResults('scrape — warm, after 1 PUT, render only (2 s and ≥ 10 iterations per task)', warm, []);

@@ -62,7 +62,7 @@ function fail(error: string): GroupingResult {
 }
 
 /** The bytes of a latin1 string as UTF-8 text, or undefined when they are not valid UTF-8. */
-export function latin1ToUtf8(s: string): string | undefined {
+function latin1ToUtf8(s: string): string | undefined {
   let ascii = true;
   for (let i = 0; i < s.length && ascii; i++) if (s.charCodeAt(i) > 0x7f) ascii = false;
   if (ascii) return s;
@@ -86,7 +86,7 @@ function bytesToLatin1(bytes: Uint8Array): string {
 }
 
 /** Go's %q of a byte string held one char per byte. */
-export function quoteLatin1(s: string): string {
+function quoteLatin1(s: string): string {
   const bytes = latin1ToBytes(s);
   return quoteBytes(bytes, 0, bytes.length);
 }

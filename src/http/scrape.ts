@@ -3,7 +3,7 @@ import { parseFamilyLines } from '../parse/family-lines.ts';
 import { renderExposition } from '../render/exposition.ts';
 import { renderGzipExposition } from '../render/gzip-exposition.ts';
 import { SCRAPE_CONTENT_TYPES, negotiateCoding, negotiateFormat } from '../render/negotiate.ts';
-import { renderProtobufExposition } from '../render/protobuf.ts';
+import { renderGzipProtobufExposition, renderProtobufExposition } from '../render/protobuf.ts';
 import { renderProtobufTextExposition } from '../render/protobuf-text.ts';
 import type { Store } from '../store/store.ts';
 import { partsStream } from './body-stream.ts';
@@ -36,8 +36,13 @@ export function handleScrape(req: Request, store: Store, metrics: SelfMetrics): 
     // The common scrape: gzip comes from cached deflate blocks, identity from the stored bytes themselves.
     return new Response(partsStream(gzip ? renderGzipExposition(groups, own, nowMs) : renderExposition(groups, own)), { headers });
   }
-  const parts = format === 'protobuf-delimited'
-    ? renderProtobufExposition(groups, own, parseFamilyLines)
-    : renderProtobufTextExposition(groups, own, parseFamilyLines, format === 'protobuf-compact-text');
+  if (format === 'protobuf-delimited') {
+    const parts = gzip
+      ? renderGzipProtobufExposition(groups, own, parseFamilyLines, nowMs)
+      : renderProtobufExposition(groups, own, parseFamilyLines);
+    return new Response(partsStream(parts), { headers });
+  }
+  // The debug text forms are rare and uncached: gzip them whole.
+  const parts = renderProtobufTextExposition(groups, own, parseFamilyLines, format === 'protobuf-compact-text');
   return new Response(gzip ? Bun.gzipSync(Buffer.concat(parts), { level: 1 }) : partsStream(parts), { headers });
 }

@@ -7,6 +7,7 @@ import {
   TIMESTAMP_TAG, VALUE_TAG,
 } from '../model/metrics-proto.ts';
 import { HeaderCache, type MergedFamily, type OwnFamily, mergeFamilies } from './family-merge.ts';
+import { type FamilyChunks, GzipRuns } from './gzip-runs.ts';
 
 /**
  * Gives back the series of a family that is held only as text lines (a stored family without `exact`,
@@ -33,27 +34,45 @@ const headers = new HeaderCache((name, help, type) => {
  */
 export function renderProtobufExposition(groups: readonly Group[], own: readonly OwnFamily[], fromText: MetricsFromText): Uint8Array[] {
   const out: Uint8Array[] = [];
-  for (const family of mergeFamilies(groups, own)) {
+  for (const family of protobufFamilies(groups, own, fromText)) {
+    out.push(...family.lead);
+    for (const stored of family.stored) out.push(metricFields.get(stored)!);
+  }
+  return out;
+}
+
+// Every stored family's fields are in `metricFields` once protobufFamilies has run.
+const protobufRuns = new GzipRuns((stored) => metricFields.get(stored)!);
+
+/** The same body as renderProtobufExposition, gzipped from cached deflate runs like the text form (gzip-runs.ts). */
+export function renderGzipProtobufExposition(
+  groups: readonly Group[],
+  own: readonly OwnFamily[],
+  fromText: MetricsFromText,
+  nowMs: number,
+): Uint8Array[] {
+  return protobufRuns.compress(protobufFamilies(groups, own, fromText), nowMs);
+}
+
+// Each family as the chunks that lead it (message length, header fields, the gateway's own series) and its
+// stored families, whose metric fields are encoded into `metricFields` here when not cached yet.
+function protobufFamilies(groups: readonly Group[], own: readonly OwnFamily[], fromText: MetricsFromText): FamilyChunks[] {
+  return mergeFamilies(groups, own).map((family) => {
     const header = headers.get(family);
-    const parts: Uint8Array[] = [];
     let length = header.length;
-    if (family.own !== undefined) {
-      const own = family.own;
-      parts.push(encodeMetricFields(own.type, fromText(own.name, own.type, own.text)));
-      length += parts[0]!.length;
-    }
+    const ownFields = family.own === undefined ? undefined : encodeMetricFields(family.own.type, fromText(family.own.name, family.own.type, family.own.text));
+    if (ownFields !== undefined) length += ownFields.length;
     for (const stored of family.stored) {
       let fields = metricFields.get(stored);
       if (fields === undefined) {
         fields = encodeMetricFields(stored.type, storedMetrics(stored, fromText));
         metricFields.set(stored, fields);
       }
-      parts.push(fields);
       length += fields.length;
     }
-    out.push(varint(length), header, ...parts);
-  }
-  return out;
+    const lead = ownFields === undefined ? [varint(length), header] : [varint(length), header, ownFields];
+    return { name: family.name, lead, stored: family.stored };
+  });
 }
 
 /**

@@ -15,19 +15,22 @@ const metrics = new SelfMetrics();
 const GZIP_WARM_INTERVAL_MS = 1000;
 startGzipWarmer(store, GZIP_WARM_INTERVAL_MS);
 
-let servers: ReturnType<typeof startServers> = [];
-function shutdown(reason: string): void {
+/** How long in-flight requests get to finish on shutdown before their connections are closed. */
+const SHUTDOWN_GRACE_MS = 3000;
+
+let listeners: ReturnType<typeof startServers> | undefined;
+async function shutdown(reason: string): Promise<void> {
   log.info('shutting down', { reason });
-  for (const server of servers) server.stop(true);
+  await listeners?.stop(SHUTDOWN_GRACE_MS);
   process.exit(0);
 }
 
 try {
-  servers = startServers({ config, store, metrics, log, quit: () => shutdown('/-/quit') });
+  listeners = startServers({ config, store, metrics, log, quit: () => void shutdown('/-/quit') });
 } catch (error) {
   log.error('cannot listen', { address: config.listenAddresses.join(','), err: String(error) });
   process.exit(1);
 }
 log.info('listening', { address: config.listenAddresses.join(','), consistency_check: !config.disableConsistencyCheck });
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

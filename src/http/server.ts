@@ -67,10 +67,29 @@ export function createHandler(deps: ServerDeps): (req: Request) => Promise<Respo
   };
 }
 
+/** The running listeners. */
+export interface Listeners {
+  readonly servers: readonly Server<undefined>[];
+  /**
+   * Stops accepting, waits (at most `graceMs`) for requests already being handled to get their answer,
+   * then closes every connection. Go waits for in-flight requests the same way (SPEC §8).
+   */
+  stop(graceMs: number): Promise<void>;
+}
+
 /** Starts one Bun server per listen address; throws if an address cannot be bound. */
-export function startServers(deps: ServerDeps): Server<undefined>[] {
-  const fetch = createHandler(deps);
-  return deps.config.listenAddresses.map((address) => {
+export function startServers(deps: ServerDeps): Listeners {
+  const handle = createHandler(deps);
+  let inFlight = 0;
+  const fetch = async (req: Request): Promise<Response> => {
+    inFlight++;
+    try {
+      return await handle(req);
+    } finally {
+      inFlight--;
+    }
+  };
+  const servers = deps.config.listenAddresses.map((address) => {
     const { hostname, port } = splitAddress(address);
     return Bun.serve({
       hostname,
@@ -84,6 +103,18 @@ export function startServers(deps: ServerDeps): Server<undefined>[] {
       },
     });
   });
+  return {
+    servers,
+    async stop(graceMs) {
+      // Not awaited: idle keep-alive connections would hold it open until they time out.
+      for (const server of servers) void server.stop();
+      const deadline = Date.now() + graceMs;
+      while (inFlight > 0 && Date.now() < deadline) await Bun.sleep(5);
+      // A moment for the last answers' bytes to leave before their connections are closed.
+      await Bun.sleep(20);
+      for (const server of servers) void server.stop(true);
+    },
+  };
 }
 
 /** `--web.route-prefix`, else the path of `--web.external-url`; '' for none, never a trailing slash (SPEC §2.6). */

@@ -41,8 +41,14 @@ export async function parseBody(body: ReadableStream<Uint8Array> | Uint8Array | 
   const parser: BodyParser = bodyFormatOf(options.contentType) === 'protobuf'
     ? new ProtobufParser({ maxMessageBytes: options.maxBytes })
     : new TextParser();
-  let total = 0;
   const coding = contentCodingOf(options.contentEncoding);
+  if (body instanceof Uint8Array && coding === 'identity') {
+    // A body in hand needs no stream machinery, which costs more than parsing a small push.
+    if (body.length > options.maxBytes) throw new BodyTooLargeError(options.maxBytes);
+    parser.push(body);
+    return parser.end();
+  }
+  let total = 0;
   const raw = readChunks(body);
   const chunks = coding === 'gzip' ? gunzip(raw) : coding === 'snappy' ? unsnappy(raw) : raw;
   for await (const chunk of chunks) {

@@ -13,8 +13,8 @@ export function seriesLabelsOf(grouping: Labels): Labels {
 }
 
 /**
- * Rewrites every metric's labels in place: grouping labels overwrite same-named body labels (silently,
- * as in Go), `instance=""` is added when absent, pairs end sorted by name. Families named like the
+ * Rewrites every metric's label array in place (it belongs to the write): grouping labels overwrite
+ * same-named body labels (silently, as in Go), `instance=""` is added when absent, pairs end sorted by name. Families named like the
  * gateway's timestamp gauges are dropped: those two names belong to the gateway ([Rec] of SPEC §3.2).
  * Duplicate label names inside one metric are left for the consistency check to report.
  */
@@ -28,21 +28,25 @@ export function sanitizeFamilies(families: MetricFamily[], grouping: Labels): Me
   return kept;
 }
 
+// In place: the metric's label array belongs to the write (the parser made it for this push alone).
 function sanitizeLabels(labels: Labels, grouping: Labels): Labels {
-  const out: Labels = [];
+  let kept = 0;
   let hasInstance = false;
   for (let i = 0; i < labels.length; i += 2) {
     const name = labels[i]!;
     if (isGroupingName(name, grouping)) continue;
     if (name === 'instance') hasInstance = true;
-    out.push(name, labels[i + 1]!);
+    labels[kept] = name;
+    labels[kept + 1] = labels[i + 1]!;
+    kept += 2;
   }
+  labels.length = kept;
   for (let i = 0; i < grouping.length; i += 2) {
     if (grouping[i] === 'instance') hasInstance = true;
-    out.push(grouping[i]!, grouping[i + 1]!);
+    labels.push(grouping[i]!, grouping[i + 1]!);
   }
-  if (!hasInstance) out.push('instance', '');
-  return sortLabels(out);
+  if (!hasInstance) labels.push('instance', '');
+  return sortLabels(labels);
 }
 
 function isGroupingName(name: string, grouping: Labels): boolean {

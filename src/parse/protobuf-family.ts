@@ -96,6 +96,8 @@ export class MetricFamilyDecoder {
     const name = this.#familyNameOf(nameStart, nameEnd);
     const type = PROTO_TYPES[typeNumber];
     if (type === undefined) throw this.#fail(`unknown metric type ${typeNumber}`);
+    // Go 1.5.1 stores it and then cuts every scrape short at this family ([Rec] of SPEC §4.6).
+    if (type === 'gaugehistogram') throw this.#fail('gauge histograms are not supported: push it as a histogram');
     const metrics: Metric[] = [];
     if (metricCount > 0) {
       r.pos = start;

@@ -159,6 +159,9 @@ export class TextParser {
     }
     const type = metricTypeOf(this.#strings.utf8(scratch, 0, length));
     if (type === undefined) throw this.#fail(`unknown metric type ${quoteBytes(scratch, 0, length)}`);
+    // Go 1.5.1 takes the word, loses every sample's value and then cuts every scrape short at this
+    // family ([Rec] of SPEC §4.6): refused here, so nothing changes.
+    if (type === 'gaugehistogram') throw this.#fail(`gauge histograms are not supported: push "${family.name}" as a histogram`);
     family.type = type;
   }
 
@@ -323,12 +326,6 @@ export class TextParser {
         if (role === 'count') metric.count = goUint64(value);
         else if (role === 'sum') metric.sum = value;
         else if (!Number.isNaN(this.#bound)) metric.buckets!.push({ upperBound: this.#bound, cumulativeCount: goUint64(value) });
-        return metric;
-      }
-      case 'gaugehistogram': {
-        // 1.5.1 has no place for a text gauge-histogram sample: the series exists, its value is lost.
-        const metric: Metric = { labels };
-        family.metrics.push(metric);
         return metric;
       }
       default: {

@@ -69,12 +69,15 @@ describe('ProtobufParser decodes every metric type into the model', () => {
     ]);
   });
 
-  test('untyped and gauge-histogram families', () => {
-    const families = parseProtobuf(delimited(
-      { name: 'u', type: 'UNTYPED', metric: [{ untyped: { value: 1 } }] },
-      { name: 'gh', type: 'GAUGE_HISTOGRAM', metric: [{ histogram: { sampleCount: 1, sampleSum: 1, bucket: [{ cumulativeCount: 1, upperBound: 1 }] } }] },
-    ));
-    expect(families.map((f) => [f.name, f.type, f.metrics[0]!.kindMismatch])).toEqual([['u', 'untyped', undefined], ['gh', 'gaugehistogram', undefined]]);
+  test('untyped families', () => {
+    const families = parseProtobuf(delimited({ name: 'u', type: 'UNTYPED', metric: [{ untyped: { value: 1 } }] }));
+    expect(families.map((f) => [f.name, f.type, f.metrics[0]!.kindMismatch])).toEqual([['u', 'untyped', undefined]]);
+  });
+
+  // [Rec] §4.6: Go 1.5.1 stores it and then cuts every scrape short at it.
+  test('a gauge-histogram family is refused', () => {
+    const body = delimited({ name: 'gh', type: 'GAUGE_HISTOGRAM', metric: [{ histogram: { sampleCount: 1, sampleSum: 1, bucket: [{ cumulativeCount: 1, upperBound: 1 }] } }] });
+    expect(() => parseProtobuf(body)).toThrow('protobuf message 1 (metric family "gh"): gauge histograms are not supported: push it as a histogram');
   });
 
   test('a native histogram is held exactly: spans, deltas, zero bucket, exemplars, created timestamp', () => {
@@ -190,7 +193,6 @@ describe('ProtobufParser follows Go on the rules of SPEC §4.4', () => {
     ['no value at all', 'GAUGE', {}, true, undefined],
     ['the right value message plus another one', 'GAUGE', { gauge: { value: 1 }, counter: { value: 2 } }, undefined, 1],
     ['a gauge message without value', 'GAUGE', { gauge: {} }, undefined, undefined],
-    ['a gauge histogram without histogram', 'GAUGE_HISTOGRAM', { gauge: { value: 1 } }, true, undefined],
   ])('%s: kindMismatch %p', (_why, type, value, mismatch, kept) => {
     const [family] = parseProtobuf(delimited({ name: 'wk', type, metric: [{ label: labels(['a', '1']), ...value }] }));
     const metric = family!.metrics[0]!;

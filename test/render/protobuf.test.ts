@@ -53,7 +53,7 @@ describe('renderProtobufExposition', () => {
       FULL_NATIVE_HISTOGRAM,
       {
         name: 'fh',
-        type: 'GAUGE_HISTOGRAM',
+        type: 'HISTOGRAM',
         metric: [{ histogram: { sampleCountFloat: 2.5, sampleSum: 1, bucket: [{ cumulativeCountFloat: 1.5, upperBound: 1 }], zeroCountFloat: 0.5, positiveSpan: [{ offset: 0, length: 1 }], positiveCount: [1] } }],
       },
       { name: 'ce', type: 'COUNTER', metric: [{ counter: { value: 1, exemplar: { label: labels(['t', 'z']), value: 1 }, createdTimestamp: { seconds: 9 } } }] },

@@ -8,9 +8,8 @@ const encoder = new TextEncoder();
  * Parses the sample lines of one family, as render's encodeFamilyText wrote them (sorted labels,
  * `quantile`/`le` last, no HELP/TYPE lines), back into its series, in line order. The store keeps a
  * family only as text when encodeFamilyText called it lossless, so this gives back exactly what was
- * pushed. A gauge histogram is read as a histogram: the text parser keeps no values for
- * `gauge_histogram` (1.5.1's behaviour for pushed text), but the lines are those of a histogram.
- * Lines are not length-capped here: they were written by the gateway, not sent by a client.
+ * pushed. A gauge histogram (the model has the type; pushes of it are refused) would be read as the
+ * histogram its lines are, since the text parser refuses `gauge_histogram`. Lines are not length-capped here: they were written by the gateway, not sent by a client.
  * Throws ParseError if `text` is not such lines (a bug, not bad input).
  */
 export function parseFamilyLines(name: string, type: MetricType, text: Uint8Array): Metric[] {

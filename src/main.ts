@@ -13,7 +13,7 @@ const store = new Store({ encode: encodeFamilyText, checkConsistency: !config.di
 const metrics = new SelfMetrics();
 /** How long the store must stay unchanged before the gzip scrape's cache is brought up to date. */
 const GZIP_WARM_INTERVAL_MS = 1000;
-startGzipWarmer(store, GZIP_WARM_INTERVAL_MS);
+startGzipWarmer(store, GZIP_WARM_INTERVAL_MS, (error) => log.error('warming the gzip scrape failed', { err: String(error) }));
 
 /** How long in-flight requests get to finish on shutdown before their connections are closed. */
 const SHUTDOWN_GRACE_MS = 3000;

@@ -7,10 +7,10 @@ import type { Store } from '../store/store.ts';
  * gzip exposition once and throws it away: that leaves every run in render/gzip-exposition.ts's cache,
  * so the first scrape after a burst of pushes (a populate, a fleet's nightly run) costs what a warm one
  * does instead of compressing everything. Prometheus asks for gzip, so the work is rarely wasted; while
- * pushes keep coming nothing is done here and scrapes compress what changed themselves. Returns a stop
- * function.
+ * pushes keep coming nothing is done here and scrapes compress what changed themselves. Errors go to
+ * `onError`. Returns a stop function.
  */
-export function startGzipWarmer(store: Store, intervalMs: number): () => void {
+export function startGzipWarmer(store: Store, intervalMs: number, onError: (error: unknown) => void): () => void {
   let seen = store.groups();
   let changed = false;
   const timer = setInterval(() => {
@@ -22,7 +22,12 @@ export function startGzipWarmer(store: Store, intervalMs: number): () => void {
     }
     if (!changed) return;
     changed = false;
-    renderGzipExposition(groups, [], Date.now());
+    try {
+      renderGzipExposition(groups, [], Date.now());
+    } catch (error) {
+      // A timer's exception would end the process; the scrape that hits the same problem reports it.
+      onError(error);
+    }
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);

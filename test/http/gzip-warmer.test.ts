@@ -22,13 +22,15 @@ const quietFor = (intervals: number) => Bun.sleep(INTERVAL_MS * intervals);
 describe('startGzipWarmer', () => {
   test('a scrape after a quiet interval compresses nothing: the warmer already did', async () => {
     const store = new Store({ encode: encodeFamilyText, checkConsistency: true, ownTypes: OWN_TYPES });
-    const stop = startGzipWarmer(store, INTERVAL_MS);
+    const errors: unknown[] = [];
+    const stop = startGzipWarmer(store, INTERVAL_MS, (error) => errors.push(error));
     try {
       pushAll(store, 300, 1);
       await quietFor(4);
       const before = compressedRunCount();
       renderGzipExposition(store.groups(), [], Date.now());
       expect(compressedRunCount()).toBe(before);
+      expect(errors).toEqual([]);
     } finally {
       stop();
     }

@@ -32,5 +32,8 @@ try {
   process.exit(1);
 }
 log.info('listening', { address: config.listenAddresses.join(','), consistency_check: !config.disableConsistencyCheck });
+// A request whose client vanished mid-body can leave a rejected promise nobody awaits; it must not end the
+// gateway for everyone else.
+process.on('unhandledRejection', (reason) => log.warn('unhandled rejection', { err: String(reason) }));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -23,11 +23,13 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
   const started = performance.now();
   const grouping = parseGroupingPath(route.job, route.jobIsBase64, route.labelPath);
   if (!grouping.ok) return textError(400, grouping.error);
+  // NaN when undeclared (chunked): then neither refused up front nor read whole.
+  const declared = Number(req.headers.get('content-length') ?? NaN);
   // A declared length past the limit is refused before reading; compressed bodies are counted as they inflate.
-  if (Number(req.headers.get('content-length') ?? 0) > deps.maxBodyBytes) return requestError(new BodyTooLargeError(deps.maxBodyBytes));
+  if (declared > deps.maxBodyBytes) return requestError(new BodyTooLargeError(deps.maxBodyBytes));
   let families;
   try {
-    families = await parseBody(await smallBodyOrStream(req), {
+    families = await parseBody(declared <= SMALL_BODY_BYTES ? await bodyBytes(req) : req.body, {
       contentType: req.headers.get('content-type'),
       contentEncoding: req.headers.get('content-encoding'),
       maxBytes: deps.maxBodyBytes,
@@ -37,7 +39,7 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
   }
   const timeMs = Date.now();
   const result = deps.store.apply({ labels: grouping.labels, families, replace: req.method === 'PUT', timeMs });
-  deps.metrics.observePush(req.method, (performance.now() - started) / 1000, approximateRequestSize(req), timeMs);
+  deps.metrics.observePush(req.method, (performance.now() - started) / 1000, approximateRequestSize(req, declared), timeMs);
   if (!deps.checkConsistency) return new Response(null, { status: 202 });
   return result.ok ? new Response(null, { status: 200 }) : textError(400, result.error);
 }
@@ -47,8 +49,7 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
 // undeclared bodies stream chunk by chunk into the parser.
 const SMALL_BODY_BYTES = 64 * 1024;
 
-async function smallBodyOrStream(req: Request): Promise<ReadableStream<Uint8Array> | Uint8Array | null> {
-  if (!(Number(req.headers.get('content-length') ?? NaN) <= SMALL_BODY_BYTES)) return req.body;
+async function bodyBytes(req: Request): Promise<Uint8Array> {
   try {
     return await req.bytes();
   } catch {
@@ -59,12 +60,11 @@ async function smallBodyOrStream(req: Request): Promise<ReadableStream<Uint8Arra
 
 // client_golang's computeApproximateRequestSize: URL, method, protocol, header names and values, host
 // and the declared body length.
-function approximateRequestSize(req: Request): number {
+function approximateRequestSize(req: Request, declared: number): number {
   // The request URL is absolute (`http://host/path?query`): host and path+query are its parts after the scheme.
   const url = req.url;
   const afterScheme = url.indexOf('//') + 2;
   let size = url.length - afterScheme + req.method.length + 'HTTP/1.1'.length;
   for (const [name, value] of req.headers) if (name !== 'host') size += name.length + value.length;
-  const length = Number(req.headers.get('content-length') ?? NaN);
-  return Number.isFinite(length) ? size + length : size;
+  return Number.isFinite(declared) ? size + declared : size;
 }

@@ -7,6 +7,7 @@ import { renderGzipProtobufExposition, renderProtobufExposition } from '../rende
 import { renderProtobufTextExposition } from '../render/protobuf-text.ts';
 import type { Store } from '../store/store.ts';
 import { partsStream } from './body-stream.ts';
+import { textError } from './errors.ts';
 import type { SelfMetrics } from './self-metrics.ts';
 
 /**
@@ -19,12 +20,7 @@ import type { SelfMetrics } from './self-metrics.ts';
  */
 export function handleScrape(req: Request, store: Store, metrics: SelfMetrics): Response {
   const problem = store.inconsistency();
-  if (problem !== undefined) {
-    return new Response(`An error has occurred while serving metrics:\n\n${problem}\n`, {
-      status: 500,
-      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' },
-    });
-  }
+  if (problem !== undefined) return textError(500, `An error has occurred while serving metrics:\n\n${problem}`);
   const format = negotiateFormat(req.headers.get('accept'));
   const gzip = negotiateCoding(req.headers.get('accept-encoding')) === 'gzip';
   const groups = store.groups();

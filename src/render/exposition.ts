@@ -3,8 +3,6 @@ import type { Group } from '../model/group.ts';
 import { HeaderCache, type MergedFamily, type OwnFamily, mergeFamilies } from './family-merge.ts';
 import { renderFamilyHeader } from './text.ts';
 
-export type { OwnFamily } from './family-merge.ts';
-
 const encoder = new TextEncoder();
 
 /** The HELP/TYPE lines of each merged family, encoded once; shared with the gzip form. */

@@ -1,7 +1,7 @@
 // Delimited protobuf scrapes: each stored family's `metric` fields encoded once and cached, each scrape a concatenation.
 import { Writer } from 'protobufjs/minimal.js';
 import type { Group, StoredFamily } from '../model/group.ts';
-import type { Exemplar, Labels, Metric, MetricType, Timestamp } from '../model/metric.ts';
+import type { BucketSpan, Exemplar, Labels, Metric, MetricType, Timestamp } from '../model/metric.ts';
 import {
   BUCKET_TAG, EXEMPLAR_TAG, FAMILY_TAG, HISTOGRAM_TAG, LABEL_TAG, METRIC_TAG, PROTO_TYPES, QUANTILE_TAG, SPAN_TAG, SUMMARY_TAG,
   TIMESTAMP_TAG, VALUE_TAG,
@@ -157,19 +157,30 @@ function writeHistogram(w: Writer, metric: Metric): void {
     if (native.zeroThreshold !== undefined) w.uint32(HISTOGRAM_TAG.ZERO_THRESHOLD).double(native.zeroThreshold);
     if (native.zeroCount !== undefined) w.uint32(HISTOGRAM_TAG.ZERO_COUNT).uint64(native.zeroCount);
     if (native.zeroCountFloat !== undefined) w.uint32(HISTOGRAM_TAG.ZERO_COUNT_FLOAT).double(native.zeroCountFloat);
-    for (const span of native.negativeSpans) {
-      w.uint32(HISTOGRAM_TAG.NEGATIVE_SPAN).fork().uint32(SPAN_TAG.OFFSET).sint32(span.offset).uint32(SPAN_TAG.LENGTH).uint32(span.length).ldelim();
-    }
-    for (const delta of native.negativeDeltas) w.uint32(HISTOGRAM_TAG.NEGATIVE_DELTA).sint64(delta);
-    for (const count of native.negativeCounts) w.uint32(HISTOGRAM_TAG.NEGATIVE_COUNT).double(count);
-    for (const span of native.positiveSpans) {
-      w.uint32(HISTOGRAM_TAG.POSITIVE_SPAN).fork().uint32(SPAN_TAG.OFFSET).sint32(span.offset).uint32(SPAN_TAG.LENGTH).uint32(span.length).ldelim();
-    }
-    for (const delta of native.positiveDeltas) w.uint32(HISTOGRAM_TAG.POSITIVE_DELTA).sint64(delta);
-    for (const count of native.positiveCounts) w.uint32(HISTOGRAM_TAG.POSITIVE_COUNT).double(count);
+    writeSide(w, native.negativeSpans, native.negativeDeltas, native.negativeCounts, NEGATIVE_TAGS);
+    writeSide(w, native.positiveSpans, native.positiveDeltas, native.positiveCounts, POSITIVE_TAGS);
   }
   if (metric.createdTimestamp !== undefined) writeTimestamp(w, HISTOGRAM_TAG.CREATED, metric.createdTimestamp);
   for (const exemplar of metric.exemplars ?? []) writeExemplar(w, HISTOGRAM_TAG.EXEMPLARS, exemplar);
+}
+
+/** The field tags of one side of a native histogram. */
+interface SideTags {
+  readonly span: number;
+  readonly delta: number;
+  readonly count: number;
+}
+
+const NEGATIVE_TAGS: SideTags = { span: HISTOGRAM_TAG.NEGATIVE_SPAN, delta: HISTOGRAM_TAG.NEGATIVE_DELTA, count: HISTOGRAM_TAG.NEGATIVE_COUNT };
+const POSITIVE_TAGS: SideTags = { span: HISTOGRAM_TAG.POSITIVE_SPAN, delta: HISTOGRAM_TAG.POSITIVE_DELTA, count: HISTOGRAM_TAG.POSITIVE_COUNT };
+
+// One side of a native histogram: its spans, then its deltas (integer) or counts (float).
+function writeSide(w: Writer, spans: readonly BucketSpan[], deltas: readonly number[], counts: readonly number[], tags: SideTags): void {
+  for (const span of spans) {
+    w.uint32(tags.span).fork().uint32(SPAN_TAG.OFFSET).sint32(span.offset).uint32(SPAN_TAG.LENGTH).uint32(span.length).ldelim();
+  }
+  for (const delta of deltas) w.uint32(tags.delta).sint64(delta);
+  for (const count of counts) w.uint32(tags.count).double(count);
 }
 
 function writeLabels(w: Writer, tag: number, labels: Labels): void {

@@ -43,6 +43,11 @@ export async function startOurs(extraArgs: string[] = []): Promise<Gateway> {
     const { startReference } = await import("./reference.ts");
     return startReference(extraArgs);
   }
+  return startOurGateway(extraArgs);
+}
+
+/** Our gateway whatever `PG_OURS` says: for checks of behaviour only ours has (Go passes them by chance). */
+export async function startOurGateway(extraArgs: string[] = []): Promise<Gateway> {
   const main = new URL("../../src/main.ts", import.meta.url).pathname;
   return startGateway("ours", (port) => [
     process.execPath,

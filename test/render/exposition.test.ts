@@ -2,7 +2,8 @@
 import { describe, expect, test } from 'bun:test';
 import type { Group, StoredFamily } from '../../src/model/group.ts';
 import type { MetricType } from '../../src/model/metric.ts';
-import { type OwnFamily, renderExposition } from '../../src/render/exposition.ts';
+import { renderExposition } from '../../src/render/exposition.ts';
+import type { OwnFamily } from '../../src/render/family-merge.ts';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });

@@ -33,9 +33,9 @@ interface BodyParser {
 
 /**
  * Reads and parses a push body chunk by chunk as it arrives; the whole body is never held at once, and
- * neither is its decompressed form. A body already in hand may be passed as bytes. Throws ParseError (400) for a bad body, a bad gzip or snappy stream
- * or a body cut off mid-way, and BodyTooLargeError (413) past the limit. Resolves to the families in
- * first-seen order.
+ * neither is its decompressed form. A body already in hand may be passed as bytes. Throws ParseError
+ * (400) for a bad body, a bad gzip or snappy stream or a body cut off mid-way, and BodyTooLargeError (413)
+ * past the limit. Resolves to the families in first-seen order.
  */
 export async function parseBody(body: ReadableStream<Uint8Array> | Uint8Array | null, options: BodyOptions): Promise<MetricFamily[]> {
   const parser: BodyParser = bodyFormatOf(options.contentType) === 'protobuf'

@@ -22,6 +22,71 @@ export function formatGoValue(v: number): string {
   return formatFloat(v);
 }
 
+/** The most bytes {@link writeGoFloat} writes: `-2.2250738585072014e-308`. */
+export const MAX_FLOAT_BYTES = 24;
+
+/**
+ * Writes {@link formatFloat}`(v)` as ASCII into `target` at `at` and returns the index after it; the
+ * caller has room for {@link MAX_FLOAT_BYTES}. Integers, the bulk of pushed values, are written digit by
+ * digit without building a string; above 10^6 that also skips `toExponential`, the slowest part of
+ * formatting a fleet's counters.
+ */
+export function writeGoFloat(target: Uint8Array, at: number, v: number): number {
+  if (!Number.isInteger(v) || v > MAX_SAFE || v < -MAX_SAFE) return writeAscii(target, at, formatNonInteger(v));
+  if (v < 0) {
+    target[at++] = 0x2d; // '-'
+    v = -v;
+  }
+  const digits = digitCount(v);
+  if (digits <= 6) return writeDigits(target, at, v, digits);
+  // %e of the shortest digits: a safe integer's digits are its shortest round-trip form, less trailing zeros.
+  let mantissa = v;
+  let kept = digits;
+  while (mantissa % 10 === 0) {
+    mantissa /= 10;
+    kept--;
+  }
+  // The digits one place to the right, then the first moved left of a '.': `1.808302`, or `5` alone.
+  writeDigits(target, at + 1, mantissa, kept);
+  target[at] = target[at + 1]!;
+  if (kept > 1) {
+    target[at + 1] = 0x2e; // '.'
+    at += kept + 1;
+  } else {
+    at += 1;
+  }
+  const exponent = digits - 1; // 6 … 15 for a safe integer of more than 6 digits
+  target[at] = 0x65; // 'e'
+  target[at + 1] = 0x2b; // '+'
+  target[at + 2] = 0x30 + Math.floor(exponent / 10);
+  target[at + 3] = 0x30 + (exponent % 10);
+  return at + 4;
+}
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+function digitCount(v: number): number {
+  let digits = 1;
+  for (let bound = 10; v >= bound && digits < 16; bound *= 10) digits++;
+  return digits;
+}
+
+// Writes the non-negative integer `v` as exactly `digits` digits (leading zeros included), returns the end.
+function writeDigits(target: Uint8Array, at: number, v: number, digits: number): number {
+  const end = at + digits;
+  for (let i = end - 1; i >= at; i--) {
+    const next = Math.floor(v / 10);
+    target[i] = 0x30 + (v - next * 10);
+    v = next;
+  }
+  return end;
+}
+
+function writeAscii(target: Uint8Array, at: number, text: string): number {
+  for (let i = 0; i < text.length; i++) target[at + i] = text.charCodeAt(i);
+  return at + text.length;
+}
+
 function formatNonInteger(v: number): string {
   if (v !== v) return 'NaN';
   if (v === Infinity) return '+Inf';

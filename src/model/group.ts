@@ -71,6 +71,31 @@ export interface FamilyEncoding {
   text: Uint8Array;
   /** False when the text lines lose something the family holds (the store then keeps the family too). */
   lossless: boolean;
+  /** One seriesHash per series, in order, taken from the label bytes of `text`. */
+  seriesHashes: Float64Array;
+}
+
+/**
+ * A pushed family already in its stored form: sanitised (grouping labels in, sorted), encoded losslessly
+ * and hashed, with Go's label rules checked. The text parser's fast path makes these straight from the
+ * body's bytes; the store then only has to check the write against the other groups.
+ */
+export interface EncodedFamily {
+  readonly name: string;
+  readonly type: MetricType;
+  readonly help: string | undefined;
+  readonly text: Uint8Array;
+  readonly seriesHashes: Float64Array;
+}
+
+/**
+ * A push whose families came encoded. `structured` parses the same body the ordinary way: the store
+ * uses it for what encoded families cannot do — word a refusal the way Go does, or keep the structure a
+ * store without the consistency check re-checks later.
+ */
+export interface EncodedPush {
+  readonly families: readonly EncodedFamily[];
+  readonly structured: () => MetricFamily[];
 }
 
 /** Encodes a sanitised family into its stored text lines; provided by render/, wired by main. */

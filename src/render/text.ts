@@ -1,8 +1,9 @@
 // Text format 0.0.4 encoding of one family: the sample lines the store keeps, and the HELP/TYPE header a scrape adds.
 import type { FamilyEncoding } from '../model/group.ts';
 import type { Metric, MetricFamily, MetricType } from '../model/metric.ts';
-import { escapeHelp, escapeLabelValue } from './escape.ts';
-import { formatFloat } from '../model/format-float.ts';
+import { escapeHelp, escapeLabelValue } from '../model/escape.ts';
+import { formatFloat, writeGoFloat } from '../model/format-float.ts';
+import { type SeriesSeed, seriesHash, seriesSeed } from '../model/series-hash.ts';
 
 /** Counts above this cannot all be told apart once printed as float64, as Go's writer does (SPEC §4.3). */
 const MAX_EXACT_COUNT = 2 ** 53;
@@ -38,6 +39,9 @@ const BOUND_TEXTS_LIMIT = 4096;
 // Where the current series' label list already lies in `bytes` (-1: not written yet), see writeSeriesLabels.
 let seriesLabelsStart = -1;
 let seriesLabelsEnd = -1;
+// The identity hash of each series of the family being encoded, taken from its label bytes as written.
+let hashes = new Float64Array(0);
+let seed: SeriesSeed = [0, 0];
 
 /**
  * Encodes the family's sample lines (no HELP/TYPE), byte for byte as Go's expfmt text writer prints them
@@ -56,6 +60,8 @@ let seriesLabelsEnd = -1;
  */
 export function encodeFamilyText(family: MetricFamily): FamilyEncoding {
   length = 0;
+  hashes = new Float64Array(family.metrics.length);
+  seed = seriesSeed(family.name);
   let lossless: boolean;
   switch (family.type) {
     case 'summary':
@@ -70,7 +76,7 @@ export function encodeFamilyText(family: MetricFamily): FamilyEncoding {
   }
   const text = bytes.slice(0, length);
   if (bytes.length > RETAINED_CAPACITY) bytes = new Uint8Array(INITIAL_CAPACITY);
-  return { text, lossless };
+  return { text, lossless, seriesHashes: hashes };
 }
 
 /**
@@ -93,13 +99,17 @@ function writeSimple(family: MetricFamily): boolean {
     const value = metric.value;
     reserve(3 * name.length + labelsByteBound(metric.labels) + LINE_OVERHEAD);
     writeText(name);
+    const labelsStart = length + 1;
     if (metric.labels.length > 0) {
       bytes[length++] = BRACE_OPEN;
       writeLabels(metric.labels);
+      hashes[i] = seriesHash(seed, bytes, labelsStart, length);
       bytes[length++] = BRACE_CLOSE;
+    } else {
+      hashes[i] = seriesHash(seed, bytes, 0, 0);
     }
     bytes[length++] = SPACE;
-    writeText(formatFloat(value ?? 0));
+    length = writeGoFloat(bytes, length, value ?? 0);
     bytes[length++] = NEWLINE;
     if (value === undefined || isNegativeZero(value) || hasProtobufOnlyFields(metric)) lossless = false;
   }
@@ -123,6 +133,7 @@ function writeSummaries(family: MetricFamily): boolean {
       if (!isExactBound(quantile.quantile) || isNegativeZero(quantile.value)) lossless = false;
     }
     writeSumAndCount(name, metric, metric.count, lineBound);
+    hashes[i] = seriesHashOf(metric);
     if (!isExactSumAndCount(metric) || hasProtobufOnlyFields(metric)) lossless = false;
   }
   return lossless;
@@ -161,6 +172,7 @@ function writeHistograms(family: MetricFamily): boolean {
       writeBoundLine(name, '_bucket', 'le="', metric.labels, bound, count);
     }
     writeSumAndCount(name, metric, floatOr(metric.countFloat, metric.count), lineBound);
+    hashes[i] = seriesHashOf(metric);
     if (!isExactSumAndCount(metric) || hasProtobufOnlyFields(metric)) lossless = false;
   }
   return lossless;
@@ -181,7 +193,7 @@ function writeBoundLine(name: string, suffix: string, boundLabel: string, labels
   writeText(boundLabel);
   writeText(formatBound(bound));
   writeText('"} ');
-  writeText(formatFloat(value));
+  length = writeGoFloat(bytes, length, value);
   bytes[length++] = NEWLINE;
 }
 
@@ -197,9 +209,14 @@ function writeSumAndCount(name: string, metric: Metric, count: number | undefine
       bytes[length++] = BRACE_CLOSE;
     }
     bytes[length++] = SPACE;
-    writeText(formatFloat((line === 0 ? metric.sum : count) ?? 0));
+    length = writeGoFloat(bytes, length, (line === 0 ? metric.sum : count) ?? 0);
     bytes[length++] = NEWLINE;
   }
+}
+
+/** The hash of a summary or histogram series once its lines are written (its labels lie at seriesLabelsStart). */
+function seriesHashOf(metric: Metric): number {
+  return metric.labels.length === 0 ? seriesHash(seed, bytes, 0, 0) : seriesHash(seed, bytes, seriesLabelsStart, seriesLabelsEnd);
 }
 
 /**

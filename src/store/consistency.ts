@@ -1,16 +1,23 @@
 // Would a write make the store inconsistent? Go's gather-time rules (SPEC §5.2), answered from indexes.
 import type { StoredFamily } from '../model/group.ts';
-import type { MetricFamily, MetricType } from '../model/metric.ts';
+import type { Metric, MetricType } from '../model/metric.ts';
 import { PROTO_TYPE_NAMES } from '../model/metric.ts';
 import { isReservedLabelName, isValidLabelName } from '../model/names.ts';
 import { debugMetric } from './metric-debug.ts';
 import type { NameIndex } from './name-index.ts';
 import type { SeriesIndex } from './series-index.ts';
 
-/** A sanitised family of a write with the identity hash of each of its metrics. */
+/** A sanitised family of a write with the identity hash of each of its series. */
 export interface PreparedFamily {
-  readonly family: MetricFamily;
+  readonly name: string;
+  readonly type: MetricType;
   readonly hashes: Float64Array;
+  /**
+   * The series, for the per-label rules and for naming a refused series. Undefined for a family the text
+   * parser's fast path encoded: it checked the label rules itself, and the store words a refusal of such
+   * a write from the structured parse of the same body (so messages here then say `{ }`).
+   */
+  readonly metrics: readonly Metric[] | undefined;
 }
 
 /** What the check reads: the store's indexes and the gateway's own family types. */
@@ -56,7 +63,9 @@ export function checkWrite(ctx: CheckContext, added: readonly PreparedFamily[], 
     removedHashes ??= hashesOf(removed);
     return count - (removedHashes.has(hash) ? 1 : 0) > 0;
   };
-  for (const { family, hashes } of added) {
+  for (const family of added) {
+    const hashes = family.hashes;
+    const describe = (i: number): string => (family.metrics === undefined ? '{ }' : debugMetric(family.metrics[i]!, family.type));
     const own = ctx.ownTypes.get(family.name);
     if (own !== undefined && own !== family.type) {
       errors.push(`gathered metric family ${family.name} has type ${PROTO_TYPE_NAMES[family.type]} but should have ${PROTO_TYPE_NAMES[own]}`);
@@ -64,22 +73,23 @@ export function checkWrite(ctx: CheckContext, added: readonly PreparedFamily[], 
     }
     const held = heldType(family.name);
     if (held !== undefined && held !== family.type) {
-      for (const metric of family.metrics) {
-        errors.push(`collected metric "${family.name}" ${debugMetric(metric, family.type)} is not a ${PROTO_TYPE_NAMES[held]}`);
+      for (let i = 0; i < hashes.length; i++) {
+        errors.push(`collected metric "${family.name}" ${describe(i)} is not a ${PROTO_TYPE_NAMES[held]}`);
       }
       continue;
     }
     checkSuffixes(family, heldType, errors);
-    for (let i = 0; i < family.metrics.length; i++) {
-      const metric = family.metrics[i]!;
-      const problem = metric.kindMismatch === true ? `is not a ${PROTO_TYPE_NAMES[family.type]}` : labelProblem(metric.labels, family.type);
+    for (let i = 0; i < hashes.length; i++) {
+      const metric = family.metrics?.[i];
+      const problem = metric === undefined ? undefined
+        : metric.kindMismatch === true ? `is not a ${PROTO_TYPE_NAMES[family.type]}` : labelProblem(metric.labels, family.type);
       if (problem !== undefined) {
-        errors.push(`collected metric "${family.name}" ${debugMetric(metric, family.type)} ${problem}`);
+        errors.push(`collected metric "${family.name}" ${describe(i)} ${problem}`);
         continue;
       }
       const hash = hashes[i]!;
       if (addedHashes.has(hash) || isHeldElsewhere(hash, family.name, i)) {
-        errors.push(`collected metric "${family.name}" ${debugMetric(metric, family.type)} was collected before with the same name and label values`);
+        errors.push(`collected metric "${family.name}" ${describe(i)} was collected before with the same name and label values`);
       }
       addedHashes.add(hash);
     }
@@ -105,7 +115,7 @@ const HISTOGRAM_SUFFIXES = ['_count', '_sum', '_bucket'];
 
 // A summary `x` owns the names x_count and x_sum, a histogram also x_bucket; Prometheus could not tell
 // them apart after a scrape, so Go refuses both orders.
-function checkSuffixes(family: MetricFamily, heldType: (name: string) => MetricType | undefined, errors: string[]): void {
+function checkSuffixes(family: PreparedFamily, heldType: (name: string) => MetricType | undefined, errors: string[]): void {
   const name = family.name;
   const own = family.type === 'summary' ? SUMMARY_SUFFIXES : isHistogram(family.type) ? HISTOGRAM_SUFFIXES : [];
   for (const suffix of own) {

@@ -1,5 +1,5 @@
 // The groups and the one way to change them: apply(write), synchronous and all-or-nothing.
-import type { FamilyEncoder, Group, StoredFamily } from '../model/group.ts';
+import type { EncodedFamily, EncodedPush, FamilyEncoder, Group, StoredFamily } from '../model/group.ts';
 import { groupKeyOf } from '../model/group.ts';
 import type { Labels, MetricFamily, MetricType } from '../model/metric.ts';
 import type { PreparedFamily } from './consistency.ts';
@@ -7,17 +7,18 @@ import { checkWrite, formatErrors } from './consistency.ts';
 import { NameIndex } from './name-index.ts';
 import { hasTimestamps, sanitizeFamilies, seriesLabelsOf } from './sanitize.ts';
 import { SeriesIndex } from './series-index.ts';
-import { seriesHash } from './series-hash.ts';
 import { PUSH_FAILURE_TIME_METRIC, PUSH_TIME_METRIC, pushFailureTimeFamily, pushTimeFamily } from './timestamp-gauges.ts';
 
 /**
- * A change to one group: a push (PUT when `replace`, POST otherwise) or, without `families`, a delete.
- * `labels` are the grouping labels, sorted by name and already validated. The store takes ownership of
- * `families` and rewrites their labels.
+ * A change to one group: a push (PUT when `replace`, POST otherwise) of `families` or `encoded`, or, with
+ * neither, a delete. `labels` are the grouping labels, sorted by name and already validated. The store
+ * takes ownership of `families` and rewrites their labels.
  */
 export interface WriteRequest {
   readonly labels: Labels;
   readonly families?: MetricFamily[];
+  /** The push in stored form already (the text parser's fast path), instead of `families`. */
+  readonly encoded?: EncodedPush;
   readonly replace: boolean;
   /** When the request was received, ms since the epoch. */
   readonly timeMs: number;
@@ -106,7 +107,12 @@ export class Store {
     const errors: string[] = [];
     for (const group of this.groups()) {
       const stored = [...group.families.values()].filter((family) => family.seriesHashes.length > 0);
-      const prepared = stored.map((family) => ({ family: this.#unchecked.get(family)!, hashes: family.seriesHashes }));
+      const prepared = stored.map((family) => ({
+        name: family.name,
+        type: family.type,
+        hashes: family.seriesHashes,
+        metrics: this.#unchecked.get(family)!.metrics,
+      }));
       errors.push(...checkWrite(ctx, prepared, []));
       for (const family of stored) {
         ctx.names.add(family.name, family.type);
@@ -123,39 +129,48 @@ export class Store {
   apply(write: WriteRequest): WriteResult {
     const key = groupKeyOf(write.labels);
     const old = this.#groups.get(key);
-    if (write.families === undefined) {
+    const encoded = write.encoded;
+    // Without the check, the scrape-time re-check needs each family's structure.
+    if (encoded !== undefined && !this.#options.checkConsistency) return this.#applyStructured(write, encoded);
+    if (write.families === undefined && encoded === undefined) {
       if (old !== undefined) this.#replace(key, old, undefined);
       return OK;
     }
-    if (hasTimestamps(write.families)) return this.#fail(key, old, write, 'pushed metrics must not have timestamps');
-
-    const families = sanitizeFamilies(write.families, write.labels);
+    let added: Prepared[];
+    if (encoded !== undefined) {
+      added = encoded.families.map(preparedOf);
+    } else {
+      if (hasTimestamps(write.families!)) return this.#fail(key, old, write, 'pushed metrics must not have timestamps');
+      added = sanitizeFamilies(write.families!, write.labels).map((family) => this.#prepare(family));
+    }
     const seriesLabels = seriesLabelsOf(write.labels);
     const seconds = write.timeMs / 1000;
-    const added: PreparedFamily[] = families.map(prepare);
-    added.push(prepare(pushTimeFamily(seriesLabels, seconds)));
+    added.push(this.#prepare(pushTimeFamily(seriesLabels, seconds)));
     const keepFailure = old?.families.get(PUSH_FAILURE_TIME_METRIC);
-    if (keepFailure === undefined) added.push(prepare(pushFailureTimeFamily(seriesLabels, 0)));
+    if (keepFailure === undefined) added.push(this.#prepare(pushFailureTimeFamily(seriesLabels, 0)));
 
     const removed: StoredFamily[] = [];
     if (old !== undefined) {
       for (const family of old.families.values()) {
         if (family === keepFailure) continue;
-        if (write.replace || added.some((a) => a.family.name === family.name)) removed.push(family);
+        if (write.replace || added.some((a) => a.name === family.name)) removed.push(family);
       }
     }
     if (this.#options.checkConsistency) {
       // A family without samples never shows in a scrape and clashes with nothing, as in Go's per-sample check.
-      const checked = added.filter((prepared) => prepared.family.metrics.length > 0);
+      const checked = added.filter((prepared) => prepared.hashes.length > 0);
       const errors = checkWrite({ names: this.#names, series: this.#series, ownTypes: this.#options.ownTypes }, checked, removed);
-      if (errors.length > 0) return this.#fail(key, old, write, formatErrors(errors));
+      if (errors.length > 0) {
+        // Nothing has changed yet: the structured families give the refusal Go's wording.
+        return encoded !== undefined ? this.#applyStructured(write, encoded) : this.#fail(key, old, write, formatErrors(errors));
+      }
     }
 
     const next = new Map<string, StoredFamily>();
     if (old !== undefined && !write.replace) for (const [name, family] of old.families) next.set(name, family);
     if (keepFailure !== undefined) next.set(PUSH_FAILURE_TIME_METRIC, keepFailure);
     for (const family of removed) next.delete(family.name);
-    for (const prepared of added) next.set(prepared.family.name, this.#store(prepared, write.timeMs));
+    for (const prepared of added) next.set(prepared.name, this.#store(prepared, write.timeMs));
     this.#replace(key, old, {
       key,
       labels: write.labels,
@@ -166,17 +181,21 @@ export class Store {
     return OK;
   }
 
+  #applyStructured(write: WriteRequest, encoded: EncodedPush): WriteResult {
+    return this.apply({ labels: write.labels, families: encoded.structured(), replace: write.replace, timeMs: write.timeMs });
+  }
+
   // Records a refused write: the group's failure time becomes now. A group that does not exist yet is
   // created for that only if its two gauges cannot clash with another group's series; Go creates it
   // regardless and can thereby break every later push and scrape (SPEC §5.7).
   #fail(key: string, old: Group | undefined, write: WriteRequest, message: string): WriteResult {
     const seconds = write.timeMs / 1000;
     const seriesLabels = seriesLabelsOf(write.labels);
-    const failure = prepare(pushFailureTimeFamily(seriesLabels, seconds));
+    const failure = this.#prepare(pushFailureTimeFamily(seriesLabels, seconds));
     const families = new Map(old?.families);
     families.set(PUSH_FAILURE_TIME_METRIC, this.#store(failure, write.timeMs));
     if (old === undefined) {
-      const pushTime = prepare(pushTimeFamily(seriesLabels, 0));
+      const pushTime = this.#prepare(pushTimeFamily(seriesLabels, 0));
       const clashes = [failure, pushTime].some((p) => this.#series.count(p.hashes[0]!) > 0);
       if (clashes && this.#options.checkConsistency) return { ok: false, error: REJECTION_PREFIX + message };
       families.set(PUSH_TIME_METRIC, this.#store(pushTime, write.timeMs));
@@ -185,19 +204,32 @@ export class Store {
     return { ok: false, error: REJECTION_PREFIX + message };
   }
 
-  #store(prepared: PreparedFamily, pushedAt: number): StoredFamily {
-    const { family, hashes } = prepared;
+  // Encodes a sanitised family (which also hashes its series).
+  #prepare(family: MetricFamily): Prepared {
     const encoding = this.#options.encode(family);
-    const stored: StoredFamily = {
+    return {
       name: family.name,
       type: family.type,
       help: family.help,
-      pushedAt,
       text: encoding.text,
-      seriesHashes: hashes,
+      hashes: encoding.seriesHashes,
+      metrics: family.metrics,
       exact: encoding.lossless ? undefined : family,
+      structure: family,
     };
-    if (!this.#options.checkConsistency) this.#unchecked.set(stored, family);
+  }
+
+  #store(prepared: Prepared, pushedAt: number): StoredFamily {
+    const stored: StoredFamily = {
+      name: prepared.name,
+      type: prepared.type,
+      help: prepared.help,
+      pushedAt,
+      text: prepared.text,
+      seriesHashes: prepared.hashes,
+      exact: prepared.exact,
+    };
+    if (!this.#options.checkConsistency) this.#unchecked.set(stored, prepared.structure!);
     return stored;
   }
 
@@ -226,8 +258,16 @@ export class Store {
   }
 }
 
-function prepare(family: MetricFamily): PreparedFamily {
-  const hashes = new Float64Array(family.metrics.length);
-  for (let i = 0; i < family.metrics.length; i++) hashes[i] = seriesHash(family.name, family.metrics[i]!.labels);
-  return { family, hashes };
+/** A family of a write ready to check and store: encoded, hashed, with its structure when it has one. */
+interface Prepared extends PreparedFamily {
+  readonly help: string | undefined;
+  readonly text: Uint8Array;
+  readonly exact: MetricFamily | undefined;
+  /** The sanitised family; undefined for one the parser encoded (only stored when the check is on). */
+  readonly structure: MetricFamily | undefined;
+}
+
+function preparedOf(family: EncodedFamily): Prepared {
+  const { name, type, help, text, seriesHashes } = family;
+  return { name, type, help, text, hashes: seriesHashes, metrics: undefined, exact: undefined, structure: undefined };
 }

@@ -1,7 +1,8 @@
 // PUT and POST /metrics/job/…: path → grouping labels, body → families, store.apply → status.
-import { BodyTooLargeError, parseBody } from '../parse/body.ts';
+import { BodyTooLargeError, encodeTextBody, parseBody } from '../parse/body.ts';
 import { ParseError } from '../parse/parse-error.ts';
-import type { Store } from '../store/store.ts';
+import { parseText } from '../parse/text-parser.ts';
+import type { Store, WriteRequest } from '../store/store.ts';
 import { requestError, textError } from './errors.ts';
 import type { GroupingRoute } from './routes.ts';
 import { parseGroupingPath } from './grouping-path.ts';
@@ -27,18 +28,23 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
   const declared = Number(req.headers.get('content-length') ?? NaN);
   // A declared length past the limit is refused before reading; compressed bodies are counted as they inflate.
   if (declared > deps.maxBodyBytes) return requestError(new BodyTooLargeError(deps.maxBodyBytes));
-  let families;
+  const options = {
+    contentType: req.headers.get('content-type'),
+    contentEncoding: req.headers.get('content-encoding'),
+    maxBytes: deps.maxBodyBytes,
+  };
+  let write: Pick<WriteRequest, 'families' | 'encoded'>;
   try {
-    families = await parseBody(declared <= SMALL_BODY_BYTES ? await bodyBytes(req) : req.body, {
-      contentType: req.headers.get('content-type'),
-      contentEncoding: req.headers.get('content-encoding'),
-      maxBytes: deps.maxBodyBytes,
-    });
+    const body = declared <= SMALL_BODY_BYTES ? await bodyBytes(req) : req.body;
+    const encoded = body instanceof Uint8Array ? encodeTextBody(body, options, grouping.labels) : undefined;
+    write = encoded !== undefined
+      ? { encoded: { families: encoded, structured: () => parseText(body as Uint8Array) } }
+      : { families: await parseBody(body, options) };
   } catch (error) {
     return requestError(error);
   }
   const timeMs = Date.now();
-  const result = deps.store.apply({ labels: grouping.labels, families, replace: req.method === 'PUT', timeMs });
+  const result = deps.store.apply({ ...write, labels: grouping.labels, replace: req.method === 'PUT', timeMs });
   deps.metrics.observePush(req.method, (performance.now() - started) / 1000, approximateRequestSize(req, declared), timeMs);
   if (!deps.checkConsistency) return new Response(null, { status: 202 });
   return result.ok ? new Response(null, { status: 200 }) : textError(400, result.error);

@@ -1,10 +1,12 @@
 // A push's request body → families: undoes Content-Encoding, enforces the size limit, streams into the parser.
-import type { MetricFamily } from '../model/metric.ts';
+import type { EncodedFamily } from '../model/group.ts';
+import type { Labels, MetricFamily } from '../model/metric.ts';
 import { bodyFormatOf } from './content-type.ts';
 import { ParseError } from './parse-error.ts';
 import { ProtobufParser } from './protobuf-parser.ts';
 import { SnappyFrameReader } from './snappy-frames.ts';
 import { TextParser } from './text-parser.ts';
+import { transcodeText } from './text-transcoder.ts';
 
 /** The body was larger than `--push.max-body-bytes` (after decompression): answered with 413. */
 export class BodyTooLargeError extends Error {
@@ -57,6 +59,17 @@ export async function parseBody(body: ReadableStream<Uint8Array> | Uint8Array | 
     parser.push(chunk);
   }
   return parser.end();
+}
+
+/**
+ * The fast path of a push whose uncompressed text body is in hand: its families already in stored form
+ * for these grouping labels (see transcodeText), or undefined when the body is for parseBody — another
+ * format or coding, over the limit, or anything transcodeText leaves to the full parser.
+ */
+export function encodeTextBody(body: Uint8Array, options: BodyOptions, grouping: Labels): EncodedFamily[] | undefined {
+  if (bodyFormatOf(options.contentType) !== 'text' || contentCodingOf(options.contentEncoding) !== 'identity') return undefined;
+  if (body.length > options.maxBytes) return undefined;
+  return transcodeText(body, grouping);
 }
 
 /**

@@ -1,0 +1,589 @@
+// The fast path of a text push: body bytes → families in stored form, with no object per series.
+
+import { escapeLabelValue } from '../model/escape.ts';
+import { MAX_FLOAT_BYTES, writeGoFloat } from '../model/format-float.ts';
+import type { EncodedFamily } from '../model/group.ts';
+import type { Labels } from '../model/metric.ts';
+import { type SeriesSeed, seriesHash, seriesSeed } from '../model/series-hash.ts';
+import { FamilyTable, type FamilyState, type Resolution, type SampleRole } from './family-table.ts';
+import { parseGoFloat } from './float.ts';
+import { LineReader } from './line-reader.ts';
+import { DEFAULT_MAX_LINE_BYTES } from './text-parser.ts';
+import {
+  BACKSLASH, BRACE_CLOSE, BRACE_OPEN, COMMA, EQUALS, HASH, LABEL_REST, LABEL_START, LETTER_N, METRIC_REST, METRIC_START,
+  NAME_CLASS, QUOTE, isBlank, matches, skipBlanks,
+} from './text-syntax.ts';
+import { TokenStrings, hashStep } from './token-strings.ts';
+import { isValidUtf8 } from './utf8.ts';
+
+/**
+ * Turns a whole text body straight into the families the store keeps: each sample line is rewritten
+ * into its stored line by copying bytes — the label pairs sorted and merged with the grouping labels
+ * (plus `instance=""`), label values kept as escaped in the body (the text format escapes exactly as
+ * it is printed), values copied when the body already spells them as Go prints them — and each series
+ * is hashed from the label bytes just written. No Metric, label array or string per series is made.
+ *
+ * It covers the pushes clients actually send and nothing else: it returns undefined, leaving the body
+ * to TextParser and the ordinary store path, on anything that path would treat specially — a syntax
+ * error (TextParser words it), a timestamp, an escape in HELP, a body label that a grouping label
+ * overrides, a reserved label name, a `-0`, a count that is not a whole number, a histogram without
+ * `+Inf`, a summary or histogram series without `_sum` or `_count`, a family whose lines are not
+ * together. A family whose series come back later in the body gives duplicate hashes, and the store
+ * then applies the structured parse instead (see EncodedPush). So whenever it answers, the families are
+ * byte for byte what TextParser + sanitising + render's encodeFamilyText would store.
+ */
+export function transcodeText(body: Uint8Array, grouping: Labels): EncodedFamily[] | undefined {
+  const pairs = groupingPairs(grouping);
+  if (pairs === undefined) return undefined;
+  const transcoder = new Transcoder(pairs);
+  try {
+    const reader = new LineReader(DEFAULT_MAX_LINE_BYTES, (buf, start, end) => transcoder.line(buf, start, end));
+    reader.push(body);
+    reader.end();
+    return transcoder.end();
+  } catch (error) {
+    if (error === GIVE_UP || error instanceof Error) return undefined;
+    throw error;
+  }
+}
+
+/** Thrown to leave the fast path; never escapes transcodeText. */
+const GIVE_UP = Symbol('give up');
+
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const UNDERSCORE = 0x5f;
+const NEWLINE = 0x0a;
+const SPACE = 0x20;
+const MAX_EXACT_COUNT = 2 ** 53;
+const utf8 = new TextEncoder();
+
+/** One grouping label as stored: its name's bytes and the whole `name="escaped value"` pair. */
+interface GroupingPair {
+  readonly name: Uint8Array;
+  readonly pair: Uint8Array;
+}
+
+// The grouping labels plus instance="" when absent, sorted by name; undefined when one of them would
+// break a label rule (the store words that refusal).
+function groupingPairs(grouping: Labels): GroupingPair[] | undefined {
+  const labels = grouping.slice();
+  let hasInstance = false;
+  for (let i = 0; i < labels.length; i += 2) {
+    const name = labels[i]!;
+    if (name === 'instance') hasInstance = true;
+    if (name === 'le' || name === 'quantile' || name.startsWith('__') || (i > 0 && labels[i - 2]! >= name)) return undefined;
+  }
+  if (!hasInstance) {
+    let at = 0;
+    while (at < labels.length && labels[at]! < 'instance') at += 2;
+    labels.splice(at, 0, 'instance', '');
+  }
+  const pairs: GroupingPair[] = [];
+  for (let i = 0; i < labels.length; i += 2) {
+    pairs.push({ name: utf8.encode(labels[i]!), pair: utf8.encode(`${labels[i]}="${escapeLabelValue(labels[i + 1]!)}"`) });
+  }
+  return pairs;
+}
+
+/** Where one family's stored lines and hashes lie in the shared buffers. */
+interface FamilyOutput {
+  readonly state: FamilyState;
+  readonly nameBytes: Uint8Array;
+  readonly seed: SeriesSeed;
+  textStart: number;
+  textEnd: number;
+  hashStart: number;
+  hashEnd: number;
+}
+
+// Shared scratch, grown as needed: transcoding is synchronous and never re-entered.
+let out = new Uint8Array(64 * 1024);
+let hashes = new Float64Array(1024);
+// Per line: the body labels as [nameStart, nameEnd, valueStart, valueEnd] offsets into the line.
+let spans = new Int32Array(64);
+// The sorted label block of the current line, and of the summary/histogram series being written.
+let lineBlock = new Uint8Array(1024);
+let seriesBlock = new Uint8Array(1024);
+const strings = new TokenStrings();
+// A family name's bytes and hash seed, kept across pushes (fleets push the same names again and again);
+// emptied when full so that odd names cannot grow it without bound.
+const familyNames = new Map<string, { bytes: Uint8Array; seed: SeriesSeed }>();
+const FAMILY_NAMES_LIMIT = 4096;
+
+function familyName(name: string): { bytes: Uint8Array; seed: SeriesSeed } {
+  let known = familyNames.get(name);
+  if (known === undefined) {
+    if (familyNames.size >= FAMILY_NAMES_LIMIT) familyNames.clear();
+    known = { bytes: utf8.encode(name), seed: seriesSeed(name) };
+    familyNames.set(name, known);
+  }
+  return known;
+}
+
+class Transcoder {
+  readonly #grouping: GroupingPair[];
+  readonly #groupingBytes: number;
+  readonly #families = new FamilyTable();
+  readonly #outputs = new Map<FamilyState, FamilyOutput>();
+  #at = 0;
+  #hashCount = 0;
+  #current: FamilyOutput | undefined;
+  // The line being read: its label count and block length, its bound (le/quantile) and value tokens.
+  #labelCount = 0;
+  #blockLength = 0;
+  #bound = NaN;
+  #boundStart = 0;
+  #boundEnd = 0;
+  #nameHash = 0;
+  #lastName: string | undefined;
+  #lastResolution: Resolution | undefined;
+  // The summary/histogram series being written (its block is in seriesBlock).
+  #seriesOpen = false;
+  #seriesLength = 0;
+  #sum = NaN;
+  #count = NaN;
+  #hasSum = false;
+  #hasCount = false;
+  #infinitySeen = false;
+
+  constructor(grouping: GroupingPair[]) {
+    this.#grouping = grouping;
+    let bytes = 0;
+    for (const pair of grouping) bytes += pair.pair.length + 1;
+    this.#groupingBytes = bytes;
+  }
+
+  line(buf: Uint8Array, start: number, end: number): void {
+    const i = skipBlanks(buf, start, end);
+    if (i === end) return;
+    if (buf[i] === HASH) this.#comment(buf, i + 1, end);
+    else this.#sample(buf, i, end);
+  }
+
+  end(): EncodedFamily[] {
+    this.#closeFamily();
+    const families: EncodedFamily[] = [];
+    for (const output of this.#outputs.values()) {
+      if (output.hashEnd === output.hashStart) continue;
+      const state = output.state;
+      families.push({
+        name: state.name,
+        type: state.type!,
+        help: state.help,
+        text: out.slice(output.textStart, output.textEnd),
+        seriesHashes: hashes.slice(output.hashStart, output.hashEnd),
+      });
+    }
+    return families;
+  }
+
+  // TextParser's #comment, giving up where it would throw.
+  #comment(buf: Uint8Array, start: number, end: number): void {
+    let i = skipBlanks(buf, start, end);
+    const keywordStart = i;
+    while (i < end && !isBlank(buf[i]!)) i++;
+    if (i === end || i - keywordStart !== 4) return;
+    const isHelp = matches(buf, keywordStart, 'HELP');
+    if (!isHelp && !matches(buf, keywordStart, 'TYPE')) return;
+    i = skipBlanks(buf, i, end);
+    const nameStart = i;
+    i = this.#scanName(buf, i, end, METRIC_START, METRIC_REST);
+    if (i === end) return;
+    if (!isBlank(buf[i]!)) throw GIVE_UP;
+    const family = this.#resolve(buf, nameStart, i).family;
+    i = skipBlanks(buf, i, end);
+    if (i === end) return;
+    if (isHelp) {
+      if (family.help !== undefined) throw GIVE_UP;
+      for (let k = i; k < end; k++) if (buf[k] === BACKSLASH) throw GIVE_UP;
+      family.help = strings.utf8(buf, i, end);
+      return;
+    }
+    if (family.type !== undefined) throw GIVE_UP;
+    const length = end - i;
+    if (length === 5 && matches(buf, i, 'gauge')) family.type = 'gauge';
+    else if (length === 7 && matches(buf, i, 'counter')) family.type = 'counter';
+    else if (length === 7 && matches(buf, i, 'summary')) family.type = 'summary';
+    else if (length === 7 && matches(buf, i, 'untyped')) family.type = 'untyped';
+    else if (length === 9 && matches(buf, i, 'histogram')) family.type = 'histogram';
+    else throw GIVE_UP;
+  }
+
+  #sample(buf: Uint8Array, start: number, end: number): void {
+    let i = this.#scanName(buf, start, end, METRIC_START, METRIC_REST);
+    if (i === start) throw GIVE_UP;
+    const { family: state, role } = this.#resolve(buf, start, i);
+    const output = this.#outputs.get(state)!;
+    state.type ??= 'untyped';
+    if (state.name === 'push_time_seconds' || state.name === 'push_failure_time_seconds') throw GIVE_UP;
+    if (output !== this.#current) this.#openFamily(output);
+    if (i < end && isBlank(buf[i]!)) i = skipBlanks(buf, i, end);
+    this.#labelCount = 0;
+    this.#bound = NaN;
+    if (i < end && buf[i] === BRACE_OPEN) i = this.#labels(state, buf, i, end);
+    const valueStart = i;
+    while (i < end && !isBlank(buf[i]!)) i++;
+    if (i < end) throw GIVE_UP; // a timestamp, or blanks Go would read as a missing one
+    const value = parseGoFloat(buf, valueStart, i);
+    if (value === undefined || (value === 0 && 1 / value < 0)) throw GIVE_UP;
+    this.#buildBlock(buf);
+    if (state.type === 'summary' || state.type === 'histogram') this.#seriesLine(output, role, buf, valueStart, end, value);
+    else this.#simpleLine(output, buf, valueStart, end, value);
+  }
+
+  // `name{block} value` of a counter, gauge or untyped series.
+  #simpleLine(output: FamilyOutput, buf: Uint8Array, valueStart: number, valueEnd: number, value: number): void {
+    this.#reserve(output.nameBytes.length + this.#blockLength + MAX_FLOAT_BYTES + 8);
+    this.#write(output.nameBytes);
+    out[this.#at++] = BRACE_OPEN;
+    const blockStart = this.#at;
+    this.#writeBlock(lineBlock, this.#blockLength);
+    this.#addHash(seriesHash(output.seed, out, blockStart, this.#at));
+    out[this.#at++] = BRACE_CLOSE;
+    out[this.#at++] = SPACE;
+    this.#writeValue(buf, valueStart, valueEnd, value);
+    out[this.#at++] = NEWLINE;
+  }
+
+  // A quantile, bucket, _sum or _count line: bound lines are written at once, _sum and _count when the series ends.
+  #seriesLine(output: FamilyOutput, role: SampleRole, buf: Uint8Array, valueStart: number, valueEnd: number, value: number): void {
+    if (!this.#seriesOpen || !sameBytes(lineBlock, seriesBlock, this.#blockLength, this.#seriesLength)) {
+      this.#closeSeries(output);
+      this.#openSeries(output);
+    }
+    const isSummary = output.state.type === 'summary';
+    const isCount = role === 'count' || (role === 'plain' && !isSummary);
+    if (isCount && !(Number.isInteger(value) && value >= 0 && value <= MAX_EXACT_COUNT)) throw GIVE_UP;
+    if (role === 'sum') {
+      this.#sum = value;
+      this.#hasSum = true;
+      return;
+    }
+    if (role === 'count') {
+      this.#count = value;
+      this.#hasCount = true;
+      return;
+    }
+    const bound = this.#bound;
+    if (bound !== bound || (bound === 0 && 1 / bound < 0)) throw GIVE_UP; // no bound, NaN or -0
+    if (bound === Infinity) this.#infinitySeen = true;
+    const name = output.nameBytes;
+    this.#reserve(name.length + 32 + this.#seriesLength + 2 * MAX_FLOAT_BYTES);
+    this.#write(name);
+    if (!isSummary) this.#writeAscii('_bucket');
+    out[this.#at++] = BRACE_OPEN;
+    this.#writeBlock(seriesBlock, this.#seriesLength);
+    this.#writeAscii(isSummary ? ',quantile="' : ',le="');
+    this.#writeValue(buf, this.#boundStart, this.#boundEnd, bound);
+    this.#writeAscii('"} ');
+    this.#writeValue(buf, valueStart, valueEnd, value);
+    out[this.#at++] = NEWLINE;
+  }
+
+  #openSeries(output: FamilyOutput): void {
+    const swap = seriesBlock;
+    seriesBlock = lineBlock;
+    lineBlock = swap;
+    this.#seriesLength = this.#blockLength;
+    this.#seriesOpen = true;
+    this.#hasSum = false;
+    this.#hasCount = false;
+    this.#infinitySeen = false;
+    this.#addHash(seriesHash(output.seed, seriesBlock, 0, this.#seriesLength));
+  }
+
+  // Ends the open summary/histogram series with its _sum and _count lines, as Go prints them.
+  #closeSeries(output: FamilyOutput): void {
+    if (!this.#seriesOpen) return;
+    this.#seriesOpen = false;
+    if (!this.#hasSum || !this.#hasCount) throw GIVE_UP;
+    if (output.state.type === 'histogram' && !this.#infinitySeen) throw GIVE_UP;
+    const name = output.nameBytes;
+    this.#reserve(2 * (name.length + 16 + this.#seriesLength + MAX_FLOAT_BYTES));
+    for (let line = 0; line < 2; line++) {
+      this.#write(name);
+      this.#writeAscii(line === 0 ? '_sum{' : '_count{');
+      this.#writeBlock(seriesBlock, this.#seriesLength);
+      out[this.#at++] = BRACE_CLOSE;
+      out[this.#at++] = SPACE;
+      this.#at = writeGoFloat(out, this.#at, line === 0 ? this.#sum : this.#count);
+      out[this.#at++] = NEWLINE;
+    }
+  }
+
+  #openFamily(output: FamilyOutput): void {
+    this.#closeFamily();
+    // Lines of one family apart from each other: TextParser gathers them, this path does not.
+    if (output.hashEnd > output.hashStart) throw GIVE_UP;
+    output.textStart = this.#at;
+    output.hashStart = this.#hashCount;
+    this.#current = output;
+  }
+
+  #closeFamily(): void {
+    const current = this.#current;
+    if (current === undefined) return;
+    this.#closeSeries(current);
+    current.textEnd = this.#at;
+    current.hashEnd = this.#hashCount;
+    this.#current = undefined;
+  }
+
+  // `{name="value",…}` from the '{' on, as TextParser#labels reads it; records spans and the bound.
+  #labels(state: FamilyState, buf: Uint8Array, start: number, end: number): number {
+    const boundName = state.type === 'summary' ? 'quantile' : state.type === 'histogram' ? 'le' : undefined;
+    let i = start;
+    for (;;) {
+      i = skipBlanks(buf, i + 1, end);
+      if (i < end && buf[i] === BRACE_CLOSE) return skipBlanks(buf, i + 1, end);
+      const nameStart = i;
+      i = this.#scanName(buf, i, end, LABEL_START, LABEL_REST);
+      const nameEnd = i;
+      if (nameEnd === nameStart) throw GIVE_UP;
+      if (i < end && isBlank(buf[i]!)) i = skipBlanks(buf, i, end);
+      if (i === end || buf[i] !== EQUALS) throw GIVE_UP;
+      i = skipBlanks(buf, i + 1, end);
+      if (i === end || buf[i] !== QUOTE) throw GIVE_UP;
+      const valueStart = i + 1;
+      i = labelValueEnd(buf, valueStart, end);
+      const isBound = boundName !== undefined && nameEnd - nameStart === boundName.length && matches(buf, nameStart, boundName);
+      if (isBound) {
+        const bound = parseGoFloat(buf, valueStart, i);
+        if (bound === undefined) throw GIVE_UP;
+        this.#bound = bound;
+        this.#boundStart = valueStart;
+        this.#boundEnd = i;
+      } else {
+        this.#addSpan(buf, nameStart, nameEnd, valueStart, i);
+      }
+      i = skipBlanks(buf, i + 1, end);
+      if (i < end && buf[i] === COMMA) continue;
+      if (i < end && buf[i] === BRACE_CLOSE) return skipBlanks(buf, i + 1, end);
+      throw GIVE_UP;
+    }
+  }
+
+  // Records a body label, refusing (by giving up) reserved names, repeats and grouping-label names.
+  #addSpan(buf: Uint8Array, nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void {
+    if (buf[nameStart] === UNDERSCORE && nameEnd - nameStart > 1 && buf[nameStart + 1] === UNDERSCORE) throw GIVE_UP;
+    const count = this.#labelCount;
+    for (let k = 0; k < count; k++) {
+      if (sameRange(buf, spans[4 * k]!, spans[4 * k + 1]!, nameStart, nameEnd)) throw GIVE_UP;
+    }
+    for (const pair of this.#grouping) if (equalsBytes(buf, nameStart, nameEnd, pair.name)) throw GIVE_UP;
+    if (4 * count + 4 > spans.length) {
+      const grown = new Int32Array(spans.length * 2);
+      grown.set(spans);
+      spans = grown;
+    }
+    // Insertion by name keeps the spans sorted (ASCII bytes sort as the store's strings do).
+    let k = count;
+    while (k > 0 && compareRanges(buf, spans[4 * (k - 1)]!, spans[4 * (k - 1) + 1]!, nameStart, nameEnd) > 0) {
+      for (let f = 4 * k; f < 4 * k + 4; f++) spans[f] = spans[f - 4]!;
+      k--;
+    }
+    spans[4 * k] = nameStart;
+    spans[4 * k + 1] = nameEnd;
+    spans[4 * k + 2] = valueStart;
+    spans[4 * k + 3] = valueEnd;
+    this.#labelCount = count + 1;
+  }
+
+  // Merges the sorted body labels with the grouping pairs into lineBlock: `a="1",b="2"`.
+  #buildBlock(buf: Uint8Array): void {
+    let needed = this.#groupingBytes;
+    for (let k = 0; k < this.#labelCount; k++) needed += spans[4 * k + 3]! - spans[4 * k]! + 4;
+    if (needed > lineBlock.length) lineBlock = new Uint8Array(Math.max(needed, 2 * lineBlock.length));
+    const block = lineBlock;
+    const grouping = this.#grouping;
+    let at = 0;
+    let g = 0;
+    let k = 0;
+    while (g < grouping.length || k < this.#labelCount) {
+      if (at > 0) block[at++] = COMMA;
+      const takeBody = k < this.#labelCount &&
+        (g === grouping.length || compareToBytes(buf, spans[4 * k]!, spans[4 * k + 1]!, grouping[g]!.name) < 0);
+      if (takeBody) {
+        // Name and value separately: blanks may surround the '=' in the body.
+        const nameStart = spans[4 * k]!;
+        const nameEnd = spans[4 * k + 1]!;
+        const valueStart = spans[4 * k + 2]!;
+        const valueEnd = spans[4 * k + 3]!;
+        for (let b = nameStart; b < nameEnd; b++) block[at++] = buf[b]!;
+        block[at++] = EQUALS;
+        block[at++] = QUOTE;
+        for (let b = valueStart; b < valueEnd; b++) block[at++] = buf[b]!;
+        block[at++] = QUOTE;
+        k++;
+      } else {
+        // A loop, not `set`: the native call costs more than copying a short pair.
+        const pair = grouping[g++]!.pair;
+        for (let b = 0; b < pair.length; b++) block[at++] = pair[b]!;
+      }
+    }
+    this.#blockLength = at;
+  }
+
+  // A value or bound token as Go prints the number: copied when the body spells it so already.
+  #writeValue(buf: Uint8Array, start: number, end: number, value: number): void {
+    const target = out;
+    if (isCanonicalDecimal(buf, start, end)) {
+      let at = this.#at;
+      for (let b = start; b < end; b++) target[at++] = buf[b]!;
+      this.#at = at;
+      return;
+    }
+    this.#at = writeGoFloat(target, this.#at, value);
+  }
+
+  #resolve(buf: Uint8Array, start: number, end: number): Resolution {
+    const name = strings.ascii(buf, start, end, this.#nameHash);
+    // Consecutive lines mostly name the same family: skip the lookups then.
+    if (name === this.#lastName) return this.#lastResolution!;
+    const resolution = this.#families.resolve(name);
+    const family = resolution.family;
+    if (!this.#outputs.has(family)) {
+      const { bytes, seed } = familyName(family.name);
+      this.#outputs.set(family, { state: family, nameBytes: bytes, seed, textStart: 0, textEnd: 0, hashStart: 0, hashEnd: 0 });
+    }
+    this.#lastName = name;
+    this.#lastResolution = resolution;
+    return resolution;
+  }
+
+  #scanName(buf: Uint8Array, start: number, end: number, startBit: number, restBit: number): number {
+    if (start === end || (NAME_CLASS[buf[start]!]! & startBit) === 0) return start;
+    let hash = hashStep(0, buf[start]!);
+    let i = start + 1;
+    for (; i < end; i++) {
+      const b = buf[i]!;
+      if ((NAME_CLASS[b]! & restBit) === 0) break;
+      hash = hashStep(hash, b);
+    }
+    this.#nameHash = hash;
+    return i;
+  }
+
+  #addHash(hash: number): void {
+    if (this.#hashCount === hashes.length) {
+      const grown = new Float64Array(hashes.length * 2);
+      grown.set(hashes);
+      hashes = grown;
+    }
+    hashes[this.#hashCount++] = hash;
+  }
+
+  // Locals, not the module's `out`, in the copying loops: measurably faster in JSC.
+  #write(bytes: Uint8Array): void {
+    this.#writeBlock(bytes, bytes.length);
+  }
+
+  #writeBlock(block: Uint8Array, length: number): void {
+    const target = out;
+    let at = this.#at;
+    for (let b = 0; b < length; b++) target[at++] = block[b]!;
+    this.#at = at;
+  }
+
+  #writeAscii(text: string): void {
+    const target = out;
+    let at = this.#at;
+    for (let c = 0; c < text.length; c++) target[at++] = text.charCodeAt(c);
+    this.#at = at;
+  }
+
+  #reserve(count: number): void {
+    if (this.#at + count <= out.length) return;
+    const grown = new Uint8Array(Math.max(2 * out.length, this.#at + count));
+    grown.set(out.subarray(0, this.#at));
+    out = grown;
+  }
+}
+
+// The closing quote of a label value starting at `start`; gives up on a bad escape, a missing quote or
+// UTF-8 that is not well-formed. Escapes stay as they are: they are the printed form.
+function labelValueEnd(buf: Uint8Array, start: number, end: number): number {
+  let highBits = 0;
+  for (let i = start; i < end; i++) {
+    const b = buf[i]!;
+    if (b === QUOTE) {
+      if (highBits >= 0x80 && !isValidUtf8(buf, start, i)) throw GIVE_UP;
+      return i;
+    }
+    if (b === BACKSLASH) {
+      if (++i === end) throw GIVE_UP;
+      const next = buf[i];
+      if (next !== BACKSLASH && next !== QUOTE && next !== LETTER_N) throw GIVE_UP;
+    }
+    highBits |= b;
+  }
+  throw GIVE_UP;
+}
+
+/**
+ * True when `buf[start, end)` is exactly how Go's `%g` prints its own value: a plain decimal of at most
+ * 15 significant digits (so it is its own shortest round-trip form) between 1e-4 and 1e6 (where Go
+ * switches to exponents), without a `+`, leading zeros or trailing fraction zeros. `-0` is not.
+ */
+function isCanonicalDecimal(buf: Uint8Array, start: number, end: number): boolean {
+  let i = start;
+  if (i < end && buf[i] === MINUS) i++;
+  const integerStart = i;
+  while (i < end && isDigit(buf[i]!)) i++;
+  const integerDigits = i - integerStart;
+  if (integerDigits === 0 || integerDigits > 6) return false;
+  const zeroInteger = buf[integerStart] === ZERO;
+  if (zeroInteger && integerDigits > 1) return false;
+  if (i === end) return !(zeroInteger && integerStart > start);
+  if (buf[i] !== DOT) return false;
+  const fractionStart = ++i;
+  while (i < end && isDigit(buf[i]!)) i++;
+  if (i !== end || i === fractionStart || buf[end - 1] === ZERO) return false;
+  if (!zeroInteger) return integerDigits + (end - fractionStart) <= 15;
+  let firstSignificant = fractionStart;
+  while (buf[firstSignificant] === ZERO) firstSignificant++;
+  return firstSignificant - fractionStart <= 3 && end - firstSignificant <= 15;
+}
+
+function isDigit(b: number): boolean {
+  return b >= 0x30 && b <= 0x39;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array, aLength: number, bLength: number): boolean {
+  if (aLength !== bLength) return false;
+  for (let i = 0; i < aLength; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameRange(buf: Uint8Array, aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
+  if (aEnd - aStart !== bEnd - bStart) return false;
+  for (let i = 0; i < aEnd - aStart; i++) if (buf[aStart + i] !== buf[bStart + i]) return false;
+  return true;
+}
+
+function equalsBytes(buf: Uint8Array, start: number, end: number, bytes: Uint8Array): boolean {
+  if (end - start !== bytes.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (buf[start + i] !== bytes[i]) return false;
+  return true;
+}
+
+// Orders two byte ranges of `buf` as strings: < 0, 0, > 0.
+function compareRanges(buf: Uint8Array, aStart: number, aEnd: number, bStart: number, bEnd: number): number {
+  const length = Math.min(aEnd - aStart, bEnd - bStart);
+  for (let i = 0; i < length; i++) {
+    const d = buf[aStart + i]! - buf[bStart + i]!;
+    if (d !== 0) return d;
+  }
+  return aEnd - aStart - (bEnd - bStart);
+}
+
+function compareToBytes(buf: Uint8Array, start: number, end: number, bytes: Uint8Array): number {
+  const length = Math.min(end - start, bytes.length);
+  for (let i = 0; i < length; i++) {
+    const d = buf[start + i]! - bytes[i]!;
+    if (d !== 0) return d;
+  }
+  return end - start - bytes.length;
+}

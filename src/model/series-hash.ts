@@ -20,22 +20,40 @@ export function seriesSeed(name: string): SeriesSeed {
 /**
  * Hashes a series from its seed and its label block `bytes[start, end)`: the sorted pairs exactly as
  * the text format prints them (`a="1",b="x\"y"`), so equal label sets give equal bytes whatever parser
- * or format they came from. Two independent 32-bit multiplicative lanes are folded into one 53-bit
- * integer: exact as a JS number, so it can key a Map or sit in a Float64Array without allocating a
- * string or a BigInt per series. Two different series collide with probability ~2^-53.
+ * or format they came from. Two independent 32-bit lanes, MurmurHash3's and a multiplicative one, read
+ * four bytes at a time (2–3x faster than byte by byte: every pushed series is hashed) and are folded
+ * into one 53-bit integer: exact as a JS number, so it can key a Map or sit in a Float64Array without
+ * allocating a string or a BigInt per series. Two different series collide with probability ~2^-53.
  */
 export function seriesHash(seed: SeriesSeed, bytes: Uint8Array, start: number, end: number): number {
   let a = seed[0];
   let b = seed[1];
-  for (let i = start; i < end; i++) {
-    const c = bytes[i]!;
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    const word = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
+    a ^= murmurWord(word);
+    a = (a << 13) | (a >>> 19);
+    a = (Math.imul(a, 5) + 0xe6546b64) | 0;
+    b = Math.imul(b ^ word, 0x5bd1e995);
     b ^= b >>> 15;
   }
+  let tail = 0;
+  for (let shift = 0; i < end; i++, shift += 8) tail |= bytes[i]! << shift;
+  a ^= murmurWord(tail) ^ (end - start);
   a ^= a >>> 16;
   a = Math.imul(a, 0x85ebca6b);
   a ^= a >>> 13;
-  b ^= end - start;
+  a = Math.imul(a, 0xc2b2ae35);
+  a ^= a >>> 16;
+  b = Math.imul(b ^ tail ^ (end - start), 0x5bd1e995);
+  b ^= b >>> 13;
+  b = Math.imul(b, 0x5bd1e995);
+  b ^= b >>> 15;
   return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
+}
+
+function murmurWord(word: number): number {
+  let k = Math.imul(word, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  return Math.imul(k, 0x1b873593);
 }

@@ -120,11 +120,20 @@ export function goUint64(value: number): number {
 }
 
 // inf, infinity (optionally signed) and nan (never signed), case-insensitively: Go's strconv `special`.
+// Compared byte by byte: histograms send `+Inf` on every series.
 function parseSpecial(buf: Uint8Array, start: number, i: number, end: number, negative: boolean): number | undefined {
-  const word = asciiString(buf, i, end).toLowerCase();
-  if (word === 'inf' || word === 'infinity') return negative ? -Infinity : Infinity;
-  if (word === 'nan' && i === start) return NaN;
+  const length = end - i;
+  if ((length === 3 || length === 8) && matchesLower(buf, i, length === 3 ? 'inf' : 'infinity')) return negative ? -Infinity : Infinity;
+  if (length === 3 && i === start && matchesLower(buf, i, 'nan')) return NaN;
   return undefined;
+}
+
+// True if the bytes at `at`, ASCII letters lower-cased, spell the lower-case `word`.
+function matchesLower(buf: Uint8Array, at: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) {
+    if ((buf[at + k]! | 0x20) !== word.charCodeAt(k)) return false;
+  }
+  return true;
 }
 
 function isDigit(b: number): boolean {

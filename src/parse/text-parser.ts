@@ -129,7 +129,7 @@ export class TextParser {
     if (family.help !== undefined) throw this.#fail(`second HELP line for metric name "${family.name}"`);
     // HELP knows only the escapes \\ and \n (not \" as label values do).
     if (!contains(buf, start, end, BACKSLASH)) {
-      family.help = this.#strings.utf8(buf, start, end);
+      family.help = this.#strings.text(buf, start, end);
       return;
     }
     const scratch = this.#scratchFor(end - start);

@@ -164,6 +164,10 @@ class Transcoder {
 
   end(): EncodedFamily[] {
     this.#closeFamily();
+    // One copy of everything for the whole push, with a view per family: a group's families are
+    // replaced together (or one by one on POST, keeping a few bytes of the others alive a while).
+    const text = out.slice(0, this.#at);
+    const allHashes = hashes.slice(0, this.#hashCount);
     const families: EncodedFamily[] = [];
     for (const output of this.#outputs.values()) {
       if (output.hashEnd === output.hashStart) continue;
@@ -172,8 +176,8 @@ class Transcoder {
         name: state.name,
         type: state.type!,
         help: state.help,
-        text: out.slice(output.textStart, output.textEnd),
-        seriesHashes: hashes.slice(output.hashStart, output.hashEnd),
+        text: text.subarray(output.textStart, output.textEnd),
+        seriesHashes: allHashes.subarray(output.hashStart, output.hashEnd),
       });
     }
     return families;
@@ -198,7 +202,7 @@ class Transcoder {
     if (isHelp) {
       if (family.help !== undefined) throw GIVE_UP;
       for (let k = i; k < end; k++) if (buf[k] === BACKSLASH) throw GIVE_UP;
-      family.help = strings.utf8(buf, i, end);
+      family.help = strings.text(buf, i, end);
       return;
     }
     if (family.type !== undefined) throw GIVE_UP;
@@ -228,18 +232,23 @@ class Transcoder {
     if (i < end) throw GIVE_UP; // a timestamp, or blanks Go would read as a missing one
     const value = parseGoFloat(buf, valueStart, i);
     if (value === undefined || (value === 0 && 1 / value < 0)) throw GIVE_UP;
-    this.#buildBlock(buf);
-    if (state.type === 'summary' || state.type === 'histogram') this.#seriesLine(output, role, buf, valueStart, end, value);
-    else this.#simpleLine(output, buf, valueStart, end, value);
+    if (state.type === 'summary' || state.type === 'histogram') {
+      const needed = this.#blockBytes();
+      if (needed > lineBlock.length) lineBlock = new Uint8Array(Math.max(needed, 2 * lineBlock.length));
+      this.#blockLength = this.#writeLabelBlock(buf, lineBlock, 0);
+      this.#seriesLine(output, role, buf, valueStart, end, value);
+    } else {
+      this.#simpleLine(output, buf, valueStart, end, value);
+    }
   }
 
   // `name{block} value` of a counter, gauge or untyped series.
   #simpleLine(output: FamilyOutput, buf: Uint8Array, valueStart: number, valueEnd: number, value: number): void {
-    this.#reserve(output.nameBytes.length + this.#blockLength + MAX_FLOAT_BYTES + 8);
+    this.#reserve(output.nameBytes.length + this.#blockBytes() + MAX_FLOAT_BYTES + 8);
     this.#write(output.nameBytes);
     out[this.#at++] = BRACE_OPEN;
     const blockStart = this.#at;
-    this.#writeBlock(lineBlock, this.#blockLength);
+    this.#at = this.#writeLabelBlock(buf, out, blockStart);
     this.#addHash(seriesHash(output.seed, out, blockStart, this.#at));
     out[this.#at++] = BRACE_CLOSE;
     out[this.#at++] = SPACE;
@@ -391,30 +400,32 @@ class Transcoder {
     this.#labelCount = count + 1;
   }
 
-  // Merges the sorted body labels with the grouping pairs into lineBlock: `a="1",b="2"`.
-  #buildBlock(buf: Uint8Array): void {
+  // An upper bound of the bytes #writeLabelBlock writes for the current line.
+  #blockBytes(): number {
     let needed = this.#groupingBytes;
     for (let k = 0; k < this.#labelCount; k++) needed += spans[4 * k + 3]! - spans[4 * k]! + 4;
-    if (needed > lineBlock.length) lineBlock = new Uint8Array(Math.max(needed, 2 * lineBlock.length));
-    const block = lineBlock;
+    return needed;
+  }
+
+  // Merges the sorted body labels with the grouping pairs into `block` at `at` (`a="1",b="2"`); returns
+  // the end. The caller has made room for #blockBytes().
+  #writeLabelBlock(buf: Uint8Array, block: Uint8Array, at: number): number {
     const grouping = this.#grouping;
-    let at = 0;
+    const count = this.#labelCount;
+    const start = at;
     let g = 0;
     let k = 0;
-    while (g < grouping.length || k < this.#labelCount) {
-      if (at > 0) block[at++] = COMMA;
-      const takeBody = k < this.#labelCount &&
-        (g === grouping.length || compareToBytes(buf, spans[4 * k]!, spans[4 * k + 1]!, grouping[g]!.name) < 0);
+    while (g < grouping.length || k < count) {
+      if (at > start) block[at++] = COMMA;
+      const takeBody = k < count && (g === grouping.length || compareToBytes(buf, spans[4 * k]!, spans[4 * k + 1]!, grouping[g]!.name) < 0);
       if (takeBody) {
         // Name and value separately: blanks may surround the '=' in the body.
-        const nameStart = spans[4 * k]!;
         const nameEnd = spans[4 * k + 1]!;
-        const valueStart = spans[4 * k + 2]!;
         const valueEnd = spans[4 * k + 3]!;
-        for (let b = nameStart; b < nameEnd; b++) block[at++] = buf[b]!;
+        for (let b = spans[4 * k]!; b < nameEnd; b++) block[at++] = buf[b]!;
         block[at++] = EQUALS;
         block[at++] = QUOTE;
-        for (let b = valueStart; b < valueEnd; b++) block[at++] = buf[b]!;
+        for (let b = spans[4 * k + 2]!; b < valueEnd; b++) block[at++] = buf[b]!;
         block[at++] = QUOTE;
         k++;
       } else {
@@ -423,7 +434,7 @@ class Transcoder {
         for (let b = 0; b < pair.length; b++) block[at++] = pair[b]!;
       }
     }
-    this.#blockLength = at;
+    return at;
   }
 
   // A value or bound token as Go prints the number: copied when the body spells it so already.

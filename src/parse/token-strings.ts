@@ -7,6 +7,10 @@ const MAX_INTERNED_LENGTH = 48;
 // bytes), so sharing is invisible except that pushes repeating earlier names start warm, and a small
 // push does not pay for a fresh table. Bounded: TABLE_SIZE strings of at most MAX_INTERNED_LENGTH.
 const table: (string | undefined)[] = new Array(TABLE_SIZE).fill(undefined);
+// Longer texts (HELP) get a table of their own, so they do not evict the short tokens.
+const TEXT_TABLE_SIZE = 4096;
+const MAX_INTERNED_TEXT_LENGTH = 1024;
+const textTable: (string | undefined)[] = new Array(TEXT_TABLE_SIZE).fill(undefined);
 
 /**
  * Makes strings out of token bytes. Metric names, label names and most label values repeat from line
@@ -28,14 +32,30 @@ export class TokenStrings {
     const slot = hash & (TABLE_SIZE - 1);
     const cached = table[slot];
     if (cached !== undefined && cached.length === length && sameAscii(cached, buf, start)) return cached;
-    // Buffer's latin1 decoding is the cheapest way from bytes to a flat string in Bun (a fromCharCode
-    // loop builds a rope); the view is made once per buffer, not per token.
-    if (buf !== this.#lastBuf) {
-      this.#lastBuf = buf;
-      this.#lastView = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-    }
-    const fresh = this.#lastView.toString('latin1', start, end);
+    const fresh = this.#latin1(buf, start, end);
     table[slot] = fresh;
+    return fresh;
+  }
+
+  /**
+   * The string of `buf[start, end)` decoded as UTF-8, interned when it is ASCII and not too long: a
+   * fleet pushes the same HELP texts again and again, and a shared string is also stored only once.
+   */
+  text(buf: Uint8Array, start: number, end: number): string {
+    if (end - start > MAX_INTERNED_TEXT_LENGTH) return this.utf8(buf, start, end);
+    let hash = 0;
+    let highBits = 0;
+    for (let i = start; i < end; i++) {
+      const b = buf[i]!;
+      hash = hashStep(hash, b);
+      highBits |= b;
+    }
+    if (highBits >= 0x80) return this.utf8(buf, start, end);
+    const slot = hash & (TEXT_TABLE_SIZE - 1);
+    const cached = textTable[slot];
+    if (cached !== undefined && cached.length === end - start && sameAscii(cached, buf, start)) return cached;
+    const fresh = this.#latin1(buf, start, end);
+    textTable[slot] = fresh;
     return fresh;
   }
 
@@ -45,6 +65,16 @@ export class TokenStrings {
    */
   utf8(buf: Uint8Array, start: number, end: number): string {
     return this.#decoder.decode(buf.subarray(start, end));
+  }
+
+  // Buffer's latin1 decoding is the cheapest way from ASCII bytes to a flat string in Bun (a
+  // fromCharCode loop builds a rope); the view is made once per buffer, not per token.
+  #latin1(buf: Uint8Array, start: number, end: number): string {
+    if (buf !== this.#lastBuf) {
+      this.#lastBuf = buf;
+      this.#lastView = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    return this.#lastView.toString('latin1', start, end);
   }
 }
 

@@ -24,6 +24,8 @@ export interface PreparedFamily {
 export interface CheckContext {
   readonly names: NameIndex;
   readonly series: SeriesIndex;
+  /** The written group's owner number in `series` (one no group has when there is none). */
+  readonly owner: number;
   /** The families the gateway exposes itself; pushed families of those names merge into them (SPEC §5.4). */
   readonly ownTypes: ReadonlyMap<string, MetricType>;
 }
@@ -38,7 +40,6 @@ export function checkWrite(ctx: CheckContext, added: readonly PreparedFamily[], 
   const errors: string[] = [];
   const removedByName = new Map<string, StoredFamily>();
   for (const family of removed) removedByName.set(family.name, family);
-  let removedHashes: Set<number> | undefined;
   const addedTypes = new Map<string, MetricType>();
   const addedHashes = new Set<number>();
 
@@ -53,15 +54,11 @@ export function checkWrite(ctx: CheckContext, added: readonly PreparedFamily[], 
     }
     return undefined;
   };
-  // Whether another group holds the series. Usually the only holder is the very series this write
-  // replaces, sitting at the same position of the same-named family it drops: checked first, without
-  // building a set of everything dropped.
-  const isHeldElsewhere = (hash: number, name: string, index: number): boolean => {
+  // Whether another group holds the series. The written group holds a series at most once, in the
+  // same-named family the write drops: so only a sole holder can be the written group itself.
+  const isHeldElsewhere = (hash: number): boolean => {
     const count = ctx.series.count(hash);
-    if (count === 0) return false;
-    if (count === 1 && removedByName.get(name)?.seriesHashes[index] === hash) return false;
-    removedHashes ??= hashesOf(removed);
-    return count - (removedHashes.has(hash) ? 1 : 0) > 0;
+    return count > 1 || (count === 1 && ctx.series.soleOwner(hash) !== ctx.owner);
   };
   for (const family of added) {
     const hashes = family.hashes;
@@ -88,7 +85,7 @@ export function checkWrite(ctx: CheckContext, added: readonly PreparedFamily[], 
         continue;
       }
       const hash = hashes[i]!;
-      if (addedHashes.has(hash) || isHeldElsewhere(hash, family.name, i)) {
+      if (addedHashes.has(hash) || isHeldElsewhere(hash)) {
         errors.push(`collected metric "${family.name}" ${describe(i)} was collected before with the same name and label values`);
       }
       addedHashes.add(hash);
@@ -102,12 +99,6 @@ export function checkWrite(ctx: CheckContext, added: readonly PreparedFamily[], 
 export function formatErrors(errors: readonly string[]): string {
   if (errors.length === 1) return errors[0]!;
   return `${errors.length} error(s) occurred:` + errors.map((e) => `\n* ${e}`).join('');
-}
-
-function hashesOf(families: readonly StoredFamily[]): Set<number> {
-  const set = new Set<number>();
-  for (const family of families) for (const h of family.seriesHashes) set.add(h);
-  return set;
 }
 
 const SUMMARY_SUFFIXES = ['_count', '_sum'];

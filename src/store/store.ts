@@ -50,6 +50,9 @@ export class Store {
   readonly #groups = new Map<string, Group>();
   readonly #names = new NameIndex();
   readonly #series = new SeriesIndex();
+  /** Each group's number in the series index (see SeriesIndex), from 1 up; 0 is no group's. */
+  readonly #owners = new Map<string, number>();
+  #nextOwner = 1;
   /** With the check disabled: each stored family's structure, for the scrape-time re-check. */
   readonly #unchecked = new WeakMap<StoredFamily, MetricFamily>();
   /** Memo of inconsistency(); null = stale. */
@@ -103,7 +106,7 @@ export class Store {
   }
 
   #recheck(): string | undefined {
-    const ctx = { names: new NameIndex(), series: new SeriesIndex(), ownTypes: this.#options.ownTypes };
+    const ctx = { names: new NameIndex(), series: new SeriesIndex(), owner: 0, ownTypes: this.#options.ownTypes };
     const errors: string[] = [];
     for (const group of this.groups()) {
       const stored = [...group.families.values()].filter((family) => family.seriesHashes.length > 0);
@@ -116,7 +119,7 @@ export class Store {
       errors.push(...checkWrite(ctx, prepared, []));
       for (const family of stored) {
         ctx.names.add(family.name, family.type);
-        ctx.series.addAll(family.seriesHashes);
+        ctx.series.addAll(family.seriesHashes, 1);
       }
     }
     return errors.length === 0 ? undefined : formatErrors(errors);
@@ -159,7 +162,8 @@ export class Store {
     if (this.#options.checkConsistency) {
       // A family without samples never shows in a scrape and clashes with nothing, as in Go's per-sample check.
       const checked = added.filter((prepared) => prepared.hashes.length > 0);
-      const errors = checkWrite({ names: this.#names, series: this.#series, ownTypes: this.#options.ownTypes }, checked, removed);
+      const ctx = { names: this.#names, series: this.#series, owner: this.#owners.get(key) ?? 0, ownTypes: this.#options.ownTypes };
+      const errors = checkWrite(ctx, checked, removed);
       if (errors.length > 0) {
         // Nothing has changed yet: the structured families give the refusal Go's wording.
         return encoded !== undefined ? this.#applyStructured(write, encoded) : this.#fail(key, old, write, formatErrors(errors));
@@ -235,22 +239,25 @@ export class Store {
 
   // Swaps a group for its next version (or removes it) and keeps the indexes in step.
   #replace(key: string, old: Group | undefined, next: Group | undefined): void {
+    let owner = this.#owners.get(key);
+    if (owner === undefined) this.#owners.set(key, (owner = this.#nextOwner++));
     if (old !== undefined) {
       for (const family of old.families.values()) {
         if (next?.families.get(family.name) === family || family.seriesHashes.length === 0) continue;
         this.#names.remove(family.name, family.type);
-        this.#series.removeAll(family.seriesHashes);
+        this.#series.removeAll(family.seriesHashes, owner);
       }
     }
     if (next !== undefined) {
       for (const family of next.families.values()) {
         if (old?.families.get(family.name) === family || family.seriesHashes.length === 0) continue;
         this.#names.add(family.name, family.type);
-        this.#series.addAll(family.seriesHashes);
+        this.#series.addAll(family.seriesHashes, owner);
       }
       this.#groups.set(key, next);
     } else {
       this.#groups.delete(key);
+      this.#owners.delete(key);
     }
     if ((old === undefined) !== (next === undefined)) this.#orderedKeys = undefined;
     this.#ordered = undefined;

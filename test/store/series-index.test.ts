@@ -1,4 +1,4 @@
-// The series-hash multiset must count exactly like a Map would, through growth and many deletions.
+// The series-hash multiset must count exactly like a Map would, and know a sole holder, through growth and many deletions.
 import { describe, expect, test } from 'bun:test';
 import { SeriesIndex } from '../../src/store/series-index.ts';
 
@@ -11,9 +11,9 @@ describe('SeriesIndex', () => {
   test('an absent hash counts 0, an added one 1, a twice-added one 2', () => {
     const index = new SeriesIndex();
     expect(index.count(42)).toBe(0);
-    index.addAll(new Float64Array([42, 7, 42]));
+    index.addAll(new Float64Array([42, 7, 42]), 1);
     expect([index.count(42), index.count(7), index.count(8)]).toEqual([2, 1, 0]);
-    index.removeAll(new Float64Array([42, 42, 7]));
+    index.removeAll(new Float64Array([42, 42, 7]), 1);
     expect([index.count(42), index.count(7)]).toEqual([0, 0]);
   });
 
@@ -22,29 +22,46 @@ describe('SeriesIndex', () => {
   test('keeps apart hashes that collide in their low bits, and hash 0', () => {
     const index = new SeriesIndex();
     const colliding = [0, 2 ** 32, 2 ** 33, 2 ** 52 + 2 ** 32];
-    index.addAll(new Float64Array(colliding));
-    index.removeAll(new Float64Array([2 ** 32]));
+    index.addAll(new Float64Array(colliding), 1);
+    index.removeAll(new Float64Array([2 ** 32]), 1);
     expect(colliding.map((h) => index.count(h))).toEqual([1, 0, 1, 1]);
   });
 
-  // A seeded random walk through growth, deletions and re-additions, checked against a Map.
+  test('names the sole holder of a hash once the others have let go of it', () => {
+    const index = new SeriesIndex();
+    index.addAll(new Float64Array([42]), 3);
+    expect(index.soleOwner(42)).toBe(3);
+    index.addAll(new Float64Array([42]), 5);
+    index.addAll(new Float64Array([42]), 9);
+    index.removeAll(new Float64Array([42]), 3);
+    index.removeAll(new Float64Array([42]), 9);
+    expect([index.count(42), index.soleOwner(42)]).toEqual([1, 5]);
+  });
+
+  // A seeded random walk through growth, deletions and re-additions by several owners, checked against
+  // a Map of holders.
   test.each([1, 2, 3])('counts like a Map through 200 000 random adds and removes (seed %d)', (seed) => {
     const next = random(seed);
     const index = new SeriesIndex();
-    const model = new Map<number, number>();
+    const model = new Map<number, number[]>();
     const pool = Array.from({ length: 20_000 }, () => Math.floor(next() * 2 ** 53));
     for (let step = 0; step < 200_000; step++) {
       const hash = pool[Math.floor(next() * pool.length)]!;
-      const held = model.get(hash) ?? 0;
-      if (held > 0 && next() < 0.5) {
-        index.removeAll(new Float64Array([hash]));
-        if (held === 1) model.delete(hash);
-        else model.set(hash, held - 1);
+      const holders = model.get(hash) ?? [];
+      if (holders.length > 0 && next() < 0.5) {
+        const owner = holders.splice(Math.floor(next() * holders.length), 1)[0]!;
+        index.removeAll(new Float64Array([hash]), owner);
+        if (holders.length === 0) model.delete(hash);
       } else {
-        index.addAll(new Float64Array([hash]));
-        model.set(hash, held + 1);
+        const owner = 1 + Math.floor(next() * 1000);
+        index.addAll(new Float64Array([hash]), owner);
+        model.set(hash, [...holders, owner]);
       }
     }
-    for (const hash of pool) expect(index.count(hash)).toBe(model.get(hash) ?? 0);
+    for (const hash of pool) {
+      const holders = model.get(hash) ?? [];
+      expect(index.count(hash)).toBe(holders.length);
+      if (holders.length === 1) expect(index.soleOwner(hash)).toBe(holders[0]!);
+    }
   });
 });

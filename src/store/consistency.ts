@@ -56,10 +56,7 @@ export function checkWrite(ctx: CheckContext, added: readonly PreparedFamily[], 
   };
   // Whether another group holds the series. The written group holds a series at most once, in the
   // same-named family the write drops: so only a sole holder can be the written group itself.
-  const isHeldElsewhere = (hash: number): boolean => {
-    const count = ctx.series.count(hash);
-    return count > 1 || (count === 1 && ctx.series.soleOwner(hash) !== ctx.owner);
-  };
+  const isHeldElsewhere = (hash: number): boolean => ctx.series.isHeldBeyond(hash, ctx.owner);
   for (const family of added) {
     const hashes = family.hashes;
     const describe = (i: number): string => (family.metrics === undefined ? '{ }' : debugMetric(family.metrics[i]!, family.type));

@@ -3,21 +3,23 @@
 const EMPTY = -1; // hashes are non-negative integers, so negative keys can mark free slots
 const DELETED = -2;
 const MIN_CAPACITY = 1024;
+const COUNT_UNIT = 2 ** 32;
 
 /**
- * A multiset of series hashes, each added and removed on behalf of an owner (a group's number). A
- * consistent store holds each hash once; with the consistency check disabled a hash may be held
- * several times. Besides the count, a slot keeps the XOR of its holders' numbers, which is the sole
- * holder's number when the count is 1: so "does another group hold this series?" needs no set of the
- * target group's series. An open-addressing table in three typed arrays (linear probing, at most 3/4
- * full counting deleted slots): 16 bytes per slot and no object per entry, where a Map costs several
- * times that and scatters its entries over the heap, which made a push measurably slower as the store
- * grew.
+ * A multiset of series hashes, each added and removed on behalf of an owner (a group's number, below
+ * 2^32). A consistent store holds each hash once; with the consistency check disabled a hash may be
+ * held several times. Besides the count, a slot keeps the XOR of its holders' numbers, which is the
+ * sole holder's number when the count is 1: so "does another group hold this series?" needs no set of
+ * the written group's series.
+ *
+ * An open-addressing table (linear probing, at most 3/4 full counting deleted slots) in one
+ * Float64Array of [hash, count × 2^32 + owners' XOR] pairs: 16 bytes per slot, no object per entry,
+ * and one cache line per lookup. In a store of 10 000 groups the table is larger than the CPU caches
+ * and every pushed series costs a few lookups, so lookups that touch one line instead of three keep a
+ * push's cost from growing with the store.
  */
 export class SeriesIndex {
-  #keys = new Float64Array(MIN_CAPACITY).fill(EMPTY);
-  #counts = new Uint32Array(MIN_CAPACITY);
-  #owners = new Int32Array(MIN_CAPACITY);
+  #slots = emptySlots(MIN_CAPACITY);
   /** Slots holding a hash. */
   #live = 0;
   /** Slots holding a hash or a deletion mark: what probing has to walk past. */
@@ -27,80 +29,85 @@ export class SeriesIndex {
 
   count(hash: number): number {
     this.operations++;
-    const slot = this.#find(hash);
-    return slot < 0 ? 0 : this.#counts[slot]!;
+    const at = this.#find(hash);
+    return at < 0 ? 0 : Math.floor(this.#slots[at + 1]! / COUNT_UNIT);
   }
 
-  /** The number of the one owner holding `hash`; meaningful only when `count(hash)` is 1. */
-  soleOwner(hash: number): number {
+  /** True when an owner other than `owner` holds `hash`; `owner` holds a hash at most once. */
+  isHeldBeyond(hash: number, owner: number): boolean {
     this.operations++;
-    const slot = this.#find(hash);
-    return slot < 0 ? 0 : this.#owners[slot]!;
+    const at = this.#find(hash);
+    if (at < 0) return false;
+    const holding = this.#slots[at + 1]!;
+    return holding >= 2 * COUNT_UNIT || holding >>> 0 !== owner;
   }
 
   addAll(hashes: Float64Array, owner: number): void {
     this.operations += hashes.length;
     for (let i = 0; i < hashes.length; i++) {
       const hash = hashes[i]!;
-      const slot = this.#find(hash);
-      if (slot >= 0) {
-        this.#counts[slot]!++;
-        this.#owners[slot]! ^= owner;
+      const at = this.#find(hash);
+      if (at >= 0) {
+        const holding = this.#slots[at + 1]!;
+        this.#slots[at + 1] = holding - (holding >>> 0) + COUNT_UNIT + ((holding ^ owner) >>> 0);
         continue;
       }
-      if ((this.#used + 1) * 4 > this.#keys.length * 3) this.#rehash();
-      this.#insert(hash, 1, owner);
+      if ((this.#used + 1) * 4 > (this.#slots.length / 2) * 3) this.#rehash();
+      this.#insert(hash, COUNT_UNIT + owner);
     }
   }
 
   removeAll(hashes: Float64Array, owner: number): void {
     this.operations += hashes.length;
     for (let i = 0; i < hashes.length; i++) {
-      const slot = this.#find(hashes[i]!);
-      if (slot < 0) continue;
-      this.#owners[slot]! ^= owner;
-      if (--this.#counts[slot]! === 0) {
-        this.#keys[slot] = DELETED;
+      const at = this.#find(hashes[i]!);
+      if (at < 0) continue;
+      const holding = this.#slots[at + 1]!;
+      if (holding < 2 * COUNT_UNIT) {
+        this.#slots[at] = DELETED;
         this.#live--;
+      } else {
+        this.#slots[at + 1] = holding - (holding >>> 0) - COUNT_UNIT + ((holding ^ owner) >>> 0);
       }
     }
   }
 
-  // The slot holding `hash`, or -1.
+  // The index in #slots of the pair holding `hash`, or -1.
   #find(hash: number): number {
-    const keys = this.#keys;
-    const mask = keys.length - 1;
+    const slots = this.#slots;
+    const mask = slots.length / 2 - 1;
     for (let slot = (hash >>> 0) & mask; ; slot = (slot + 1) & mask) {
-      const key = keys[slot]!;
-      if (key === hash) return slot;
+      const key = slots[2 * slot]!;
+      if (key === hash) return 2 * slot;
       if (key === EMPTY) return -1;
     }
   }
 
   // Puts a hash known to be absent into the first free or deleted slot of its probe run.
-  #insert(hash: number, count: number, owners: number): void {
-    const keys = this.#keys;
-    const mask = keys.length - 1;
+  #insert(hash: number, holding: number): void {
+    const slots = this.#slots;
+    const mask = slots.length / 2 - 1;
     let slot = (hash >>> 0) & mask;
-    while (keys[slot]! >= 0) slot = (slot + 1) & mask;
-    if (keys[slot] === EMPTY) this.#used++;
-    keys[slot] = hash;
-    this.#counts[slot] = count;
-    this.#owners[slot] = owners;
+    while (slots[2 * slot]! >= 0) slot = (slot + 1) & mask;
+    if (slots[2 * slot] === EMPTY) this.#used++;
+    slots[2 * slot] = hash;
+    slots[2 * slot + 1] = holding;
     this.#live++;
   }
 
   // Rebuilds without deletion marks, twice as large when more than half full of live hashes.
   #rehash(): void {
-    const keys = this.#keys;
-    const counts = this.#counts;
-    const owners = this.#owners;
-    const capacity = Math.max(MIN_CAPACITY, this.#live * 2 > keys.length ? keys.length * 2 : keys.length);
-    this.#keys = new Float64Array(capacity).fill(EMPTY);
-    this.#counts = new Uint32Array(capacity);
-    this.#owners = new Int32Array(capacity);
+    const old = this.#slots;
+    const capacity = old.length / 2;
+    this.#slots = emptySlots(Math.max(MIN_CAPACITY, this.#live * 2 > capacity ? capacity * 2 : capacity));
     this.#live = 0;
     this.#used = 0;
-    for (let slot = 0; slot < keys.length; slot++) if (keys[slot]! >= 0) this.#insert(keys[slot]!, counts[slot]!, owners[slot]!);
+    for (let at = 0; at < old.length; at += 2) if (old[at]! >= 0) this.#insert(old[at]!, old[at + 1]!);
   }
+}
+
+function emptySlots(capacity: number): Float64Array {
+  const slots = new Float64Array(2 * capacity);
+  for (let at = 0; at < slots.length; at += 2) slots[at] = EMPTY;
+  return slots;
 }

@@ -240,7 +240,12 @@ export class Store {
   // Swaps a group for its next version (or removes it) and keeps the indexes in step.
   #replace(key: string, old: Group | undefined, next: Group | undefined): void {
     let owner = this.#owners.get(key);
-    if (owner === undefined) this.#owners.set(key, (owner = this.#nextOwner++));
+    if (owner === undefined) {
+      owner = this.#nextOwner;
+      // Numbers are below 2^32 (SeriesIndex); reused only after four billion groups were created.
+      this.#nextOwner = (owner % (2 ** 32 - 1)) + 1;
+      this.#owners.set(key, owner);
+    }
     if (old !== undefined) {
       for (const family of old.families.values()) {
         if (next?.families.get(family.name) === family || family.seriesHashes.length === 0) continue;

@@ -26,3 +26,43 @@ export function isValidLabelName(name: string): boolean {
 export function isReservedLabelName(name: string): boolean {
   return name.charCodeAt(0) === 95 && name.charCodeAt(1) === 95;
 }
+
+/** What a summary (`_count`, `_sum`) or a histogram (also `_bucket`) appends to its name on sample lines. */
+export type SampleSuffix = '_count' | '_sum' | '_bucket';
+
+/** A family name seen from its sample suffixes; see {@link sampleNamesOf}. */
+export interface SampleNames {
+  /** The name less the sample suffix it ends with (possibly ''), or undefined when it ends with none. */
+  readonly base: string | undefined;
+  readonly suffix: SampleSuffix | undefined;
+  /** `name_count`, `name_sum`, `name_bucket`. */
+  readonly count: string;
+  readonly sum: string;
+  readonly bucket: string;
+}
+
+const sampleNames = new Map<string, SampleNames>();
+const SAMPLE_NAMES_LIMIT = 4096;
+const SUFFIXES: readonly SampleSuffix[] = ['_count', '_sum', '_bucket'];
+
+/**
+ * The suffix relations of a family name, computed once and kept: the parser and the consistency check
+ * ask them for every family of every push, and a fleet pushes the same names again and again. The
+ * cache is emptied when full, so odd names cannot grow it without bound.
+ */
+export function sampleNamesOf(name: string): SampleNames {
+  let names = sampleNames.get(name);
+  if (names === undefined) {
+    if (sampleNames.size >= SAMPLE_NAMES_LIMIT) sampleNames.clear();
+    const suffix = SUFFIXES.find((s) => name.endsWith(s));
+    names = {
+      base: suffix === undefined ? undefined : name.slice(0, -suffix.length),
+      suffix,
+      count: name + '_count',
+      sum: name + '_sum',
+      bucket: name + '_bucket',
+    };
+    sampleNames.set(name, names);
+  }
+  return names;
+}

@@ -1,6 +1,7 @@
 // The families of one text body by name, with expfmt's rules for attaching samples to them.
 
 import type { Labels, Metric, MetricFamily, MetricType } from '../model/metric.ts';
+import { sampleNamesOf } from '../model/names.ts';
 
 /** What a sample name contributes to a summary or histogram it was attached to by suffix. */
 export type SampleRole = 'plain' | 'count' | 'sum';
@@ -80,14 +81,12 @@ export class FamilyTable {
   #resolveUncached(name: string): Resolution {
     const exact = this.#byName.get(name);
     if (exact !== undefined) return { family: exact, role: 'plain' };
-    const role: SampleRole = name.length > 6 && name.endsWith('_count') ? 'count' : name.length > 4 && name.endsWith('_sum') ? 'sum' : 'plain';
-    if (role !== 'plain') {
-      const base = this.#byName.get(name.slice(0, name.length - (role === 'count' ? 6 : 4)));
-      if (base !== undefined && (base.type === 'summary' || base.type === 'histogram')) return { family: base, role };
-    } else if (name.length > 7 && name.endsWith('_bucket')) {
-      const base = this.#byName.get(name.slice(0, -7));
-      if (base !== undefined && base.type === 'histogram') return { family: base, role: 'plain' };
+    const { base: baseName, suffix } = sampleNamesOf(name);
+    const base = baseName === undefined || baseName === '' ? undefined : this.#byName.get(baseName);
+    if (base !== undefined && suffix !== '_bucket' && (base.type === 'summary' || base.type === 'histogram')) {
+      return { family: base, role: suffix === '_count' ? 'count' : 'sum' };
     }
+    if (base !== undefined && suffix === '_bucket' && base.type === 'histogram') return { family: base, role: 'plain' };
     const family: FamilyState = { name, help: undefined, type: undefined, metrics: [], series: undefined, lastLabels: undefined, lastMetric: undefined };
     this.#byName.set(name, family);
     return { family, role: 'plain' };

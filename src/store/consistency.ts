@@ -2,7 +2,7 @@
 import type { StoredFamily } from '../model/group.ts';
 import type { Metric, MetricType } from '../model/metric.ts';
 import { PROTO_TYPE_NAMES } from '../model/metric.ts';
-import { isReservedLabelName, isValidLabelName } from '../model/names.ts';
+import { isReservedLabelName, isValidLabelName, sampleNamesOf } from '../model/names.ts';
 import { debugMetric } from './metric-debug.ts';
 import type { NameIndex } from './name-index.ts';
 import type { SeriesIndex } from './series-index.ts';
@@ -98,28 +98,25 @@ export function formatErrors(errors: readonly string[]): string {
   return `${errors.length} error(s) occurred:` + errors.map((e) => `\n* ${e}`).join('');
 }
 
-const SUMMARY_SUFFIXES = ['_count', '_sum'];
-const HISTOGRAM_SUFFIXES = ['_count', '_sum', '_bucket'];
-
 // A summary `x` owns the names x_count and x_sum, a histogram also x_bucket; Prometheus could not tell
 // them apart after a scrape, so Go refuses both orders.
 function checkSuffixes(family: PreparedFamily, heldType: (name: string) => MetricType | undefined, errors: string[]): void {
   const name = family.name;
-  const own = family.type === 'summary' ? SUMMARY_SUFFIXES : isHistogram(family.type) ? HISTOGRAM_SUFFIXES : [];
-  for (const suffix of own) {
-    if (heldType(name + suffix) !== undefined) {
-      errors.push(`collected histogram or summary named "${name}" collides with previously collected metric named "${name + suffix}"`);
+  const names = sampleNamesOf(name);
+  if (family.type === 'summary' || isHistogram(family.type)) {
+    const owned = isHistogram(family.type) ? [names.count, names.sum, names.bucket] : [names.count, names.sum];
+    for (const suffixed of owned) {
+      if (heldType(suffixed) !== undefined) {
+        errors.push(`collected histogram or summary named "${name}" collides with previously collected metric named "${suffixed}"`);
+      }
     }
   }
-  for (const suffix of HISTOGRAM_SUFFIXES) {
-    if (!name.endsWith(suffix)) continue;
-    const base = name.slice(0, -suffix.length);
-    const type = heldType(base);
-    if (type === 'summary' && suffix !== '_bucket') {
-      errors.push(`collected metric named "${name}" collides with previously collected summary named "${base}"`);
-    } else if (type !== undefined && isHistogram(type)) {
-      errors.push(`collected metric named "${name}" collides with previously collected histogram named "${base}"`);
-    }
+  if (names.base === undefined) return;
+  const type = heldType(names.base);
+  if (type === 'summary' && names.suffix !== '_bucket') {
+    errors.push(`collected metric named "${name}" collides with previously collected summary named "${names.base}"`);
+  } else if (type !== undefined && isHistogram(type)) {
+    errors.push(`collected metric named "${name}" collides with previously collected histogram named "${names.base}"`);
   }
 }
 

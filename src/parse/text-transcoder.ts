@@ -98,6 +98,14 @@ interface FamilyOutput {
   hashEnd: number;
 }
 
+/** A name resolved lately: its bytes (`length` -1 = unused), family resolution and output. */
+interface RecentName {
+  readonly bytes: Uint8Array;
+  length: number;
+  resolution: Resolution;
+  output: FamilyOutput;
+}
+
 // Shared scratch, grown as needed: transcoding is synchronous and never re-entered.
 let out = new Uint8Array(64 * 1024);
 let hashes = new Float64Array(1024);
@@ -106,7 +114,12 @@ let spans = new Int32Array(64);
 // The sorted label block of the current line, and of the summary/histogram series being written.
 let lineBlock = new Uint8Array(1024);
 let seriesBlock = new Uint8Array(1024);
+// The same for the body labels alone (no grouping labels), as long as the blocks.
+let lineLabels = new Uint8Array(1024);
+let seriesLabels = new Uint8Array(1024);
 const strings = new TokenStrings();
+// The names a transcoding resolved last (emptied for each body).
+const recentNames: RecentName[] = Array.from({ length: 4 }, () => ({ bytes: new Uint8Array(128), length: -1, resolution: undefined!, output: undefined! }));
 // A family name's bytes and hash seed, kept across pushes (fleets push the same names again and again);
 // emptied when full so that odd names cannot grow it without bound.
 const familyNames = new Map<string, { bytes: Uint8Array; seed: SeriesSeed }>();
@@ -136,12 +149,13 @@ class Transcoder {
   #bound = NaN;
   #boundStart = 0;
   #boundEnd = 0;
-  #nameHash = 0;
-  #lastName: string | undefined;
-  #lastResolution: Resolution | undefined;
+  // The next entry of `recentNames` to replace, and the output of the last line's family.
+  #recentNext = 0;
+  #lastOutput: FamilyOutput | undefined;
   // The summary/histogram series being written (its block is in seriesBlock).
   #seriesOpen = false;
   #seriesLength = 0;
+  #seriesLabelsLength = 0;
   #sum = NaN;
   #count = NaN;
   #hasSum = false;
@@ -149,6 +163,7 @@ class Transcoder {
   #infinitySeen = false;
 
   constructor(grouping: GroupingPair[]) {
+    for (const entry of recentNames) entry.length = -1;
     this.#grouping = grouping;
     let bytes = 0;
     for (const pair of grouping) bytes += pair.pair.length + 1;
@@ -190,7 +205,7 @@ class Transcoder {
     if (!isHelp && !matches(buf, keywordStart, 'TYPE')) return;
     i = skipBlanks(buf, i, end);
     const nameStart = i;
-    i = this.#scanName(buf, i, end, METRIC_START, METRIC_REST);
+    i = scanName(buf, i, end, METRIC_START, METRIC_REST);
     if (i === end) return;
     if (!isBlank(buf[i]!)) throw GIVE_UP;
     const family = this.#resolve(buf, nameStart, i).family;
@@ -213,10 +228,10 @@ class Transcoder {
   }
 
   #sample(buf: Uint8Array, start: number, end: number): void {
-    let i = this.#scanName(buf, start, end, METRIC_START, METRIC_REST);
+    let i = scanName(buf, start, end, METRIC_START, METRIC_REST);
     if (i === start) throw GIVE_UP;
     const { family: state, role } = this.#resolve(buf, start, i);
-    const output = this.#outputs.get(state)!;
+    const output = this.#lastOutput!;
     state.type ??= 'untyped';
     if (state.name === 'push_time_seconds' || state.name === 'push_failure_time_seconds') throw GIVE_UP;
     if (output !== this.#current) this.#openFamily(output);
@@ -227,20 +242,30 @@ class Transcoder {
     const valueStart = i;
     while (i < end && !isBlank(buf[i]!)) i++;
     if (i < end) throw GIVE_UP; // a timestamp, or blanks Go would read as a missing one
-    const value = parseGoFloat(buf, valueStart, i);
-    if (value === undefined || (value === 0 && 1 / value < 0)) throw GIVE_UP;
     if (state.type === 'summary' || state.type === 'histogram') {
+      const value = parseGoFloat(buf, valueStart, i);
+      if (value === undefined || (value === 0 && 1 / value < 0)) throw GIVE_UP;
       const needed = this.#blockBytes();
-      if (needed > lineBlock.length) lineBlock = new Uint8Array(Math.max(needed, 2 * lineBlock.length));
-      this.#blockLength = this.#writeLabelBlock(buf, lineBlock, 0);
+      if (needed > lineBlock.length) {
+        lineBlock = new Uint8Array(Math.max(needed, 2 * lineBlock.length));
+        lineLabels = new Uint8Array(lineBlock.length);
+      }
+      // The body labels alone (sorted) tell a series apart within the push: the whole block, grouping
+      // labels merged in, is only built when a new series starts.
+      const labelsLength = this.#writeBodyLabels(buf, lineLabels);
+      if (!this.#seriesOpen || !sameBytes(lineLabels, seriesLabels, labelsLength, this.#seriesLabelsLength)) {
+        this.#blockLength = this.#writeLabelBlock(buf, lineBlock, 0);
+        this.#closeSeries(output);
+        this.#openSeries(output, labelsLength);
+      }
       this.#seriesLine(output, role, buf, valueStart, end, value);
     } else {
-      this.#simpleLine(output, buf, valueStart, end, value);
+      this.#simpleLine(output, buf, valueStart, end);
     }
   }
 
   // `name{block} value` of a counter, gauge or untyped series.
-  #simpleLine(output: FamilyOutput, buf: Uint8Array, valueStart: number, valueEnd: number, value: number): void {
+  #simpleLine(output: FamilyOutput, buf: Uint8Array, valueStart: number, valueEnd: number): void {
     this.#reserve(output.nameBytes.length + this.#blockBytes() + MAX_FLOAT_BYTES + 8);
     this.#write(output.nameBytes);
     out[this.#at++] = BRACE_OPEN;
@@ -249,16 +274,12 @@ class Transcoder {
     this.#addHash(seriesHash(output.seed, out, blockStart, this.#at));
     out[this.#at++] = BRACE_CLOSE;
     out[this.#at++] = SPACE;
-    this.#writeValue(buf, valueStart, valueEnd, value);
+    this.#writeValue(buf, valueStart, valueEnd);
     out[this.#at++] = NEWLINE;
   }
 
   // A quantile, bucket, _sum or _count line: bound lines are written at once, _sum and _count when the series ends.
   #seriesLine(output: FamilyOutput, role: SampleRole, buf: Uint8Array, valueStart: number, valueEnd: number, value: number): void {
-    if (!this.#seriesOpen || !sameBytes(lineBlock, seriesBlock, this.#blockLength, this.#seriesLength)) {
-      this.#closeSeries(output);
-      this.#openSeries(output);
-    }
     const isSummary = output.state.type === 'summary';
     const isCount = role === 'count' || (role === 'plain' && !isSummary);
     if (isCount && !(Number.isInteger(value) && value >= 0 && value <= MAX_EXACT_COUNT)) throw GIVE_UP;
@@ -282,17 +303,21 @@ class Transcoder {
     out[this.#at++] = BRACE_OPEN;
     this.#writeBlock(seriesBlock, this.#seriesLength);
     this.#writeAscii(isSummary ? ',quantile="' : ',le="');
-    this.#writeValue(buf, this.#boundStart, this.#boundEnd, bound);
+    this.#writeValue(buf, this.#boundStart, this.#boundEnd);
     this.#writeAscii('"} ');
-    this.#writeValue(buf, valueStart, valueEnd, value);
+    this.#writeValue(buf, valueStart, valueEnd);
     out[this.#at++] = NEWLINE;
   }
 
-  #openSeries(output: FamilyOutput): void {
+  #openSeries(output: FamilyOutput, labelsLength: number): void {
     const swap = seriesBlock;
     seriesBlock = lineBlock;
     lineBlock = swap;
+    const swapLabels = seriesLabels;
+    seriesLabels = lineLabels;
+    lineLabels = swapLabels;
     this.#seriesLength = this.#blockLength;
+    this.#seriesLabelsLength = labelsLength;
     this.#seriesOpen = true;
     this.#hasSum = false;
     this.#hasCount = false;
@@ -345,7 +370,7 @@ class Transcoder {
       i = skipBlanks(buf, i + 1, end);
       if (i < end && buf[i] === BRACE_CLOSE) return skipBlanks(buf, i + 1, end);
       const nameStart = i;
-      i = this.#scanName(buf, i, end, LABEL_START, LABEL_REST);
+      i = scanName(buf, i, end, LABEL_START, LABEL_REST);
       const nameEnd = i;
       if (nameEnd === nameStart) throw GIVE_UP;
       if (i < end && isBlank(buf[i]!)) i = skipBlanks(buf, i, end);
@@ -371,24 +396,23 @@ class Transcoder {
     }
   }
 
-  // Records a body label, refusing (by giving up) reserved names, repeats and grouping-label names.
+  // Records a body label, keeping the spans sorted by name (ASCII bytes sort as the store's strings
+  // do); gives up on a reserved name or a repeated one (which the insertion meets next to its place).
+  // Grouping-label names are caught when the block is written.
   #addSpan(buf: Uint8Array, nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void {
     if (buf[nameStart] === UNDERSCORE && nameEnd - nameStart > 1 && buf[nameStart + 1] === UNDERSCORE) throw GIVE_UP;
     const count = this.#labelCount;
-    for (let k = 0; k < count; k++) {
-      if (sameRange(buf, spans[4 * k]!, spans[4 * k + 1]!, nameStart, nameEnd)) throw GIVE_UP;
-    }
-    for (const pair of this.#grouping) if (equalsBytes(buf, nameStart, nameEnd, pair.name)) throw GIVE_UP;
     if (4 * count + 4 > spans.length) {
       const grown = new Int32Array(spans.length * 2);
       grown.set(spans);
       spans = grown;
     }
-    // Insertion by name keeps the spans sorted (ASCII bytes sort as the store's strings do).
     let k = count;
-    while (k > 0 && compareRanges(buf, spans[4 * (k - 1)]!, spans[4 * (k - 1) + 1]!, nameStart, nameEnd) > 0) {
+    for (; k > 0; k--) {
+      const order = compareRanges(buf, spans[4 * (k - 1)]!, spans[4 * (k - 1) + 1]!, nameStart, nameEnd);
+      if (order === 0) throw GIVE_UP;
+      if (order < 0) break;
       for (let f = 4 * k; f < 4 * k + 4; f++) spans[f] = spans[f - 4]!;
-      k--;
     }
     spans[4 * k] = nameStart;
     spans[4 * k + 1] = nameEnd;
@@ -405,7 +429,8 @@ class Transcoder {
   }
 
   // Merges the sorted body labels with the grouping pairs into `block` at `at` (`a="1",b="2"`); returns
-  // the end. The caller has made room for #blockBytes().
+  // the end. The caller has made room for #blockBytes(). Gives up on a body label named like a grouping
+  // label (the ordinary path lets the grouping label win): a merge compares every such pair.
   #writeLabelBlock(buf: Uint8Array, block: Uint8Array, at: number): number {
     const grouping = this.#grouping;
     const count = this.#labelCount;
@@ -414,17 +439,14 @@ class Transcoder {
     let k = 0;
     while (g < grouping.length || k < count) {
       if (at > start) block[at++] = COMMA;
-      const takeBody = k < count && (g === grouping.length || compareToBytes(buf, spans[4 * k]!, spans[4 * k + 1]!, grouping[g]!.name) < 0);
+      let takeBody = k < count;
+      if (takeBody && g < grouping.length) {
+        const order = compareToBytes(buf, spans[4 * k]!, spans[4 * k + 1]!, grouping[g]!.name);
+        if (order === 0) throw GIVE_UP;
+        takeBody = order < 0;
+      }
       if (takeBody) {
-        // Name and value separately: blanks may surround the '=' in the body.
-        const nameEnd = spans[4 * k + 1]!;
-        const valueEnd = spans[4 * k + 3]!;
-        for (let b = spans[4 * k]!; b < nameEnd; b++) block[at++] = buf[b]!;
-        block[at++] = EQUALS;
-        block[at++] = QUOTE;
-        for (let b = spans[4 * k + 2]!; b < valueEnd; b++) block[at++] = buf[b]!;
-        block[at++] = QUOTE;
-        k++;
+        at = writeSpan(buf, k++, block, at);
       } else {
         // A loop, not `set`: the native call costs more than copying a short pair.
         const pair = grouping[g++]!.pair;
@@ -434,8 +456,20 @@ class Transcoder {
     return at;
   }
 
-  // A value or bound token as Go prints the number: copied when the body spells it so already.
-  #writeValue(buf: Uint8Array, start: number, end: number, value: number): void {
+  // The sorted body labels alone into `target` (`a="1",b="2"`), room made; returns the length.
+  #writeBodyLabels(buf: Uint8Array, target: Uint8Array): number {
+    let at = 0;
+    for (let k = 0; k < this.#labelCount; k++) {
+      if (k > 0) target[at++] = COMMA;
+      at = writeSpan(buf, k, target, at);
+    }
+    return at;
+  }
+
+  // A value or bound token as Go prints the number: copied when the body spells it so already, turned
+  // into Go's exponent form when it is a long integer, else parsed and formatted (giving up on what
+  // Go would not read, and on -0).
+  #writeValue(buf: Uint8Array, start: number, end: number): void {
     const target = out;
     if (isCanonicalDecimal(buf, start, end)) {
       let at = this.#at;
@@ -443,35 +477,49 @@ class Transcoder {
       this.#at = at;
       return;
     }
+    const written = writeLongInteger(buf, start, end, target, this.#at);
+    if (written >= 0) {
+      this.#at = written;
+      return;
+    }
+    const value = parseGoFloat(buf, start, end);
+    if (value === undefined || (value === 0 && 1 / value < 0)) throw GIVE_UP;
     this.#at = writeGoFloat(target, this.#at, value);
   }
 
+  // The family (and role) the name `buf[start, end)` refers to; also leaves its output in #lastOutput.
   #resolve(buf: Uint8Array, start: number, end: number): Resolution {
-    const name = strings.ascii(buf, start, end, this.#nameHash);
-    // Consecutive lines mostly name the same family: skip the lookups then.
-    if (name === this.#lastName) return this.#lastResolution!;
-    const resolution = this.#families.resolve(name);
+    // Lines repeat a few names (a histogram's `_bucket`, `_sum`, `_count`): compare bytes with the
+    // names seen last before making a string.
+    const length = end - start;
+    const recent = recentNames;
+    for (let r = 0; r < recent.length; r++) {
+      const entry = recent[r]!;
+      if (entry.length === length && sameRangeAs(buf, start, entry.bytes, length)) {
+        this.#lastOutput = entry.output;
+        return entry.resolution;
+      }
+    }
+    let hash = 0;
+    for (let i = start; i < end; i++) hash = hashStep(hash, buf[i]!);
+    const resolution = this.#families.resolve(strings.ascii(buf, start, end, hash));
     const family = resolution.family;
-    if (!this.#outputs.has(family)) {
+    let output = this.#outputs.get(family);
+    if (output === undefined) {
       const { bytes, seed } = familyName(family.name);
-      this.#outputs.set(family, { state: family, nameBytes: bytes, seed, textStart: 0, textEnd: 0, hashStart: 0, hashEnd: 0 });
+      output = { state: family, nameBytes: bytes, seed, textStart: 0, textEnd: 0, hashStart: 0, hashEnd: 0 };
+      this.#outputs.set(family, output);
     }
-    this.#lastName = name;
-    this.#lastResolution = resolution;
+    const entry = recent[this.#recentNext]!;
+    this.#recentNext = (this.#recentNext + 1) % recent.length;
+    if (length <= entry.bytes.length) {
+      for (let i = 0; i < length; i++) entry.bytes[i] = buf[start + i]!;
+      entry.length = length;
+      entry.resolution = resolution;
+      entry.output = output;
+    }
+    this.#lastOutput = output;
     return resolution;
-  }
-
-  #scanName(buf: Uint8Array, start: number, end: number, startBit: number, restBit: number): number {
-    if (start === end || (NAME_CLASS[buf[start]!]! & startBit) === 0) return start;
-    let hash = hashStep(0, buf[start]!);
-    let i = start + 1;
-    for (; i < end; i++) {
-      const b = buf[i]!;
-      if ((NAME_CLASS[b]! & restBit) === 0) break;
-      hash = hashStep(hash, b);
-    }
-    this.#nameHash = hash;
-    return i;
   }
 
   #addHash(hash: number): void {
@@ -508,6 +556,32 @@ class Transcoder {
     grown.set(out.subarray(0, this.#at));
     out = grown;
   }
+}
+
+// Writes body label `k` as `name="value"` (name and value copied apart: blanks may surround the '=').
+function writeSpan(buf: Uint8Array, k: number, target: Uint8Array, at: number): number {
+  const nameEnd = spans[4 * k + 1]!;
+  const valueEnd = spans[4 * k + 3]!;
+  for (let b = spans[4 * k]!; b < nameEnd; b++) target[at++] = buf[b]!;
+  target[at++] = EQUALS;
+  target[at++] = QUOTE;
+  for (let b = spans[4 * k + 2]!; b < valueEnd; b++) target[at++] = buf[b]!;
+  target[at++] = QUOTE;
+  return at;
+}
+
+// Scans a name whose first byte has class bit `startBit` and the rest `restBit`; returns its end
+// (== start when there is no name).
+function scanName(buf: Uint8Array, start: number, end: number, startBit: number, restBit: number): number {
+  if (start === end || (NAME_CLASS[buf[start]!]! & startBit) === 0) return start;
+  let i = start + 1;
+  while (i < end && (NAME_CLASS[buf[i]!]! & restBit) !== 0) i++;
+  return i;
+}
+
+function sameRangeAs(buf: Uint8Array, start: number, bytes: Uint8Array, length: number): boolean {
+  for (let i = 0; i < length; i++) if (buf[start + i] !== bytes[i]) return false;
+  return true;
 }
 
 // The closing quote of a label value starting at `start`; gives up on a bad escape, a missing quote or
@@ -555,6 +629,33 @@ function isCanonicalDecimal(buf: Uint8Array, start: number, end: number): boolea
   return firstSignificant - fractionStart <= 3 && end - firstSignificant <= 15;
 }
 
+/**
+ * Writes a plain integer token of 7 to 15 digits (`1808302`, `-76401643`) the way Go prints its value,
+ * `1.808302e+06`, straight from the digits: such an integer is exact in a double and its digits, less
+ * trailing zeros, are the shortest that read back. Returns the end, or -1 for any other token.
+ */
+function writeLongInteger(buf: Uint8Array, start: number, end: number, target: Uint8Array, at: number): number {
+  let i = start;
+  if (buf[i] === MINUS) i++;
+  const digits = end - i;
+  if (digits < 7 || digits > 15 || buf[i] === ZERO) return -1;
+  for (let k = i; k < end; k++) if (!isDigit(buf[k]!)) return -1;
+  if (i > start) target[at++] = MINUS;
+  target[at++] = buf[i]!;
+  let last = end;
+  while (buf[last - 1] === ZERO) last--;
+  if (last - i > 1) {
+    target[at++] = DOT;
+    for (let k = i + 1; k < last; k++) target[at++] = buf[k]!;
+  }
+  const exponent = digits - 1;
+  target[at] = 0x65; // 'e'
+  target[at + 1] = 0x2b; // '+'
+  target[at + 2] = ZERO + ((exponent / 10) | 0);
+  target[at + 3] = ZERO + (exponent % 10);
+  return at + 4;
+}
+
 function isDigit(b: number): boolean {
   return b >= 0x30 && b <= 0x39;
 }
@@ -562,18 +663,6 @@ function isDigit(b: number): boolean {
 function sameBytes(a: Uint8Array, b: Uint8Array, aLength: number, bLength: number): boolean {
   if (aLength !== bLength) return false;
   for (let i = 0; i < aLength; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function sameRange(buf: Uint8Array, aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
-  if (aEnd - aStart !== bEnd - bStart) return false;
-  for (let i = 0; i < aEnd - aStart; i++) if (buf[aStart + i] !== buf[bStart + i]) return false;
-  return true;
-}
-
-function equalsBytes(buf: Uint8Array, start: number, end: number, bytes: Uint8Array): boolean {
-  if (end - start !== bytes.length) return false;
-  for (let i = 0; i < bytes.length; i++) if (buf[start + i] !== bytes[i]) return false;
   return true;
 }
 

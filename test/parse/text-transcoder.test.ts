@@ -116,7 +116,8 @@ describe('transcodeText on random bodies', () => {
   // any order with blanks, escapes and grouping names, values in every spelling, timestamps.
   const NAMES = ['x', 'x_count', 'x_sum', 'x_bucket', 's', 's_count', 's_sum', 'h', 'h_bucket', 'h_count', 'h_sum', 'g'];
   const LABELS = ['a="1"', 'b="2"', 'a = "1"', 'z="\\"q\\\\"', 'c="ü"', 'le="0.5"', 'le="+Inf"', 'quantile="0.9"', 'job="j"', 'd=""', 'e="\\n"'];
-  const VALUES = ['1', '0', '-1', '2.5', '1e6', '1234567', '0.0001', '0.00001', 'NaN', '+Inf', '-0', '1.50', '3 17'];
+  const VALUES = ['1', '0', '-1', '2.5', '1e6', '1234567', '-7654321000', '100000000', '0001234567', '1234567890123456',
+    '0.0001', '0.00001', 'NaN', '+Inf', '-0', '1.50', '3 17'];
   const HEADERS = ['# TYPE s summary', '# TYPE h histogram', '# TYPE x counter', '# HELP x some help', '# HELP h ✓', '# TYPE g gauge'];
 
   function randomBody(random: () => number): string {

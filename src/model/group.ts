@@ -36,13 +36,23 @@ export interface Group {
 
 /** Separates names and values in a grouping key; sorts after every character a label can hold. */
 const KEY_SEPARATOR = '\uffff';
+/** What a separator inside a value becomes, so that no value can pass for a separator. */
+const ESCAPED_SEPARATOR = '\uffff\ufffe';
 
 /**
  * The grouping key of a label set: names sorted, `name SEP value` pairs joined with SEP, like Go's
- * 0xFF-joined key (SPEC §2.5). `labels` must already be sorted by name.
+ * 0xFF-joined key (SPEC §2.5). `labels` must already be sorted by name. Go's 0xFF byte never occurs in
+ * UTF-8; our U+FFFF can occur in a value, so there it is followed by U+FFFE, which no separator is
+ * (a name follows a separator, and names are ASCII): two label sets never share a key.
  */
 export function groupKeyOf(labels: Labels): string {
-  return labels.join(KEY_SEPARATOR);
+  let key = '';
+  for (let i = 0; i < labels.length; i++) {
+    const part = labels[i]!;
+    if (i > 0) key += KEY_SEPARATOR;
+    key += part.includes(KEY_SEPARATOR) ? part.replaceAll(KEY_SEPARATOR, ESCAPED_SEPARATOR) : part;
+  }
+  return key;
 }
 
 /**

@@ -2,7 +2,7 @@
 
 import { escapeLabelValue } from '../model/escape.ts';
 import { MAX_FLOAT_BYTES, writeGoFloat } from '../model/format-float.ts';
-import type { EncodedFamily } from '../model/group.ts';
+import { type EncodedFamily, groupKeyOf } from '../model/group.ts';
 import type { Labels } from '../model/metric.ts';
 import { type SeriesSeed, seriesHash, seriesSeed } from '../model/series-hash.ts';
 import { FamilyTable, type FamilyState, type Resolution, type SampleRole } from './family-table.ts';
@@ -65,9 +65,24 @@ interface GroupingPair {
   readonly pair: Uint8Array;
 }
 
+// Per grouping key: a fleet pushes to the same groups again and again. Emptied when full.
+const groupingPairsByKey = new Map<string, GroupingPair[] | undefined>();
+const GROUPING_PAIRS_LIMIT = 16_384;
+
 // The grouping labels plus instance="" when absent, sorted by name; undefined when one of them would
 // break a label rule (the store words that refusal).
 function groupingPairs(grouping: Labels): GroupingPair[] | undefined {
+  const key = groupKeyOf(grouping);
+  let pairs = groupingPairsByKey.get(key);
+  if (pairs === undefined && !groupingPairsByKey.has(key)) {
+    if (groupingPairsByKey.size >= GROUPING_PAIRS_LIMIT) groupingPairsByKey.clear();
+    pairs = encodeGroupingPairs(grouping);
+    groupingPairsByKey.set(key, pairs);
+  }
+  return pairs;
+}
+
+function encodeGroupingPairs(grouping: Labels): GroupingPair[] | undefined {
   const labels = grouping.slice();
   let hasInstance = false;
   for (let i = 0; i < labels.length; i += 2) {

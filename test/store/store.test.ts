@@ -500,6 +500,14 @@ describe('Store.groups', () => {
     expect(store.groups()).toEqual([]);
   });
 
+  test('keeps apart groupings whose values hold the key separator', () => {
+    const store = newStore();
+    put(store, ['a', 'x\uffffjob\uffffy'], [sample('m', 1)]);
+    put(store, ['a', 'x', 'job', 'y'], [sample('n', 2)]);
+    expect(store.size).toBe(2);
+    expect(userLines(store.get(['a', 'x\uffffjob\uffffy']))).toEqual(['m{a="x\uffffjob\uffffy",instance=""} 1']);
+  });
+
   test('follows adds, deletes and replacements', () => {
     const store = newStore();
     put(store, ['job', 'b'], []);

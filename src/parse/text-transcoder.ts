@@ -1,11 +1,13 @@
 // The fast path of a text push: body bytes → families in stored form, with no object per series.
 
-import { escapeLabelValue } from '../model/escape.ts';
 import { MAX_FLOAT_BYTES, writeGoFloat } from '../model/format-float.ts';
-import { type EncodedFamily, groupKeyOf } from '../model/group.ts';
+import type { EncodedFamily } from '../model/group.ts';
 import type { Labels } from '../model/metric.ts';
 import { type SeriesSeed, seriesHash, seriesSeed } from '../model/series-hash.ts';
+import { compareRanges, compareToBytes, sameBytes, sameRangeAs } from './byte-ranges.ts';
+import { isCanonicalDecimal, writeLongInteger } from './canonical-values.ts';
 import { FamilyTable, type FamilyState, type Resolution, type SampleRole } from './family-table.ts';
+import { type GroupingPair, groupingPairs } from './grouping-pairs.ts';
 import { parseGoFloat } from './float.ts';
 import { LineReader } from './line-reader.ts';
 import { DEFAULT_MAX_LINE_BYTES } from './text-parser.ts';
@@ -50,57 +52,11 @@ export function transcodeText(body: Uint8Array, grouping: Labels): EncodedFamily
 /** Thrown to leave the fast path; never escapes transcodeText. */
 const GIVE_UP = Symbol('give up');
 
-const MINUS = 0x2d;
-const DOT = 0x2e;
-const ZERO = 0x30;
 const UNDERSCORE = 0x5f;
 const NEWLINE = 0x0a;
 const SPACE = 0x20;
 const MAX_EXACT_COUNT = 2 ** 53;
 const utf8 = new TextEncoder();
-
-/** One grouping label as stored: its name's bytes and the whole `name="escaped value"` pair. */
-interface GroupingPair {
-  readonly name: Uint8Array;
-  readonly pair: Uint8Array;
-}
-
-// Per grouping key: a fleet pushes to the same groups again and again. Emptied when full.
-const groupingPairsByKey = new Map<string, GroupingPair[] | undefined>();
-const GROUPING_PAIRS_LIMIT = 16_384;
-
-// The grouping labels plus instance="" when absent, sorted by name; undefined when one of them would
-// break a label rule (the store words that refusal).
-function groupingPairs(grouping: Labels): GroupingPair[] | undefined {
-  const key = groupKeyOf(grouping);
-  let pairs = groupingPairsByKey.get(key);
-  if (pairs === undefined && !groupingPairsByKey.has(key)) {
-    if (groupingPairsByKey.size >= GROUPING_PAIRS_LIMIT) groupingPairsByKey.clear();
-    pairs = encodeGroupingPairs(grouping);
-    groupingPairsByKey.set(key, pairs);
-  }
-  return pairs;
-}
-
-function encodeGroupingPairs(grouping: Labels): GroupingPair[] | undefined {
-  const labels = grouping.slice();
-  let hasInstance = false;
-  for (let i = 0; i < labels.length; i += 2) {
-    const name = labels[i]!;
-    if (name === 'instance') hasInstance = true;
-    if (name === 'le' || name === 'quantile' || name.startsWith('__') || (i > 0 && labels[i - 2]! >= name)) return undefined;
-  }
-  if (!hasInstance) {
-    let at = 0;
-    while (at < labels.length && labels[at]! < 'instance') at += 2;
-    labels.splice(at, 0, 'instance', '');
-  }
-  const pairs: GroupingPair[] = [];
-  for (let i = 0; i < labels.length; i += 2) {
-    pairs.push({ name: utf8.encode(labels[i]!), pair: utf8.encode(`${labels[i]}="${escapeLabelValue(labels[i + 1]!)}"`) });
-  }
-  return pairs;
-}
 
 /** Where one family's stored lines and hashes lie in the shared buffers. */
 interface FamilyOutput {
@@ -594,11 +550,6 @@ function scanName(buf: Uint8Array, start: number, end: number, startBit: number,
   return i;
 }
 
-function sameRangeAs(buf: Uint8Array, start: number, bytes: Uint8Array, length: number): boolean {
-  for (let i = 0; i < length; i++) if (buf[start + i] !== bytes[i]) return false;
-  return true;
-}
-
 // The closing quote of a label value starting at `start`; gives up on a bad escape, a missing quote or
 // UTF-8 that is not well-formed. Escapes stay as they are: they are the printed form.
 function labelValueEnd(buf: Uint8Array, start: number, end: number): number {
@@ -619,83 +570,3 @@ function labelValueEnd(buf: Uint8Array, start: number, end: number): number {
   throw GIVE_UP;
 }
 
-/**
- * True when `buf[start, end)` is exactly how Go's `%g` prints its own value: a plain decimal of at most
- * 15 significant digits (so it is its own shortest round-trip form) between 1e-4 and 1e6 (where Go
- * switches to exponents), without a `+`, leading zeros or trailing fraction zeros. `-0` is not.
- */
-function isCanonicalDecimal(buf: Uint8Array, start: number, end: number): boolean {
-  let i = start;
-  if (i < end && buf[i] === MINUS) i++;
-  const integerStart = i;
-  while (i < end && isDigit(buf[i]!)) i++;
-  const integerDigits = i - integerStart;
-  if (integerDigits === 0 || integerDigits > 6) return false;
-  const zeroInteger = buf[integerStart] === ZERO;
-  if (zeroInteger && integerDigits > 1) return false;
-  if (i === end) return !(zeroInteger && integerStart > start);
-  if (buf[i] !== DOT) return false;
-  const fractionStart = ++i;
-  while (i < end && isDigit(buf[i]!)) i++;
-  if (i !== end || i === fractionStart || buf[end - 1] === ZERO) return false;
-  if (!zeroInteger) return integerDigits + (end - fractionStart) <= 15;
-  let firstSignificant = fractionStart;
-  while (buf[firstSignificant] === ZERO) firstSignificant++;
-  return firstSignificant - fractionStart <= 3 && end - firstSignificant <= 15;
-}
-
-/**
- * Writes a plain integer token of 7 to 15 digits (`1808302`, `-76401643`) the way Go prints its value,
- * `1.808302e+06`, straight from the digits: such an integer is exact in a double and its digits, less
- * trailing zeros, are the shortest that read back. Returns the end, or -1 for any other token.
- */
-function writeLongInteger(buf: Uint8Array, start: number, end: number, target: Uint8Array, at: number): number {
-  let i = start;
-  if (buf[i] === MINUS) i++;
-  const digits = end - i;
-  if (digits < 7 || digits > 15 || buf[i] === ZERO) return -1;
-  for (let k = i; k < end; k++) if (!isDigit(buf[k]!)) return -1;
-  if (i > start) target[at++] = MINUS;
-  target[at++] = buf[i]!;
-  let last = end;
-  while (buf[last - 1] === ZERO) last--;
-  if (last - i > 1) {
-    target[at++] = DOT;
-    for (let k = i + 1; k < last; k++) target[at++] = buf[k]!;
-  }
-  const exponent = digits - 1;
-  target[at] = 0x65; // 'e'
-  target[at + 1] = 0x2b; // '+'
-  target[at + 2] = ZERO + ((exponent / 10) | 0);
-  target[at + 3] = ZERO + (exponent % 10);
-  return at + 4;
-}
-
-function isDigit(b: number): boolean {
-  return b >= 0x30 && b <= 0x39;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array, aLength: number, bLength: number): boolean {
-  if (aLength !== bLength) return false;
-  for (let i = 0; i < aLength; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-// Orders two byte ranges of `buf` as strings: < 0, 0, > 0.
-function compareRanges(buf: Uint8Array, aStart: number, aEnd: number, bStart: number, bEnd: number): number {
-  const length = Math.min(aEnd - aStart, bEnd - bStart);
-  for (let i = 0; i < length; i++) {
-    const d = buf[aStart + i]! - buf[bStart + i]!;
-    if (d !== 0) return d;
-  }
-  return aEnd - aStart - (bEnd - bStart);
-}
-
-function compareToBytes(buf: Uint8Array, start: number, end: number, bytes: Uint8Array): number {
-  const length = Math.min(end - start, bytes.length);
-  for (let i = 0; i < length; i++) {
-    const d = buf[start + i]! - bytes[i]!;
-    if (d !== 0) return d;
-  }
-  return end - start - bytes.length;
-}

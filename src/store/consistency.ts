@@ -49,10 +49,7 @@ export function checkWrite(ctx: CheckContext, added: readonly PreparedFamily[], 
     if (own !== undefined) return own;
     const pushed = addedTypes.get(name);
     if (pushed !== undefined) return pushed;
-    for (const [type, count] of ctx.names.typesOf(name) ?? []) {
-      if (count - (removedByName.get(name)?.type === type ? 1 : 0) > 0) return type;
-    }
-    return undefined;
+    return ctx.names.heldType(name, removedByName.get(name)?.type);
   };
   // Whether another group holds the series. The written group holds a series at most once, in the
   // same-named family the write drops: so only a sole holder can be the written group itself.

@@ -7,7 +7,7 @@ import { checkWrite, formatErrors } from './consistency.ts';
 import { NameIndex } from './name-index.ts';
 import { hasTimestamps, sanitizeFamilies, seriesLabelsOf } from './sanitize.ts';
 import { SeriesIndex } from './series-index.ts';
-import { PUSH_FAILURE_TIME_METRIC, PUSH_TIME_METRIC, pushFailureTimeFamily, pushTimeFamily } from './timestamp-gauges.ts';
+import { PUSH_FAILURE_TIME_METRIC, PUSH_TIME_METRIC, pushFailureTimeFamily, pushTimeFamily, withValue } from './timestamp-gauges.ts';
 
 /**
  * A change to one group: a push (PUT when `replace`, POST otherwise) of `families` or `encoded`, or, with
@@ -146,11 +146,10 @@ export class Store {
       if (hasTimestamps(write.families!)) return this.#fail(key, old, write, 'pushed metrics must not have timestamps');
       added = sanitizeFamilies(write.families!, write.labels).map((family) => this.#prepare(family));
     }
-    const seriesLabels = seriesLabelsOf(write.labels);
     const seconds = write.timeMs / 1000;
-    added.push(this.#prepare(pushTimeFamily(seriesLabels, seconds)));
+    added.push(this.#pushTimeGauge(write.labels, old, seconds));
     const keepFailure = old?.families.get(PUSH_FAILURE_TIME_METRIC);
-    if (keepFailure === undefined) added.push(this.#prepare(pushFailureTimeFamily(seriesLabels, 0)));
+    if (keepFailure === undefined) added.push(this.#prepare(pushFailureTimeFamily(seriesLabelsOf(write.labels), 0)));
 
     const removed: StoredFamily[] = [];
     if (old !== undefined) {
@@ -183,6 +182,19 @@ export class Store {
       failureTime: old?.failureTime ?? 0,
     });
     return OK;
+  }
+
+  // The group's push_time_seconds at `seconds`: its previous line with the new value when it has one
+  // (labels and hash are the group's, unchanged), else built and encoded. Its series needs no label
+  // check (the grouping labels passed it before) and can clash with nothing: the group holds it alone.
+  // Without the check the store keeps every family's structure, so it is built then.
+  #pushTimeGauge(labels: Labels, old: Group | undefined, seconds: number): Prepared {
+    const previous = old?.families.get(PUSH_TIME_METRIC);
+    if (previous === undefined || previous.exact !== undefined || !this.#options.checkConsistency) {
+      return this.#prepare(pushTimeFamily(seriesLabelsOf(labels), seconds));
+    }
+    const { name, type, help, seriesHashes } = previous;
+    return { name, type, help, text: withValue(previous.text, seconds), hashes: seriesHashes, metrics: undefined, exact: undefined, structure: undefined };
   }
 
   #applyStructured(write: WriteRequest, encoded: EncodedPush): WriteResult {

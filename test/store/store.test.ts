@@ -214,6 +214,20 @@ describe('Store.apply: timestamp gauges', () => {
     expect(gaugeValue(group, PUSH_FAILURE)).toBe(2);
   });
 
+  // The next push re-values the group's push_time line in place of encoding it again: same bytes and hash.
+  test('push_time after further pushes is what a first push at that time stores', () => {
+    const store = newStore();
+    const labels = ['instance', 'a b"c', 'job', 'j'];
+    for (const timeMs of [1_763_000_000_123, 1_763_000_001_000, 5, 1_000_000, 999_999_999]) {
+      put(store, labels, [sample('a', 1)], timeMs);
+      const fresh = newStore();
+      put(fresh, labels, [sample('a', 1)], timeMs);
+      const [again, first] = [store, fresh].map((s) => s.get(labels)!.families.get(PUSH_TIME)!);
+      expect(decoder.decode(again!.text)).toBe(decoder.decode(first!.text));
+      expect([...again!.seriesHashes]).toEqual([...first!.seriesHashes]);
+    }
+  });
+
   test('a refused push to an existing group sets only the failure time', () => {
     const store = newStore();
     post(store, J1, [family('baz', 'counter', [1])], 1000);

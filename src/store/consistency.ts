@@ -1,11 +1,10 @@
 // Would a write make the store inconsistent? Go's gather-time rules (SPEC §5.2), answered from indexes.
 import type { StoredFamily } from '../model/group.ts';
-import type { Metric, MetricType } from '../model/metric.ts';
+import type { Labels, Metric, MetricType } from '../model/metric.ts';
 import { PROTO_TYPE_NAMES } from '../model/metric.ts';
 import { isReservedLabelName, isValidLabelName, sampleNamesOf } from '../model/names.ts';
 import { debugMetric } from './metric-debug.ts';
 import type { NameIndex } from './name-index.ts';
-import type { SeriesIndex } from './series-index.ts';
 
 /** A sanitised family of a write with the identity hash of each of its series. */
 export interface PreparedFamily {
@@ -20,12 +19,16 @@ export interface PreparedFamily {
   readonly metrics: readonly Metric[] | undefined;
 }
 
-/** What the check reads: the store's indexes and the gateway's own family types. */
+/**
+ * Whether a group other than the written one holds a series: its identity hash, and its sanitised labels
+ * when the write has them (a family the fast path encoded has none).
+ */
+export type HeldElsewhere = (hash: number, labels: Labels | undefined) => boolean;
+
+/** What the check reads: the store's name index, where other groups' series are, and the gateway's own family types. */
 export interface CheckContext {
   readonly names: NameIndex;
-  readonly series: SeriesIndex;
-  /** The written group's owner number in `series` (one no group has when there is none). */
-  readonly owner: number;
+  readonly heldElsewhere: HeldElsewhere;
   /** The families the gateway exposes itself; pushed families of those names merge into them (SPEC §5.4). */
   readonly ownTypes: ReadonlyMap<string, MetricType>;
 }
@@ -51,9 +54,6 @@ export function checkWrite(ctx: CheckContext, added: readonly PreparedFamily[], 
     if (pushed !== undefined) return pushed;
     return ctx.names.heldType(name, removedByName.get(name)?.type);
   };
-  // Whether another group holds the series. The written group holds a series at most once, in the
-  // same-named family the write drops: so only a sole holder can be the written group itself.
-  const isHeldElsewhere = (hash: number): boolean => ctx.series.isHeldBeyond(hash, ctx.owner);
   for (const family of added) {
     const hashes = family.hashes;
     const describe = (i: number): string => (family.metrics === undefined ? '{ }' : debugMetric(family.metrics[i]!, family.type));
@@ -79,7 +79,8 @@ export function checkWrite(ctx: CheckContext, added: readonly PreparedFamily[], 
         continue;
       }
       const hash = hashes[i]!;
-      if (addedHashes.has(hash) || isHeldElsewhere(hash)) {
+      // The written group's own series of this name are in a family the write drops (`removed`).
+      if (addedHashes.has(hash) || ctx.heldElsewhere(hash, metric?.labels)) {
         errors.push(`collected metric "${family.name}" ${describe(i)} was collected before with the same name and label values`);
       }
       addedHashes.add(hash);

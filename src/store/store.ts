@@ -2,11 +2,11 @@
 import type { EncodedFamily, EncodedPush, FamilyEncoder, Group, StoredFamily } from '../model/group.ts';
 import { groupKeyOf } from '../model/group.ts';
 import type { Labels, MetricFamily, MetricType } from '../model/metric.ts';
-import type { PreparedFamily } from './consistency.ts';
+import type { HeldElsewhere, PreparedFamily } from './consistency.ts';
 import { checkWrite, formatErrors } from './consistency.ts';
+import { GroupingShapes, type Reach, keyWithin } from './grouping-shapes.ts';
 import { NameIndex } from './name-index.ts';
 import { hasTimestamps, sanitizeFamilies, seriesLabelsOf } from './sanitize.ts';
-import { SeriesIndex } from './series-index.ts';
 import { PUSH_FAILURE_TIME_METRIC, PUSH_TIME_METRIC, pushFailureTimeFamily, pushTimeFamily, withValue } from './timestamp-gauges.ts';
 
 /**
@@ -39,6 +39,7 @@ export interface StoreOptions {
 }
 
 const OK: WriteResult = { ok: true };
+const NOWHERE: HeldElsewhere = () => false;
 
 /**
  * The single writer. JavaScript runs one thing at a time and `apply` never awaits, so every change is
@@ -49,10 +50,11 @@ export class Store {
   readonly #options: StoreOptions;
   readonly #groups = new Map<string, Group>();
   readonly #names = new NameIndex();
-  readonly #series = new SeriesIndex();
-  /** Each group's number in the series index (see SeriesIndex), from 1 up; 0 is no group's. */
-  readonly #owners = new Map<string, number>();
-  #nextOwner = 1;
+  readonly #shapes = new GroupingShapes();
+  /** A group's series hashes as a set, made the first time a push could clash with that group. */
+  readonly #seriesSets = new WeakMap<Group, Set<number>>();
+  /** Series looked up in other groups' sets so far (see indexOperations). */
+  #seriesLookups = 0;
   /** With the check disabled: each stored family's structure, for the scrape-time re-check. */
   readonly #unchecked = new WeakMap<StoredFamily, MetricFamily>();
   /** Memo of inconsistency(); null = stale. */
@@ -68,9 +70,9 @@ export class Store {
     return this.#groups.size;
   }
 
-  /** Index operations so far (see NameIndex/SeriesIndex `operations`); for tests that count work, not time. */
+  /** Index operations so far (names looked up or changed, series looked up in other groups); for tests that count work, not time. */
   get indexOperations(): number {
-    return this.#names.operations + this.#series.operations;
+    return this.#names.operations + this.#seriesLookups;
   }
 
   get(labels: Labels): Group | undefined {
@@ -106,7 +108,8 @@ export class Store {
   }
 
   #recheck(): string | undefined {
-    const ctx = { names: new NameIndex(), series: new SeriesIndex(), owner: 0, ownTypes: this.#options.ownTypes };
+    const seen = new Set<number>();
+    const ctx = { names: new NameIndex(), heldElsewhere: (hash: number) => seen.has(hash), ownTypes: this.#options.ownTypes };
     const errors: string[] = [];
     for (const group of this.groups()) {
       const stored = [...group.families.values()].filter((family) => family.seriesHashes.length > 0);
@@ -119,7 +122,7 @@ export class Store {
       errors.push(...checkWrite(ctx, prepared, []));
       for (const family of stored) {
         ctx.names.add(family.name, family.type);
-        ctx.series.addAll(family.seriesHashes, 1);
+        for (const hash of family.seriesHashes) seen.add(hash);
       }
     }
     return errors.length === 0 ? undefined : formatErrors(errors);
@@ -159,9 +162,12 @@ export class Store {
       }
     }
     if (this.#options.checkConsistency) {
+      const reach = this.#shapes.reachFrom(write.labels);
+      // Which group a series could clash with depends on its labels here, and encoded families have none.
+      if (encoded !== undefined && reach.wider.length > 0) return this.#applyStructured(write, encoded);
       // A family without samples never shows in a scrape and clashes with nothing, as in Go's per-sample check.
       const checked = added.filter((prepared) => prepared.hashes.length > 0);
-      const ctx = { names: this.#names, series: this.#series, owner: this.#owners.get(key) ?? 0, ownTypes: this.#options.ownTypes };
+      const ctx = { names: this.#names, heldElsewhere: this.#heldElsewhere(reach), ownTypes: this.#options.ownTypes };
       const errors = checkWrite(ctx, checked, removed);
       if (errors.length > 0) {
         // Nothing has changed yet: the structured families give the refusal Go's wording.
@@ -212,7 +218,8 @@ export class Store {
     families.set(PUSH_FAILURE_TIME_METRIC, this.#store(failure, write.timeMs));
     if (old === undefined) {
       const pushTime = this.#prepare(pushTimeFamily(seriesLabels, 0));
-      const clashes = [failure, pushTime].some((p) => this.#series.count(p.hashes[0]!) > 0);
+      const held = this.#heldElsewhere(this.#shapes.reachFrom(write.labels));
+      const clashes = [failure, pushTime].some((p) => held(p.hashes[0]!, p.metrics![0]!.labels));
       if (clashes && this.#options.checkConsistency) return { ok: false, error: REJECTION_PREFIX + message };
       families.set(PUSH_TIME_METRIC, this.#store(pushTime, write.timeMs));
     }
@@ -249,32 +256,60 @@ export class Store {
     return stored;
   }
 
+  // Whether another group than the written one holds a series, looking only where the series could be
+  // (see GroupingShapes). A series' labels are needed only for shapes in `reach.wider`.
+  #heldElsewhere(reach: Reach): HeldElsewhere {
+    const subsetHolders: Set<number>[] = [];
+    for (const key of reach.subsetKeys) {
+      const holder = this.#groups.get(key);
+      if (holder !== undefined) subsetHolders.push(this.#seriesSetOf(holder));
+    }
+    if (subsetHolders.length === 0 && reach.wider.length === 0) return NOWHERE;
+    return (hash, labels) => {
+      for (const set of subsetHolders) {
+        this.#seriesLookups++;
+        if (set.has(hash)) return true;
+      }
+      if (labels === undefined) return false;
+      for (const shape of reach.wider) {
+        const key = keyWithin(labels, shape);
+        const holder = key === undefined ? undefined : this.#groups.get(key);
+        if (holder === undefined) continue;
+        this.#seriesLookups++;
+        if (this.#seriesSetOf(holder).has(hash)) return true;
+      }
+      return false;
+    };
+  }
+
+  #seriesSetOf(group: Group): Set<number> {
+    let set = this.#seriesSets.get(group);
+    if (set === undefined) {
+      set = new Set();
+      for (const family of group.families.values()) for (const hash of family.seriesHashes) set.add(hash);
+      this.#seriesSets.set(group, set);
+    }
+    return set;
+  }
+
   // Swaps a group for its next version (or removes it) and keeps the indexes in step.
   #replace(key: string, old: Group | undefined, next: Group | undefined): void {
-    let owner = this.#owners.get(key);
-    if (owner === undefined) {
-      owner = this.#nextOwner;
-      // Numbers are below 2^32 (SeriesIndex); reused only after four billion groups were created.
-      this.#nextOwner = (owner % (2 ** 32 - 1)) + 1;
-      this.#owners.set(key, owner);
-    }
     if (old !== undefined) {
       for (const family of old.families.values()) {
         if (next?.families.get(family.name) === family || family.seriesHashes.length === 0) continue;
         this.#names.remove(family.name, family.type);
-        this.#series.removeAll(family.seriesHashes, owner);
       }
     }
     if (next !== undefined) {
       for (const family of next.families.values()) {
         if (old?.families.get(family.name) === family || family.seriesHashes.length === 0) continue;
         this.#names.add(family.name, family.type);
-        this.#series.addAll(family.seriesHashes, owner);
       }
+      if (old === undefined) this.#shapes.add(next.labels);
       this.#groups.set(key, next);
-    } else {
+    } else if (old !== undefined) {
+      this.#shapes.remove(old.labels);
       this.#groups.delete(key);
-      this.#owners.delete(key);
     }
     if ((old === undefined) !== (next === undefined)) this.#orderedKeys = undefined;
     this.#ordered = undefined;

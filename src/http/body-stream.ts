@@ -1,27 +1,24 @@
-// A response body sent from a list of byte chunks, joined into batches only as the client reads them.
-
-const BATCH_BYTES = 1 << 20;
+// A response body sent from a list of byte chunks, written to the socket one by one as it drains.
 
 /**
- * Streams `parts` in order as the client reads. Each pull joins the next ~1 MiB of parts into one chunk:
- * far fewer writes than one per part, and the first bytes leave before the rest is copied (a 600k-series
- * scrape would otherwise wait for an 83 MB copy). The parts must not change while the stream is read;
- * stored bytes never do.
+ * Streams `parts` in order. A Bun "direct" stream hands each part to the socket's own buffer: no batch
+ * is joined and no chunk queued, so a 600k-series scrape allocates nothing per scrape (joining ~1 MiB
+ * batches cost an 83 MB copy into fresh memory, ~3x the CPU and ~100x the page faults, measured). The
+ * first bytes leave at once; a slow client makes `write` wait instead of the body piling up in memory;
+ * a client that went away ends the loop (`write` answers 0). The parts must not change while the stream
+ * is read; stored bytes never do.
  */
 export function partsStream(parts: readonly Uint8Array[]): ReadableStream<Uint8Array> {
-  let next = 0;
   return new ReadableStream({
-    type: 'bytes',
-    pull(controller) {
-      if (next === parts.length) {
-        controller.close();
-        return;
+    type: 'direct',
+    async pull(controller) {
+      for (let i = 0; i < parts.length; i++) {
+        const part = parts[i]!;
+        if (part.length === 0) continue;
+        const written = controller.write(part);
+        if ((typeof written === 'number' ? written : await written) === 0) return;
       }
-      const first = next;
-      let size = 0;
-      while (next < parts.length && size < BATCH_BYTES) size += parts[next++]!.length;
-      // Copied even when alone: the stream takes ownership of what it is given.
-      controller.enqueue(Buffer.concat(parts.slice(first, next), size));
+      controller.close();
     },
   });
 }

@@ -13,6 +13,8 @@ export interface PushDeps {
   readonly metrics: SelfMetrics;
   readonly checkConsistency: boolean;
   readonly maxBodyBytes: number;
+  /** Told the declared size of every body read (see youngCollector). */
+  readonly pushed: (bodyBytes: number) => void;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
   } catch (error) {
     return requestError(error);
   }
+  if (declared > 0) deps.pushed(declared);
   const timeMs = Date.now();
   const result = deps.store.apply({ ...write, labels: grouping.labels, replace: req.method === 'PUT', timeMs });
   deps.metrics.observePush(req.method, (performance.now() - started) / 1000, approximateRequestSize(req, declared), timeMs);

@@ -10,6 +10,12 @@ import { handlePush } from './push.ts';
 import { ALLOWED, matchRoute, type RouteConfig } from './routes.ts';
 import { handleScrape } from './scrape.ts';
 import type { SelfMetrics } from './self-metrics.ts';
+import { youngCollector } from './young-gc.ts';
+
+// Measured at 10 000 groups: every 1, 2 and 4 MiB of bodies did about as well; a heap of 128 MiB is past
+// what 1 000 pgbench groups make, where JSC's own schedule is fine.
+const YOUNG_GC_EVERY_BYTES = 2 * 2 ** 20;
+const YOUNG_GC_MIN_HEAP_BYTES = 128 * 2 ** 20;
 
 export interface ServerDeps {
   readonly config: Config;
@@ -24,7 +30,13 @@ export interface ServerDeps {
 export function createHandler(deps: ServerDeps): (req: Request) => Promise<Response> {
   const { config, store, metrics } = deps;
   const routeConfig: RouteConfig = { prefix: routePrefixOf(config), telemetryPath: config.telemetryPath };
-  const pushDeps = { store, metrics, checkConsistency: !config.disableConsistencyCheck, maxBodyBytes: config.maxBodyBytes };
+  const pushDeps = {
+    store,
+    metrics,
+    checkConsistency: !config.disableConsistencyCheck,
+    maxBodyBytes: config.maxBodyBytes,
+    pushed: youngCollector(YOUNG_GC_EVERY_BYTES, YOUNG_GC_MIN_HEAP_BYTES),
+  };
 
   // Counts answers the way Go's instrumented handlers do: per handler, method and status code.
   const counted = async (handler: string, method: string, answer: Promise<Response> | Response): Promise<Response> => {

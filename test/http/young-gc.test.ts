@@ -1,16 +1,16 @@
-// The young-generation collector paces itself by pushed bytes and leaves small heaps to JSC.
+// The young-generation collector paces itself by pushed bytes and leaves small processes to JSC.
 import { describe, expect, test } from 'bun:test';
 import { youngCollector } from '../../src/http/young-gc.ts';
 
-/** A collector over a heap of `heapBytes` that counts its collections. */
-function counted(everyBytes: number, minHeapBytes: number, heapBytes: number) {
+/** A collector in a process of `residentBytes` that counts its collections. */
+function counted(everyBytes: number, minResidentBytes: number, residentBytes: number) {
   let collections = 0;
-  const pushed = youngCollector(everyBytes, minHeapBytes, () => collections++, () => heapBytes);
+  const pushed = youngCollector(everyBytes, minResidentBytes, () => collections++, () => residentBytes);
   return { pushed, collections: () => collections };
 }
 
 describe('youngCollector', () => {
-  test('collects once per `everyBytes` of pushed bodies when the heap is large', () => {
+  test('collects once per `everyBytes` of pushed bodies when the process is large', () => {
     const { pushed, collections } = counted(1000, 100, 500);
     for (let i = 0; i < 99; i++) pushed(100);
     expect(collections()).toBe(9);
@@ -24,13 +24,13 @@ describe('youngCollector', () => {
     expect(collections()).toBe(1);
   });
 
-  test('never collects while the heap is below `minHeapBytes`', () => {
+  test('never collects while the process is below `minResidentBytes`', () => {
     const { pushed, collections } = counted(1000, 100, 99);
     for (let i = 0; i < 100; i++) pushed(1000);
     expect(collections()).toBe(0);
   });
 
-  test('runs with JSC’s own collector and heap size', () => {
+  test('runs with JSC’s own collector and the real RSS', () => {
     const pushed = youngCollector(1, 0);
     expect(() => pushed(1)).not.toThrow();
   });

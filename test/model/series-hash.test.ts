@@ -1,4 +1,4 @@
-// The identity hash of a series (family name + label block as printed) behind the duplicate-series index.
+// The identity hash of a series (family name + label block as printed) behind the duplicate-series check.
 import { describe, expect, test } from 'bun:test';
 import { seriesHash, seriesSeed } from '../../src/model/series-hash.ts';
 

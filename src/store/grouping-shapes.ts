@@ -40,13 +40,17 @@ export class GroupingShapes {
   reachFrom(grouping: Labels): Reach {
     const subsetKeys: string[] = [];
     const wider: (readonly string[])[] = [];
+    const lacked: string[] = [];
     for (const { names } of this.#shapes.values()) {
-      let shared = 0;
-      for (const name of names) if (hasName(grouping, name)) shared++;
-      if (shared < names.length) wider.push(names);
-      else if (names.length < grouping.length / 2) subsetKeys.push(groupKeyOf(pick(grouping, names)));
+      const missing = names.find((name) => !hasName(grouping, name));
+      if (missing !== undefined) {
+        wider.push(names);
+        lacked.push(missing);
+      } else if (names.length < grouping.length / 2) {
+        subsetKeys.push(groupKeyOf(pick(grouping, names)));
+      }
     }
-    return { subsetKeys, wider };
+    return { subsetKeys, wider, lacked };
   }
 }
 
@@ -55,6 +59,28 @@ export interface Reach {
   readonly subsetKeys: readonly string[];
   /** Shapes (sorted names) with a name the pushed group's grouping lacks. */
   readonly wider: readonly (readonly string[])[];
+  /** For each shape of `wider`, one name the grouping lacks: a series reaching the shape carries it. */
+  readonly lacked: readonly string[];
+}
+
+const BRACE_OPEN = 0x7b;
+const COMMA = 0x2c;
+
+/**
+ * Whether a series of these stored text lines could carry label `name`: false only if no line has
+ * `{name="` or `,name="`, which every line of a series with that label has (a value may make it say true
+ * for a series without it, never false for one with it).
+ */
+export function mayCarryLabel(texts: readonly Uint8Array[], name: string): boolean {
+  const needle = Buffer.from(`${name}="`);
+  for (const text of texts) {
+    const bytes = Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+    for (let at = bytes.indexOf(needle); at > 0; at = bytes.indexOf(needle, at + 1)) {
+      const before = bytes[at - 1];
+      if (before === BRACE_OPEN || before === COMMA) return true;
+    }
+  }
+  return false;
 }
 
 /**

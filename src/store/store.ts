@@ -4,7 +4,7 @@ import { groupKeyOf } from '../model/group.ts';
 import type { Labels, MetricFamily, MetricType } from '../model/metric.ts';
 import type { HeldElsewhere, PreparedFamily } from './consistency.ts';
 import { checkWrite, formatErrors } from './consistency.ts';
-import { GroupingShapes, type Reach, keyWithin } from './grouping-shapes.ts';
+import { GroupingShapes, type Reach, keyWithin, mayCarryLabel } from './grouping-shapes.ts';
 import { NameIndex } from './name-index.ts';
 import { hasTimestamps, sanitizeFamilies, seriesLabelsOf } from './sanitize.ts';
 import { PUSH_FAILURE_TIME_METRIC, PUSH_TIME_METRIC, pushFailureTimeFamily, pushTimeFamily, withValue } from './timestamp-gauges.ts';
@@ -163,8 +163,11 @@ export class Store {
     }
     if (this.#options.checkConsistency) {
       const reach = this.#shapes.reachFrom(write.labels);
-      // Which group a series could clash with depends on its labels here, and encoded families have none.
-      if (encoded !== undefined && reach.wider.length > 0) return this.#applyStructured(write, encoded);
+      // Encoded families carry no labels to tell which group of a wider shape a series names: when one of
+      // their series could carry such a shape's labels at all, the structured parse has to say.
+      if (encoded !== undefined && reach.lacked.some((name) => mayCarryLabel(encoded.families.map((f) => f.text), name))) {
+        return this.#applyStructured(write, encoded);
+      }
       // A family without samples never shows in a scrape and clashes with nothing, as in Go's per-sample check.
       const checked = added.filter((prepared) => prepared.hashes.length > 0);
       const ctx = { names: this.#names, heldElsewhere: this.#heldElsewhere(reach), ownTypes: this.#options.ownTypes };
@@ -257,7 +260,9 @@ export class Store {
   }
 
   // Whether another group than the written one holds a series, looking only where the series could be
-  // (see GroupingShapes). A series' labels are needed only for shapes in `reach.wider`.
+  // (see GroupingShapes). A series' labels are needed only for shapes in `reach.wider`. A series without
+  // them either was encoded, and then apply made sure it carries none of those shapes' labels, or is the
+  // push time gauge of an existing group, whose series the group held already.
   #heldElsewhere(reach: Reach): HeldElsewhere {
     const subsetHolders: Set<number>[] = [];
     for (const key of reach.subsetKeys) {

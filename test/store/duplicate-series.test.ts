@@ -107,4 +107,26 @@ describe('the duplicate-series check', () => {
     // The oracle's case must really occur, or the test proves nothing.
     expect(refusals).toBeGreaterThan(10);
   });
+
+  // Pushes encoded by the fast path carry no labels; only a push whose lines could name a group of a wider
+  // shape needs the structured parse to say which.
+  test('a fast-path push needs the structured parse only when its lines carry a label of a wider grouping', () => {
+    const store = new Store({ encode: encodeFamilyText, checkConsistency: true, ownTypes: new Map() });
+    const wider = ['a', '1', 'job', 'j'];
+    expect(store.apply({ labels: wider, families: parseText('x 5\n'), replace: true, timeMs: 1 })).toEqual({ ok: true });
+    const narrow = ['job', 'j'];
+    let parses = 0;
+    const push = (body: string) => {
+      const encoded = transcodeText(new TextEncoder().encode(body), narrow)!;
+      expect(encoded).toBeDefined();
+      return store.apply({ labels: narrow, encoded: { families: encoded, structured: () => (parses++, parseText(body)) }, replace: true, timeMs: 2 });
+    };
+    expect(push('x{b="1"} 1\n')).toEqual({ ok: true });
+    expect(parses).toBe(0);
+    expect(push('x{a="2"} 1\n')).toEqual({ ok: true });
+    expect(parses).toBe(1);
+    // x{a="1",instance="",job="j"} is the wider group's series.
+    expect(push('x{a="1"} 1\n').ok).toBe(false);
+    expect(parses).toBe(2);
+  });
 });

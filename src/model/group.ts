@@ -55,6 +55,12 @@ export function groupKeyOf(labels: Labels): string {
   return key;
 }
 
+/** Whether flat label pairs have a label called `name`. */
+export function hasLabel(labels: Labels, name: string): boolean {
+  for (let i = 0; i < labels.length; i += 2) if (labels[i] === name) return true;
+  return false;
+}
+
 /**
  * Sorts flat label pairs by name, in place, and returns them. An insertion sort over the pairs: a series
  * has a handful of labels, usually almost in order, and this allocates nothing.

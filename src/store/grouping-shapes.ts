@@ -1,5 +1,5 @@
 // Which sets of grouping label names the groups use: where a pushed series could meet the same series of another group.
-import { groupKeyOf } from '../model/group.ts';
+import { groupKeyOf, hasLabel } from '../model/group.ts';
 import type { Labels } from '../model/metric.ts';
 
 /**
@@ -39,28 +39,28 @@ export class GroupingShapes {
    */
   reachFrom(grouping: Labels): Reach {
     const subsetKeys: string[] = [];
-    const wider: (readonly string[])[] = [];
-    const lacked: string[] = [];
+    const wider: WiderShape[] = [];
     for (const { names } of this.#shapes.values()) {
-      const missing = names.find((name) => !hasName(grouping, name));
-      if (missing !== undefined) {
-        wider.push(names);
-        lacked.push(missing);
-      } else if (names.length < grouping.length / 2) {
-        subsetKeys.push(groupKeyOf(pick(grouping, names)));
-      }
+      const lacked = names.find((name) => !hasLabel(grouping, name));
+      if (lacked !== undefined) wider.push({ names, lacked });
+      else if (names.length < grouping.length / 2) subsetKeys.push(groupKeyOf(pick(grouping, names)));
     }
-    return { subsetKeys, wider, lacked };
+    return { subsetKeys, wider };
   }
 }
 
 /** See GroupingShapes.reachFrom. */
 export interface Reach {
   readonly subsetKeys: readonly string[];
-  /** Shapes (sorted names) with a name the pushed group's grouping lacks. */
-  readonly wider: readonly (readonly string[])[];
-  /** For each shape of `wider`, one name the grouping lacks: a series reaching the shape carries it. */
-  readonly lacked: readonly string[];
+  /** Shapes with a name the pushed group's grouping lacks. */
+  readonly wider: readonly WiderShape[];
+}
+
+export interface WiderShape {
+  /** The shape's names, sorted. */
+  readonly names: readonly string[];
+  /** One of them the pushed group's grouping lacks: a series reaching the shape carries it. */
+  readonly lacked: string;
 }
 
 const BRACE_OPEN = 0x7b;
@@ -101,11 +101,6 @@ function pick(labels: Labels, names: readonly string[]): Labels {
     if (names[at] === labels[i]) picked.push(labels[i]!, labels[i + 1]!);
   }
   return picked;
-}
-
-function hasName(labels: Labels, name: string): boolean {
-  for (let i = 0; i < labels.length; i += 2) if (labels[i] === name) return true;
-  return false;
 }
 
 function namesOf(grouping: Labels): string[] {

@@ -1,5 +1,5 @@
 // Puts the grouping labels and instance="" into every pushed series, the way the Go store does (SPEC §5.1).
-import { sortLabels } from '../model/group.ts';
+import { hasLabel, sortLabels } from '../model/group.ts';
 import type { Labels, MetricFamily } from '../model/metric.ts';
 import { PUSH_FAILURE_TIME_METRIC, PUSH_TIME_METRIC } from './timestamp-gauges.ts';
 
@@ -34,7 +34,7 @@ function sanitizeLabels(labels: Labels, grouping: Labels): Labels {
   let hasInstance = false;
   for (let i = 0; i < labels.length; i += 2) {
     const name = labels[i]!;
-    if (isGroupingName(name, grouping)) continue;
+    if (hasLabel(grouping, name)) continue;
     if (name === 'instance') hasInstance = true;
     labels[kept] = name;
     labels[kept + 1] = labels[i + 1]!;
@@ -47,11 +47,6 @@ function sanitizeLabels(labels: Labels, grouping: Labels): Labels {
   }
   if (!hasInstance) labels.push('instance', '');
   return sortLabels(labels);
-}
-
-function isGroupingName(name: string, grouping: Labels): boolean {
-  for (let i = 0; i < grouping.length; i += 2) if (grouping[i] === name) return true;
-  return false;
 }
 
 /** True if any sample carries a client timestamp, which pushes must not (SPEC §3.1 step 3a). */

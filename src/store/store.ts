@@ -165,9 +165,9 @@ export class Store {
       const reach = this.#shapes.reachFrom(write.labels);
       // Encoded families carry no labels to tell which group of a wider shape a series names: when one of
       // their series could carry such a shape's labels at all, the structured parse has to say.
-      if (encoded !== undefined && reach.lacked.length > 0) {
+      if (encoded !== undefined && reach.wider.length > 0) {
         const texts = encoded.families.map((family) => family.text);
-        if (reach.lacked.some((name) => mayCarryLabel(texts, name))) return this.#applyStructured(write, encoded);
+        if (reach.wider.some((shape) => mayCarryLabel(texts, shape.lacked))) return this.#applyStructured(write, encoded);
       }
       // A family without samples never shows in a scrape and clashes with nothing, as in Go's per-sample check.
       const checked = added.filter((prepared) => prepared.hashes.length > 0);
@@ -278,7 +278,7 @@ export class Store {
       }
       if (labels === undefined) return false;
       for (const shape of reach.wider) {
-        const key = keyWithin(labels, shape);
+        const key = keyWithin(labels, shape.names);
         const holder = key === undefined ? undefined : this.#groups.get(key);
         if (holder === undefined) continue;
         this.#seriesLookups++;

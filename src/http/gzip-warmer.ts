@@ -3,32 +3,38 @@ import { renderGzipExposition } from '../render/gzip-exposition.ts';
 import type { Store } from '../store/store.ts';
 
 /**
- * Every `intervalMs`, if the store has changed and then stayed unchanged for a whole interval, renders the
- * gzip exposition once and throws it away: that leaves every run in render/gzip-exposition.ts's cache,
- * so the first scrape after a burst of pushes (a populate, a fleet's nightly run) costs what a warm one
- * does instead of compressing everything. Prometheus asks for gzip, so the work is rarely wasted; while
- * pushes keep coming nothing is done here and scrapes compress what changed themselves. Errors go to
- * `onError`. Returns a stop function.
+ * Listens to the store's change feed; every `intervalMs`, if the store has changed and then stayed
+ * unchanged for a whole interval, renders the gzip exposition once and throws it away: that leaves every
+ * run in render/gzip-exposition.ts's cache, so the first scrape after a burst of pushes (a populate, a
+ * fleet's nightly run, a restore at start) costs what a warm one does instead of compressing everything.
+ * Prometheus asks for gzip, so the work is rarely wasted; while pushes keep coming nothing is done here
+ * and scrapes compress what changed themselves. Errors go to `onError`. Returns a stop function.
  */
 export function startGzipWarmer(store: Store, intervalMs: number, onError: (error: unknown) => void): () => void {
-  let seen = store.groups();
-  let changed = false;
+  // Per change only a flag is set: a push pays nothing measurable for the warmer.
+  let changedSinceTick = false;
+  let pending = false;
+  const unsubscribe = store.subscribe(() => {
+    changedSinceTick = true;
+  });
   const timer = setInterval(() => {
-    const groups = store.groups();
-    if (groups !== seen) {
-      seen = groups;
-      changed = true;
+    if (changedSinceTick) {
+      changedSinceTick = false;
+      pending = true;
       return;
     }
-    if (!changed) return;
-    changed = false;
+    if (!pending) return;
+    pending = false;
     try {
-      renderGzipExposition(groups, [], Date.now());
+      renderGzipExposition(store.groups(), [], Date.now());
     } catch (error) {
       // A timer's exception would end the process; the scrape that hits the same problem reports it.
       onError(error);
     }
   }, intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return () => {
+    clearInterval(timer);
+    unsubscribe();
+  };
 }

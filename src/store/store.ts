@@ -1,4 +1,5 @@
 // The groups and the one way to change them: apply(write), synchronous and all-or-nothing.
+import type { Change, ChangeListener } from '../model/change.ts';
 import type { EncodedFamily, EncodedPush, FamilyEncoder, Group, StoredFamily } from '../model/group.ts';
 import { groupKeyOf } from '../model/group.ts';
 import type { Labels, MetricFamily, MetricType } from '../model/metric.ts';
@@ -7,6 +8,7 @@ import { checkWrite, formatErrors } from './consistency.ts';
 import { GroupingShapes, type Reach, keyWithin, mayCarryLabel } from './grouping-shapes.ts';
 import { NameIndex } from './name-index.ts';
 import { hasTimestamps, sanitizeFamilies, seriesLabelsOf } from './sanitize.ts';
+import { decodeFamilyLines } from '../stored/family-lines.ts';
 import { PUSH_FAILURE_TIME_METRIC, PUSH_TIME_METRIC, pushFailureTimeFamily, pushTimeFamily, withValue } from './timestamp-gauges.ts';
 
 /**
@@ -61,6 +63,7 @@ export class Store {
   #verdict: string | undefined | null = null;
   #orderedKeys: string[] | undefined;
   #ordered: readonly Group[] | undefined;
+  #listeners: readonly ChangeListener[] = [];
 
   constructor(options: StoreOptions) {
     this.#options = options;
@@ -73,6 +76,55 @@ export class Store {
   /** Index operations so far (names looked up or changed, series looked up in other groups); for tests that count work, not time. */
   get indexOperations(): number {
     return this.#names.operations + this.#seriesLookups;
+  }
+
+  /**
+   * Tells `listener` every change from now on, once each, right after it was applied and before `apply`
+   * returns (see model/change.ts). Returns a function that stops it.
+   */
+  subscribe(listener: ChangeListener): () => void {
+    this.#listeners = [...this.#listeners, listener];
+    return () => {
+      this.#listeners = this.#listeners.filter((l) => l !== listener);
+    };
+  }
+
+  #publish(change: Change): void {
+    for (const listener of this.#listeners) listener(change);
+  }
+
+  /** Removes every group, as one change. */
+  wipe(): void {
+    if (this.#groups.size === 0) return;
+    this.#clear();
+    this.#publish({ kind: 'wipe' });
+  }
+
+  /**
+   * Replaces the store's contents by `groups` (a snapshot, a journal replay, a resync) and rebuilds every
+   * index from them. The groups are taken as they are, without a consistency check (as Go restores its
+   * file); they must have distinct keys. Published as one `restore` change.
+   */
+  restore(groups: readonly Group[]): void {
+    this.#clear();
+    for (const group of groups) {
+      if (!this.#options.checkConsistency) this.#keepStructures(group);
+      this.#replace(group.key, this.#groups.get(group.key), group);
+    }
+    this.#publish({ kind: 'restore', groups: this.groups() });
+  }
+
+  // Without the check, the scrape-time re-check needs each family's structure: the structured copy a
+  // family kept, or its lines read back.
+  #keepStructures(group: Group): void {
+    for (const family of group.families.values()) {
+      const structure = family.exact ?? { name: family.name, help: family.help, type: family.type, metrics: decodeFamilyLines(family.name, family.type, family.text) };
+      this.#unchecked.set(family, structure);
+    }
+  }
+
+  #clear(): void {
+    for (const [key, group] of this.#groups) this.#replace(key, group, undefined);
   }
 
   get(labels: Labels): Group | undefined {
@@ -139,7 +191,10 @@ export class Store {
     // Without the check, the scrape-time re-check needs each family's structure.
     if (encoded !== undefined && !this.#options.checkConsistency) return this.#applyStructured(write, encoded);
     if (write.families === undefined && encoded === undefined) {
-      if (old !== undefined) this.#replace(key, old, undefined);
+      if (old !== undefined) {
+        this.#replace(key, old, undefined);
+        this.#publish({ kind: 'delete', key, labels: old.labels });
+      }
       return OK;
     }
     let added: Prepared[];
@@ -184,13 +239,9 @@ export class Store {
     if (keepFailure !== undefined) next.set(PUSH_FAILURE_TIME_METRIC, keepFailure);
     for (const family of removed) next.delete(family.name);
     for (const prepared of added) next.set(prepared.name, this.#store(prepared, write.timeMs));
-    this.#replace(key, old, {
-      key,
-      labels: write.labels,
-      families: next,
-      pushTime: seconds,
-      failureTime: old?.failureTime ?? 0,
-    });
+    const group: Group = { key, labels: write.labels, families: next, pushTime: seconds, failureTime: old?.failureTime ?? 0 };
+    this.#replace(key, old, group);
+    this.#publish({ kind: 'push', group, created: old === undefined });
     return OK;
   }
 
@@ -227,7 +278,9 @@ export class Store {
       if (clashes && this.#options.checkConsistency) return { ok: false, error: REJECTION_PREFIX + message };
       families.set(PUSH_TIME_METRIC, this.#store(pushTime, write.timeMs));
     }
-    this.#replace(key, old, { key, labels: write.labels, families, pushTime: old?.pushTime ?? 0, failureTime: seconds });
+    const group: Group = { key, labels: write.labels, families, pushTime: old?.pushTime ?? 0, failureTime: seconds };
+    this.#replace(key, old, group);
+    this.#publish({ kind: 'failure', group, created: old === undefined });
     return { ok: false, error: REJECTION_PREFIX + message };
   }
 

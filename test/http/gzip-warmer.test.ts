@@ -44,3 +44,23 @@ describe('startGzipWarmer', () => {
     expect(compressedRunCount()).toBeGreaterThan(before);
   });
 });
+
+describe('startGzipWarmer and the change feed', () => {
+  test('a restored store is warmed too, and a stopped warmer no longer listens', async () => {
+    const source = new Store({ encode: encodeFamilyText, checkConsistency: true, ownTypes: OWN_TYPES });
+    pushAll(source, 200, 3);
+    const store = new Store({ encode: encodeFamilyText, checkConsistency: true, ownTypes: OWN_TYPES });
+    const stop = startGzipWarmer(store, INTERVAL_MS, () => {});
+    store.restore(source.groups());
+    await quietFor(4);
+    const before = compressedRunCount();
+    renderGzipExposition(store.groups(), [], Date.now());
+    expect(compressedRunCount()).toBe(before);
+    stop();
+    pushAll(store, 200, 4);
+    await quietFor(4);
+    const stale = compressedRunCount();
+    renderGzipExposition(store.groups(), [], Date.now());
+    expect(compressedRunCount()).toBeGreaterThan(stale);
+  });
+});

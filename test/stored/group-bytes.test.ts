@@ -3,6 +3,8 @@ import { describe, expect, test } from 'bun:test';
 import type { Group } from '../../src/model/group.ts';
 import { parseProtobuf } from '../../src/parse/protobuf-parser.ts';
 import { decodeGroup, encodeGroup } from '../../src/stored/group-bytes.ts';
+
+const roundTrip = (group: Group): Group => decodeGroup(Buffer.concat(encodeGroup(group)));
 import { parseText } from '../../src/parse/text-parser.ts';
 import { encodeFamilyText } from '../../src/render/text.ts';
 import { Store } from '../../src/store/store.ts';
@@ -25,7 +27,7 @@ describe('group bytes', () => {
       [['instance', 'x/y', 'job', 'b'], 'b{c="ü\\"\\n"} NaN\n'],
     ]);
     expect(store.groups().length).toBe(2);
-    for (const group of store.groups()) expect(decodeGroup(encodeGroup(group))).toEqual(group);
+    for (const group of store.groups()) expect(roundTrip(group)).toEqual(group);
   });
 
   test('a structured copy keeps -0, native buckets and float counts', () => {
@@ -38,7 +40,7 @@ describe('group bytes', () => {
     expect(result).toEqual({ ok: true });
     const group: Group = store.groups()[0]!;
     expect(group.families.get('z')!.exact).toBeDefined();
-    const back = decodeGroup(encodeGroup(group));
+    const back = roundTrip(group);
     expect(back).toEqual(group);
     expect(Object.is(back.families.get('z')!.exact!.metrics[0]!.value, -0)).toBe(true);
     expect(Object.is(back.families.get('n')!.exact!.metrics[0]!.sum, -0)).toBe(true);
@@ -47,8 +49,13 @@ describe('group bytes', () => {
   test.each([
     ['garbage', new Uint8Array([1, 2, 3])],
     ['an empty buffer', new Uint8Array(0)],
-    ['a group cut short', (() => { const b = encodeGroup(pushedStore([[['job', 'a'], 'a 1\n']]).groups()[0]!); return b.subarray(0, b.length - 3); })()],
   ])('%s is refused with an error', (_what, bytes) => {
     expect(() => decodeGroup(bytes)).toThrow();
+  });
+
+  test('every prefix and every extension of a group\'s bytes is refused', () => {
+    const bytes = Buffer.concat(encodeGroup(pushedStore([[['job', 'a'], 'a 1\nb{c="d"} 2\n']]).groups()[0]!));
+    for (let length = 0; length < bytes.length; length++) expect(() => decodeGroup(bytes.subarray(0, length))).toThrow();
+    expect(() => decodeGroup(Buffer.concat([bytes, new Uint8Array(1)]))).toThrow('1 bytes too many');
   });
 });

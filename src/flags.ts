@@ -25,6 +25,8 @@ export interface Config {
   readonly persistenceFile: string;
   /** Go duration in milliseconds; may have a fraction (`300us` = 0.3) and, as in Go, may be negative. */
   readonly persistenceIntervalMs: number;
+  /** Journal every change beside the persistence file, durable before the write is acknowledged (SPEC D6). */
+  readonly persistenceJournal: boolean;
   readonly disableConsistencyCheck: boolean;
   readonly enableUtf8Names: boolean;
   /** Largest accepted push body in bytes, after decompression (SPEC D5). A positive integer. */
@@ -127,7 +129,9 @@ export function readFlagsOrExit(argv: readonly string[]): Config {
 export function usage(): string {
   let text = `usage: ${PROGRAM_NAME} [<flags>]\n\nThe Pushgateway\n\nFlags:\n`;
   for (const flag of FLAGS) {
-    let left = `${flag === HELP ? '  -h, ' : '      '}--${flag.name}`;
+    // A boolean that defaults to true is turned off with --no-<name>, which its usage line shows.
+    const negatable = flag.kind === 'bool' && DEFAULTS[flag.key];
+    let left = `${flag === HELP ? '  -h, ' : '      '}--${negatable ? '[no-]' : ''}${flag.name}`;
     if (flag.kind === 'value') left += `=${flag.defaultText}${flag.repeatable ? ' ...' : ''}`;
     const lines = wrapWords(flag.help, USAGE_WIDTH - HELP_COLUMN);
     // A long flag column pushes its description to the next line instead of truncating either.
@@ -242,6 +246,7 @@ const DEFAULTS: Config = {
   enableAdminApi: false,
   persistenceFile: '',
   persistenceIntervalMs: 5 * 60 * 1000,
+  persistenceJournal: true,
   disableConsistencyCheck: false,
   enableUtf8Names: false,
   maxBodyBytes: 64 * 1024 * 1024,
@@ -287,6 +292,12 @@ const FLAGS: readonly Flag[] = [
     },
     show: (config) => formatGoDuration(config.persistenceIntervalMs),
   },
+  boolFlag(
+    'persistence.journal',
+    'persistenceJournal',
+    'With --persistence.file, journal every change beside it and acknowledge a push only once it is on disk. ' +
+      'With --no-persistence.journal only the file is written, as the Go gateway does: a crash loses the changes since its last write.',
+  ),
   boolFlag('push.disable-consistency-check', 'disableConsistencyCheck', 'Do not check consistency of pushed metrics. DANGEROUS.'),
   boolFlag('push.enable-utf8-names', 'enableUtf8Names', 'Allow UTF-8 characters in metric and label names.'),
   {

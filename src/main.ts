@@ -1,16 +1,34 @@
-// Entry point: read flags, build the store, start the listeners, stop cleanly on SIGTERM. The only file that wires rooms.
+// Entry point: read flags, restore persisted groups, start the listeners, persist and stop cleanly on SIGTERM. The only file that wires rooms.
 import { readFlagsOrExit } from './flags.ts';
 import { startGzipWarmer } from './http/gzip-warmer.ts';
 import { OWN_TYPES, SelfMetrics } from './http/self-metrics.ts';
 import { startServers } from './http/server.ts';
 import { createLogger } from './log.ts';
+import { loadPersisted } from './persist/load.ts';
+import { Persistence } from './persist/persistence.ts';
 import { encodeFamilyText } from './render/text.ts';
 import { Store } from './store/store.ts';
 
 const config = readFlagsOrExit(process.argv.slice(2));
 const log = createLogger({ level: config.logLevel, format: config.logFormat });
+const startedAtMs = Date.now();
 const store = new Store({ encode: encodeFamilyText, checkConsistency: !config.disableConsistencyCheck, ownTypes: OWN_TYPES });
-const metrics = new SelfMetrics();
+/** A journal generation past this size is folded into a snapshot, so replay at start stays short. */
+const JOURNAL_FOLD_BYTES = 64 * 1024 * 1024;
+
+// Restored before the port opens, as Go does (SPEC §8): the first scrape already shows what was persisted.
+let persistence: Persistence | undefined;
+if (config.persistenceFile !== '') {
+  const file = config.persistenceFile;
+  const loaded = await loadPersisted(file, log);
+  store.restore(loaded.groups);
+  persistence = new Persistence(
+    { file, intervalMs: config.persistenceIntervalMs, journal: config.persistenceJournal, foldBytes: JOURNAL_FOLD_BYTES, log, startedAtMs },
+    loaded,
+  );
+  persistence.attach(store, loaded.needsSnapshot);
+}
+const metrics = new SelfMetrics(persistence);
 /** How long the store must stay unchanged before the gzip scrape's cache is brought up to date. */
 const GZIP_WARM_INTERVAL_MS = 1000;
 startGzipWarmer(store, GZIP_WARM_INTERVAL_MS, (error) => log.error('warming the gzip scrape failed', { err: String(error) }));
@@ -19,19 +37,31 @@ startGzipWarmer(store, GZIP_WARM_INTERVAL_MS, (error) => log.error('warming the 
 const SHUTDOWN_GRACE_MS = 3000;
 
 let listeners: ReturnType<typeof startServers> | undefined;
-async function shutdown(reason: string): Promise<void> {
-  log.info('shutting down', { reason });
-  await listeners?.stop(SHUTDOWN_GRACE_MS);
-  process.exit(0);
+let stopping: Promise<void> | undefined;
+/** Stops once, however often it is asked (SIGTERM twice, /-/quit and a signal): in-flight requests, then the last snapshot. */
+function shutdown(reason: string): Promise<void> {
+  stopping ??= (async () => {
+    log.info('shutting down', { reason });
+    await listeners?.stop(SHUTDOWN_GRACE_MS);
+    // Go writes the file once more even when nothing changed, and exits 0 even if that write fails.
+    await persistence?.close();
+    process.exit(0);
+  })();
+  return stopping;
 }
 
 try {
-  listeners = startServers({ config, store, metrics, log, quit: () => void shutdown('/-/quit') });
+  listeners = startServers({ config, store, metrics, log, persistence, quit: () => void shutdown('/-/quit') });
 } catch (error) {
   log.error('cannot listen', { address: config.listenAddresses.join(','), err: String(error) });
   process.exit(1);
 }
-log.info('listening', { address: config.listenAddresses.join(','), consistency_check: !config.disableConsistencyCheck });
+log.info('listening', {
+  address: config.listenAddresses.join(','),
+  consistency_check: !config.disableConsistencyCheck,
+  persistence_file: config.persistenceFile,
+  journal: config.persistenceFile !== '' && config.persistenceJournal,
+});
 // A request whose client vanished mid-body can leave a rejected promise nobody awaits; it must not end the
 // gateway for everyone else.
 process.on('unhandledRejection', (reason) => log.warn('unhandled rejection', { err: String(reason) }));

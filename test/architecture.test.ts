@@ -16,7 +16,8 @@ const FILE_ROOMS: readonly Room[] = ['main', 'flags', 'log', 'version'];
  * nothing imports `main`, and only `main` imports `http`. flags.ts reads log.ts's level and format words
  * today, which is why `log` is on its list. `stored` (a group's stored form: its text lines and its bytes)
  * sits just above `model`: the parser's fast path writes it, the store edits and searches it, render reads
- * it back, persist writes it to disk; it imports none of them.
+ * it back, persist writes it to disk; it imports none of them. `persist` borrows `parse`'s protobuf decoder
+ * for the families in a Go gateway's file, and logs what it finds on disk.
  */
 const MAY_IMPORT: Readonly<Record<Room, readonly Room[]>> = {
   model: [],
@@ -24,7 +25,7 @@ const MAY_IMPORT: Readonly<Record<Room, readonly Room[]>> = {
   parse: ['model', 'stored'],
   store: ['model', 'stored'],
   render: ['model', 'stored'],
-  persist: ['model', 'stored'],
+  persist: ['model', 'stored', 'parse', 'log'],
   ui: ['model', 'render'],
   http: ['model', 'stored', 'parse', 'store', 'render', 'persist', 'ui', 'flags', 'log', 'version'],
   main: ['model', 'stored', 'parse', 'store', 'render', 'persist', 'ui', 'http', 'flags', 'log', 'version'],
@@ -176,7 +177,7 @@ describe('checkImports on small in-memory trees', () => {
     ['model does not import packages either', 'src/model/metric.ts', "import { readFileSync } from 'node:fs';\n"],
     ['parse and render never import each other', 'src/parse/text-parser.ts', "import { escapeHelp } from '../render/escape.ts';\n"],
     ['render does not read the store', 'src/render/exposition.ts', "import type { Store } from '../store/store.ts';\n"],
-    ['persist imports only model', 'src/persist/file.ts', "import { parseText } from '../parse/text-parser.ts';\n"],
+    ['persist does not reach the store', 'src/persist/file.ts', "import { Store } from '../store/store.ts';\n"],
     ['the stored form is below the parser', 'src/stored/family-lines.ts', "import { TextParser } from '../parse/text-parser.ts';\n"],
     ['the stored form knows no store', 'src/stored/group-bytes.ts', "import type { Store } from '../store/store.ts';\n"],
     ['ui may not use the store', 'src/ui/status-page.ts', "import type { Store } from '../store/store.ts';\n"],

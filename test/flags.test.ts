@@ -45,6 +45,7 @@ describe('parseFlags defaults', () => {
       enableAdminApi: false,
       persistenceFile: '',
       persistenceIntervalMs: 300_000,
+      persistenceJournal: true,
       disableConsistencyCheck: false,
       enableUtf8Names: false,
       maxBodyBytes: 64 * 1024 * 1024,
@@ -77,6 +78,9 @@ describe('parseFlags values', () => {
     ['empty persistence file', ['--persistence.file='], { persistenceFile: '' }],
     ['persistence interval, = form', ['--persistence.interval=1.5h'], { persistenceIntervalMs: 5_400_000 }],
     ['persistence interval, separate value', ['--persistence.interval', '300ms'], { persistenceIntervalMs: 300 }],
+    // Our journal is on by default; a boolean that defaults to true is turned off kingpin's way.
+    ['journal off', ['--no-persistence.journal'], { persistenceJournal: false }],
+    ['journal on, said twice over', ['--persistence.journal'], { persistenceJournal: true }],
     ['max body bytes, plain', ['--push.max-body-bytes=1000'], { maxBodyBytes: 1000 }],
     ['max body bytes, KiB', ['--push.max-body-bytes', '512KiB'], { maxBodyBytes: 524_288 }],
     ['log level', ['--log.level=debug'], { logLevel: 'debug' }],
@@ -113,6 +117,8 @@ describe('parseFlags errors', () => {
     ['anything after --', ['--', '--log.level=loud'], 'unexpected --log.level=loud'],
     // A boolean takes no value, so kingpin sees the value as a stray argument.
     ['boolean with a value', ['--web.enable-lifecycle=false'], 'unexpected false'],
+    // kingpin takes no value for a boolean, so the journal is turned off with --no-persistence.journal.
+    ['the journal flag with a value', ['--persistence.journal=false'], 'unexpected false'],
     ['missing value at the end', ['--persistence.interval'], "expected argument for flag '--persistence.interval'"],
     ['a flag is not a value', ['--web.listen-address', '--log.level=debug'], "expected argument for flag '--web.listen-address'"],
     ['nor is a negative duration', ['--persistence.interval', '-5m'], "expected argument for flag '--persistence.interval'"],
@@ -266,6 +272,7 @@ describe('flagsForStatus', () => {
       'web.enable-admin-api': 'false',
       'persistence.file': '',
       'persistence.interval': '5m0s',
+      'persistence.journal': 'true',
       'push.disable-consistency-check': 'false',
       'push.enable-utf8-names': 'false',
       'push.max-body-bytes': '64MiB',
@@ -289,7 +296,9 @@ describe('usage and version', () => {
     expect(text).toContain('      --persistence.interval=5m  The minimum interval at which to write out the\n');
     expect(text).toContain('      --web.external-url=        The URL');
     expect(text).toContain('      --push.max-body-bytes=64MiB\n');
-    for (const name of Object.keys(flagsForStatus(configOf([])))) expect(text).toContain(`--${name}`);
+    // A boolean that defaults to true shows how to turn it off.
+    expect(text).toContain('      --[no-]persistence.journal\n');
+    for (const name of Object.keys(flagsForStatus(configOf([])))) expect(text).toMatch(new RegExp(`--(\\[no-\\])?${name.replaceAll('.', '\\.')}`));
     for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
   });
 

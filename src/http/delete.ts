@@ -1,15 +1,18 @@
 // DELETE /metrics/job/…: drops exactly that group, before answering 202.
 import { checkGzipHeader } from '../parse/body.ts';
+import type { Persistence } from '../persist/persistence.ts';
 import type { Store } from '../store/store.ts';
+import { persistenceRefusal, unlessDurable } from './durability.ts';
 import { requestError, textError } from './errors.ts';
 import { parseGroupingPath } from './grouping-path.ts';
 import type { GroupingRoute } from './routes.ts';
 
 /**
  * Go queues the delete and answers at once, so a scrape right after may still show the group; ours is
- * applied before the 202 goes out ([Rec] of SPEC §3.1). Deleting a group that does not exist is a no-op.
+ * applied before the 202 goes out ([Rec] of SPEC §3.1), and with the journal on it is durable then too.
+ * Deleting a group that does not exist is a no-op.
  */
-export async function handleDelete(req: Request, route: GroupingRoute, store: Store): Promise<Response> {
+export async function handleDelete(req: Request, route: GroupingRoute, store: Store, persistence: Persistence | undefined): Promise<Response> {
   const grouping = parseGroupingPath(route.job, route.jobIsBase64, route.labelPath);
   if (!grouping.ok) return textError(400, grouping.error);
   try {
@@ -17,6 +20,8 @@ export async function handleDelete(req: Request, route: GroupingRoute, store: St
   } catch (error) {
     return requestError(error);
   }
+  const refusal = await persistenceRefusal(persistence);
+  if (refusal !== undefined) return refusal;
   store.apply({ labels: grouping.labels, replace: false, timeMs: Date.now() });
-  return new Response(null, { status: 202 });
+  return (await unlessDurable(persistence)) ?? new Response(null, { status: 202 });
 }

@@ -2,7 +2,9 @@
 import { BodyTooLargeError, encodeTextBody, parseBody } from '../parse/body.ts';
 import { ParseError } from '../parse/parse-error.ts';
 import { parseText } from '../parse/text-parser.ts';
+import type { Persistence } from '../persist/persistence.ts';
 import type { Store, WriteRequest } from '../store/store.ts';
+import { persistenceRefusal, unlessDurable } from './durability.ts';
 import { requestError, textError } from './errors.ts';
 import type { GroupingRoute } from './routes.ts';
 import { parseGroupingPath } from './grouping-path.ts';
@@ -15,6 +17,8 @@ export interface PushDeps {
   readonly maxBodyBytes: number;
   /** Told the declared size of every body read (see youngCollector). */
   readonly pushed: (bodyBytes: number) => void;
+  /** With `--persistence.file`: a write is answered only once it is durable (SPEC D6). */
+  readonly persistence: Persistence | undefined;
 }
 
 /**
@@ -46,8 +50,12 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
     return requestError(error);
   }
   if (declared > 0) deps.pushed(declared);
+  const refusal = await persistenceRefusal(deps.persistence);
+  if (refusal !== undefined) return refusal;
   const timeMs = Date.now();
   const result = deps.store.apply({ ...write, labels: grouping.labels, replace: req.method === 'PUT', timeMs });
+  const notDurable = await unlessDurable(deps.persistence);
+  if (notDurable !== undefined) return notDurable;
   deps.metrics.observePush(req.method, (performance.now() - started) / 1000, approximateRequestSize(req, declared), timeMs);
   if (!deps.checkConsistency) return new Response(null, { status: 202 });
   return result.ok ? new Response(null, { status: 200 }) : textError(400, result.error);

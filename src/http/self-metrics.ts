@@ -10,6 +10,8 @@ const BUILD_INFO = 'pushgateway_build_info';
 const REQUESTS = 'pushgateway_http_requests_total';
 const PUSH_DURATION = 'pushgateway_http_push_duration_seconds';
 const PUSH_SIZE = 'pushgateway_http_push_size_bytes';
+const PERSISTENCE_ERRORS = 'pushgateway_persistence_errors_total';
+const PERSISTENCE_LAST_WRITE = 'pushgateway_persistence_last_write_timestamp_seconds';
 
 const HELP: Record<string, string> = {
   [BUILD_INFO]:
@@ -17,6 +19,8 @@ const HELP: Record<string, string> = {
   [REQUESTS]: 'Total HTTP requests processed by the Pushgateway, excluding scrapes.',
   [PUSH_DURATION]: 'HTTP request duration for pushes to the Pushgateway.',
   [PUSH_SIZE]: 'HTTP request size for pushes to the Pushgateway.',
+  [PERSISTENCE_ERRORS]: 'Failed writes of the persistence file or its journal.',
+  [PERSISTENCE_LAST_WRITE]: 'Unix time of the last successful write of the persistence file or its journal; 0 = none yet.',
 };
 
 /** Every family name the gateway exposes itself, with its type: pushes must agree with these types. */
@@ -25,17 +29,31 @@ export const OWN_TYPES: ReadonlyMap<string, MetricType> = new Map<string, Metric
   [REQUESTS, 'counter'],
   [PUSH_DURATION, 'summary'],
   [PUSH_SIZE, 'summary'],
+  [PERSISTENCE_ERRORS, 'counter'],
+  [PERSISTENCE_LAST_WRITE, 'gauge'],
   ...PROCESS_FAMILIES.map((f): [string, MetricType] => [f.name, f.type]),
 ]);
 
 const QUANTILES = [0.1, 0.5, 0.9];
 const GO_ARCH: Record<string, string> = { x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm' };
 
+/** What persistence reports about itself (persist/persistence.ts), read at each scrape. */
+export interface PersistenceHealth {
+  readonly errors: number;
+  readonly lastWriteSeconds: number;
+}
+
 /** Counters and summaries updated by the handlers and rendered fresh on every scrape. */
 export class SelfMetrics {
+  /** Shown only when the gateway persists (`--persistence.file`). */
+  readonly #persistence: PersistenceHealth | undefined;
   readonly #requests = new Map<string, number>();
   readonly #durations = new Map<string, QuantileWindow>();
   readonly #sizes = new Map<string, QuantileWindow>();
+
+  constructor(persistence?: PersistenceHealth) {
+    this.#persistence = persistence;
+  }
 
   /** Counts one answered request; `handler` is Go's handler label (`push`, `delete`, `healthy`, …). */
   countRequest(handler: string, method: string, code: number): void {
@@ -57,6 +75,11 @@ export class SelfMetrics {
     if (requests.metrics.length > 0) families.push(requests);
     for (const [name, windows] of [[PUSH_DURATION, this.#durations], [PUSH_SIZE, this.#sizes]] as const) {
       if (windows.size > 0) families.push(summaryFamily(name, windows, nowMs));
+    }
+    const persistence = this.#persistence;
+    if (persistence !== undefined) {
+      families.push({ name: PERSISTENCE_ERRORS, help: HELP[PERSISTENCE_ERRORS], type: 'counter', metrics: [{ labels: [], value: persistence.errors }] });
+      families.push({ name: PERSISTENCE_LAST_WRITE, help: HELP[PERSISTENCE_LAST_WRITE], type: 'gauge', metrics: [{ labels: [], value: persistence.lastWriteSeconds }] });
     }
     families.push(...processFamilies());
     return families.map((family) => ({

@@ -2,6 +2,7 @@
 import type { Server } from 'bun';
 import type { Config } from '../flags.ts';
 import type { Logger } from '../log.ts';
+import type { Persistence } from '../persist/persistence.ts';
 import type { Store } from '../store/store.ts';
 import { handleDelete } from './delete.ts';
 import { methodNotAllowed, notFound, options, redirect } from './errors.ts';
@@ -25,6 +26,8 @@ export interface ServerDeps {
   readonly log: Logger;
   /** Called by /-/quit (when enabled): shut down as on SIGTERM. */
   readonly quit: () => void;
+  /** With `--persistence.file`; writes wait for it to make them durable. */
+  readonly persistence?: Persistence;
 }
 
 /** The request handler for every listener: routes, dispatches, counts (SPEC §2.1, §6.5). */
@@ -37,6 +40,7 @@ export function createHandler(deps: ServerDeps): (req: Request) => Promise<Respo
     checkConsistency: !config.disableConsistencyCheck,
     maxBodyBytes: config.maxBodyBytes,
     pushed: youngCollector(YOUNG_GC_EVERY_BYTES, YOUNG_GC_MIN_RESIDENT_BYTES),
+    persistence: deps.persistence,
   };
 
   // Counts answers the way Go's instrumented handlers do: per handler, method and status code.
@@ -62,7 +66,7 @@ export function createHandler(deps: ServerDeps): (req: Request) => Promise<Respo
     switch (route.kind) {
       case 'grouping':
         if (method === 'PUT' || method === 'POST') return counted('push', method, handlePush(req, route.grouping, pushDeps));
-        if (method === 'DELETE') return counted('delete', method, handleDelete(req, route.grouping, store));
+        if (method === 'DELETE') return counted('delete', method, handleDelete(req, route.grouping, store, deps.persistence));
         break;
       case 'scrape':
         if (method === 'GET') return handleScrape(req, store, metrics);

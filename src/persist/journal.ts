@@ -1,0 +1,204 @@
+// The journal's appender: records of applied changes, made durable by group commit before their writes are acknowledged.
+import { type FileHandle, open } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { syncDirectory, writeParts } from './atomic-file.ts';
+import { JOURNAL_HEADER_BYTES, journalHeader } from './journal-format.ts';
+
+/** Records appended while one generation was current, waiting to be written. */
+interface Batch {
+  readonly generation: number;
+  readonly parts: Uint8Array[];
+  bytes: number;
+  waiters: { resolve: () => void; reject: (error: Error) => void }[];
+}
+
+/** The file of journal generation `generation` beside the persistence file. */
+export function journalPath(file: string, generation: number): string {
+  return `${file}.journal-${generation}`;
+}
+
+/**
+ * Appends records to `<file>.journal-<generation>` files. `append` only queues (it runs inside the store's
+ * synchronous apply); `sync` resolves once everything queued so far is written and fsync'd. One write and
+ * one fsync cover every record queued while the previous ones ran (group commit), so concurrent pushers
+ * share fsyncs instead of paying one each.
+ *
+ * A generation is fixed when a record is appended: `rotate` makes later records go to a new file, so a
+ * snapshot taken at that moment holds exactly the records of the older files. Writes are positional at the
+ * end of the last good record, so a write that failed halfway (a full disk) is overwritten by its retry
+ * and never leaves a torn record in the middle of a file. A failed batch stays queued and is retried by the
+ * next `sync` (its own waiters are told of the failure); `failure` says why until a write succeeds again.
+ */
+export class Journal {
+  readonly #file: string;
+  #generation: number;
+  readonly #queue: Batch[] = [];
+  #flushing: Promise<void> | undefined;
+  /** The batch being written: records appended meanwhile start a new one. */
+  #inFlight: Batch | undefined;
+  #handle: FileHandle | undefined;
+  #handleGeneration = -1;
+  /** Bytes of the open file up to the end of its last fully written record. */
+  #goodLength = 0;
+  #currentBytes = 0;
+  #failure: string | undefined;
+  #commits = 0;
+
+  /** Journals into generation `generation` (a new file: generations are never appended to across starts). */
+  constructor(file: string, generation: number) {
+    this.#file = file;
+    this.#generation = generation;
+  }
+
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** Bytes appended to the current generation so far. */
+  get currentBytes(): number {
+    return this.#currentBytes;
+  }
+
+  /** Batches written and fsync'd so far: fewer than the records when concurrent writers shared them. */
+  get commits(): number {
+    return this.#commits;
+  }
+
+  /** Why the last write failed, while no write has succeeded since; undefined when healthy. */
+  get failure(): string | undefined {
+    return this.#failure;
+  }
+
+  /** Queues one record (parts that must not change afterwards) in the current generation. Never throws. */
+  append(parts: readonly Uint8Array[]): void {
+    let batch = this.#queue.at(-1);
+    if (batch === undefined || batch.generation !== this.#generation || batch === this.#inFlight) {
+      batch = { generation: this.#generation, parts: [], bytes: 0, waiters: [] };
+      this.#queue.push(batch);
+    }
+    for (const part of parts) {
+      batch.parts.push(part);
+      batch.bytes += part.length;
+      this.#currentBytes += part.length;
+    }
+  }
+
+  /**
+   * Resolves when every record appended before the call is durable; rejects with the write's error if the
+   * batch holding them could not be written (it stays queued and is retried by the next call).
+   */
+  sync(): Promise<void> {
+    const batch = this.#queue.at(-1);
+    if (batch === undefined || batch === this.#inFlight) {
+      // Nothing queued but what is being written: wait for that, or for nothing.
+      return this.#inFlight === undefined ? Promise.resolve() : this.#waitFor(this.#inFlight);
+    }
+    const done = this.#waitFor(batch);
+    this.#flushing ??= this.#flush();
+    return done;
+  }
+
+  #waitFor(batch: Batch): Promise<void> {
+    return new Promise((resolve, reject) => batch.waiters.push({ resolve, reject }));
+  }
+
+  /** Starts a new generation for records appended from now on; returns its number. */
+  rotate(): number {
+    this.#generation++;
+    this.#currentBytes = 0;
+    return this.#generation;
+  }
+
+  /**
+   * Forgets queued records of generations before `generation`, which a durable snapshot now holds: their
+   * waiters are told they are durable.
+   */
+  discardBefore(generation: number): void {
+    for (let i = this.#queue.length - 1; i >= 0; i--) {
+      const batch = this.#queue[i]!;
+      if (batch.generation >= generation || batch === this.#inFlight) continue;
+      this.#queue.splice(i, 1);
+      for (const waiter of batch.waiters) waiter.resolve();
+    }
+  }
+
+  /** Writes whatever is queued, then closes the file. Rejects if the last write failed. */
+  async close(): Promise<void> {
+    if (this.#queue.length > 0) await this.sync();
+    await this.#flushing;
+    await this.#handle?.close().catch(() => {});
+    this.#handle = undefined;
+  }
+
+  async #flush(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue[0]!;
+        this.#inFlight = batch;
+        try {
+          await this.#write(batch);
+          this.#failure = undefined;
+          this.#queue.shift();
+          for (const waiter of batch.waiters) waiter.resolve();
+        } catch (error) {
+          this.#failure = (error as Error).message;
+          const waiters = batch.waiters;
+          // Kept at the front for the next sync; its current waiters get the error now.
+          batch.waiters = [];
+          for (const waiter of waiters) waiter.reject(error as Error);
+          return;
+        } finally {
+          this.#inFlight = undefined;
+        }
+      }
+    } finally {
+      this.#flushing = undefined;
+    }
+  }
+
+  async #write(batch: Batch): Promise<void> {
+    if (this.#handleGeneration !== batch.generation || this.#handle === undefined) await this.#openGeneration(batch.generation);
+    const handle = this.#handle!;
+    let position = this.#goodLength;
+    try {
+      // Positional writes: a retry after a partial write starts again at the end of the last good record.
+      await writeParts({ writev: async (buffers) => {
+        const written = await handle.writev(buffers, position);
+        position += written.bytesWritten;
+        return written;
+      } }, batch.parts);
+      await handle.sync();
+    } catch (error) {
+      // Opened again for the retry: the file or its directory may have been replaced meanwhile.
+      this.#handle = undefined;
+      await handle.close().catch(() => {});
+      throw error;
+    }
+    this.#goodLength += batch.bytes;
+    this.#commits++;
+  }
+
+  async #openGeneration(generation: number): Promise<void> {
+    await this.#handle?.close().catch(() => {});
+    this.#handle = undefined;
+    const path = journalPath(this.#file, generation);
+    if (this.#handleGeneration === generation && this.#goodLength > JOURNAL_HEADER_BYTES) {
+      // Records of this generation are on disk already: reopen without truncating, and write after them.
+      this.#handle = await open(path, 'r+');
+      return;
+    }
+    // A new generation starts with its header; 'w' also restarts one whose creation failed halfway.
+    const handle = await open(path, 'w', 0o600);
+    try {
+      await handle.writev([journalHeader(generation)], 0);
+      await handle.sync();
+      await syncDirectory(dirname(path));
+    } catch (error) {
+      await handle.close().catch(() => {});
+      throw error;
+    }
+    this.#handle = handle;
+    this.#handleGeneration = generation;
+    this.#goodLength = JOURNAL_HEADER_BYTES;
+  }
+}

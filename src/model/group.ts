@@ -34,6 +34,11 @@ export interface Group {
   readonly failureTime: number;
 }
 
+/** The gauge of every group that says when a change to it last succeeded (SPEC §3.2). */
+export const PUSH_TIME_METRIC = 'push_time_seconds';
+/** The gauge of every group that says when a change to it last failed (SPEC §3.2). */
+export const PUSH_FAILURE_TIME_METRIC = 'push_failure_time_seconds';
+
 /** Separates names and values in a grouping key; sorts after every character a label can hold. */
 const KEY_SEPARATOR = '\uffff';
 /** What a separator inside a value becomes, so that no value can pass for a separator. */

@@ -1,9 +1,9 @@
 // The two gauges the gateway keeps in every group: when it last changed, and when a change last failed.
 import { MAX_FLOAT_BYTES, writeGoFloat } from '../model/format-float.ts';
+import { PUSH_FAILURE_TIME_METRIC, PUSH_TIME_METRIC } from '../model/group.ts';
 import type { Labels, MetricFamily } from '../model/metric.ts';
 
-export const PUSH_TIME_METRIC = 'push_time_seconds';
-export const PUSH_FAILURE_TIME_METRIC = 'push_failure_time_seconds';
+export { PUSH_FAILURE_TIME_METRIC, PUSH_TIME_METRIC } from '../model/group.ts';
 export const PUSH_TIME_HELP = 'Last Unix time when changing this group in the Pushgateway succeeded.';
 export const PUSH_FAILURE_TIME_HELP = 'Last Unix time when changing this group in the Pushgateway failed.';
 

@@ -3,7 +3,7 @@
 //   npm run bench:compare -- --scenarios push,scrape --groups 1000
 //   npm run bench:compare -- --servers ts --scenarios push --push-groups 0,10000
 //
-// Our options: `--servers go,ts` (default both, Go first so the ratio column is ts/go), `--label NAME`
+// Our options: `--servers go,ts` (default both, Go first so the ratio column is ts/go; see SERVERS for the others), `--label NAME`
 // (added to the file names). Everything else goes to pgbench after the fixed options, so it can override
 // them (`--rounds 1`). Fixed: seed 1, 2 rounds, --populate-timeout 120 (the default Go server needs ~40 s
 // to populate 1 000 groups and cannot reach 10 000; see shared/pgbench/BASELINE.md). Servers listen on
@@ -17,10 +17,17 @@ const REPO = join(import.meta.dir, '..');
 const PGBENCH = join(REPO, '../shared/pgbench/run.ts');
 const RESULTS = join(import.meta.dir, 'results');
 
-/** The commands compared; `{port}` and `{persist}` are filled in by pgbench. */
+/**
+ * The commands compared; `{port}` and `{persist}` are filled in by pgbench. `ts` journals every change (our
+ * default with a persistence file), `ts-nojournal` writes only snapshots as Go does, `ts-memory` persists
+ * nothing; `go-nocheck` is the only Go configuration that can populate 10 000 groups (BASELINE.md).
+ */
 const SERVERS: Record<string, string> = {
   go: 'prometheus-pushgateway --web.listen-address=127.0.0.1:{port} --persistence.file={persist}',
+  'go-nocheck': 'prometheus-pushgateway --web.listen-address=127.0.0.1:{port} --persistence.file={persist} --push.disable-consistency-check',
   ts: 'bun src/main.ts --web.listen-address=127.0.0.1:{port} --persistence.file={persist}',
+  'ts-nojournal': 'bun src/main.ts --web.listen-address=127.0.0.1:{port} --persistence.file={persist} --no-persistence.journal',
+  'ts-memory': 'bun src/main.ts --web.listen-address=127.0.0.1:{port} --persistence.file=',
 };
 const FIXED = ['--seed', '1', '--rounds', '2', '--populate-timeout', '120'];
 
@@ -36,7 +43,7 @@ const args = Bun.argv.slice(2);
 const servers = (takeOption(args, 'servers') ?? 'go,ts').split(',').map((s) => s.trim()).filter(Boolean);
 const label = takeOption(args, 'label');
 for (const name of servers) if (SERVERS[name] === undefined) throw new Error(`unknown server ${name} (have ${Object.keys(SERVERS).join(', ')})`);
-if (servers.includes('go') && Bun.which('prometheus-pushgateway') === null) {
+if (servers.some((name) => name.startsWith('go')) && Bun.which('prometheus-pushgateway') === null) {
   throw new Error('prometheus-pushgateway is not on PATH (Debian: apt-get install prometheus-pushgateway), or use --servers ts');
 }
 if (!(await Bun.file(PGBENCH).exists())) throw new Error(`pgbench not found at ${PGBENCH} (shared/ beside the repo)`);

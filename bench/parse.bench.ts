@@ -21,7 +21,7 @@ import { parseBody } from '../src/parse/body.ts';
 import { ProtobufParser } from '../src/parse/protobuf-parser.ts';
 import { TextParser, parseText } from '../src/parse/text-parser.ts';
 import { transcodeText } from '../src/parse/text-transcoder.ts';
-import { encodeFamilyText } from '../src/render/text.ts';
+import { encodeFamilyText } from '../src/stored/family-text.ts';
 import { sanitizeFamilies } from '../src/store/sanitize.ts';
 import type { EncodedFamily } from '../src/model/group.ts';
 import { GROUP_BODIES, PAYLOAD_FAMILIES, SERIES_PER_GROUP, countSeries, expectedSeries, groupLabels, largeBody } from './payloads.ts';

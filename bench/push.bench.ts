@@ -17,7 +17,6 @@ import { OWN_TYPES, SelfMetrics } from '../src/http/self-metrics.ts';
 import { createLogger } from '../src/log.ts';
 import { parseText } from '../src/parse/text-parser.ts';
 import { transcodeText } from '../src/parse/text-transcoder.ts';
-import { encodeFamilyText } from '../src/render/text.ts';
 import { Store } from '../src/store/store.ts';
 import { GROUP_BODIES, groupBody, groupLabels } from './payloads.ts';
 import { meanMs, printResults, round3 } from './report.ts';
@@ -27,7 +26,7 @@ const parsed = parseFlags([]);
 if (parsed.kind !== 'run') throw new Error('default flags did not parse');
 
 function newStore(): Store {
-  return new Store({ encode: encodeFamilyText, checkConsistency: true, ownTypes: OWN_TYPES });
+  return new Store({ checkConsistency: true, ownTypes: OWN_TYPES });
 }
 
 const handlerStore = newStore();

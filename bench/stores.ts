@@ -1,7 +1,6 @@
 // Stores filled the way pgbench fills a gateway: group i gets its pgbench body by PUT, through the real parser and Store.
 import { parseText } from '../src/parse/text-parser.ts';
 import { OWN_TYPES } from '../src/http/self-metrics.ts';
-import { encodeFamilyText } from '../src/render/text.ts';
 import { Store } from '../src/store/store.ts';
 import { groupBody, groupLabels } from './payloads.ts';
 
@@ -13,7 +12,7 @@ export const PUSH_TIME_MS = 1_763_000_000_000;
 
 /** A store wired as src/main.ts wires it (consistency check on unless told otherwise). */
 export function newStore(checkConsistency = true): Store {
-  return new Store({ encode: encodeFamilyText, checkConsistency, ownTypes: OWN_TYPES });
+  return new Store({ checkConsistency, ownTypes: OWN_TYPES });
 }
 
 /** PUTs group `i`'s pgbench body (freshly parsed: the store takes ownership of the families); throws if refused. */

@@ -6,13 +6,12 @@ import { startServers } from './http/server.ts';
 import { createLogger } from './log.ts';
 import { loadPersisted } from './persist/load.ts';
 import { Persistence } from './persist/persistence.ts';
-import { encodeFamilyText } from './render/text.ts';
 import { Store } from './store/store.ts';
 
 const config = readFlagsOrExit(process.argv.slice(2));
 const log = createLogger({ level: config.logLevel, format: config.logFormat });
 const startedAtMs = Date.now();
-const store = new Store({ encode: encodeFamilyText, checkConsistency: !config.disableConsistencyCheck, ownTypes: OWN_TYPES });
+const store = new Store({ checkConsistency: !config.disableConsistencyCheck, ownTypes: OWN_TYPES });
 /** A journal generation past this size is folded into a snapshot, so replay at start stays short. */
 const JOURNAL_FOLD_BYTES = 64 * 1024 * 1024;
 

@@ -185,7 +185,7 @@ describe('checkImports on small in-memory trees', () => {
     ['flags is below http', 'src/flags.ts', "import { routePrefixOf } from './http/server.ts';\n"],
     ['log imports only model', 'src/log.ts', "import type { Config } from './flags.ts';\n"],
     ['version imports only model', 'src/version.ts', "import { Store } from './store/store.ts';\n"],
-    ['a type-only import counts', 'src/render/text.ts', "import type {\n  Group,\n} from '../store/store.ts';\n"],
+    ['a type-only import counts', 'src/stored/family-text.ts', "import type {\n  Group,\n} from '../store/store.ts';\n"],
     ['a dynamic import counts', 'src/store/store.ts', "const http = await import('../http/server.ts');\n"],
     ['a file in no room', 'src/extra/thing.ts', "import { a } from '../model/metric.ts';\n"],
     ['an import out of src/', 'src/store/store.ts', "import { helper } from '../../test/helpers/http.ts';\n"],
@@ -205,7 +205,7 @@ describe('checkImports on small in-memory trees', () => {
     ['every room below http reading the stored form', 'src/persist/snapshot.ts', "import { decodeGroup } from '../stored/group-bytes.ts';\n"],
     ['ui borrowing render', 'src/ui/status-page.ts', "import { escapeHelp } from '../render/escape.ts';\n"],
     ['http importing every room below main', 'src/http/push.ts', "import { Store } from '../store/store.ts';\nimport { parseBody } from '../parse/body.ts';\nimport type { Config } from '../flags.ts';\n"],
-    ['main wiring everything', 'src/main.ts', "import { startServers } from './http/server.ts';\nimport { encodeFamilyText } from './render/text.ts';\n"],
+    ['main wiring everything', 'src/main.ts', "import { startServers } from './http/server.ts';\nimport { Store } from './store/store.ts';\n"],
     ['flags reading the log words', 'src/flags.ts', "import { LOG_LEVELS } from './log.ts';\nimport pkg from '../package.json' with { type: 'json' };\n"],
     ['packages outside model', 'src/http/server.ts', "import type { Server } from 'bun';\nimport { readFileSync } from 'node:fs';\n"],
   ])('allows %s', (_why, file, source) => {

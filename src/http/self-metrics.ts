@@ -1,7 +1,7 @@
 // The gateway's own metrics: build info, request counts and push statistics, plus the process families (SPEC §6.5).
 import type { MetricFamily, MetricType } from '../model/metric.ts';
 import type { OwnFamily } from '../render/family-merge.ts';
-import { encodeFamilyText } from '../render/text.ts';
+import { encodeFamilyText } from '../stored/family-text.ts';
 import { PROCESS_FAMILIES, processFamilies } from './process-metrics.ts';
 import { QuantileWindow } from './quantile-window.ts';
 import { VERSION } from '../version.ts';

@@ -87,15 +87,6 @@ export function sortLabels(labels: Labels): Labels {
   return labels;
 }
 
-/** The result of encoding one sanitised family for storage. */
-export interface FamilyEncoding {
-  text: Uint8Array;
-  /** False when the text lines lose something the family holds (the store then keeps the family too). */
-  lossless: boolean;
-  /** One seriesHash per series, in order, taken from the label bytes of `text`. */
-  seriesHashes: Float64Array;
-}
-
 /**
  * A pushed family already in its stored form: sanitised (grouping labels in, sorted), encoded losslessly
  * and hashed, with Go's label rules checked. The text parser's fast path makes these straight from the
@@ -118,6 +109,3 @@ export interface EncodedPush {
   readonly families: readonly EncodedFamily[];
   readonly structured: () => MetricFamily[];
 }
-
-/** Encodes a sanitised family into its stored text lines; provided by render/, wired by main. */
-export type FamilyEncoder = (family: MetricFamily) => FamilyEncoding;

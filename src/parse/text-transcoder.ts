@@ -32,7 +32,7 @@ import { isValidUtf8 } from './utf8.ts';
  * `+Inf`, a summary or histogram series without `_sum` or `_count`, a family whose lines are not
  * together. A family whose series come back later in the body gives duplicate hashes, and the store
  * then applies the structured parse instead (see EncodedPush). So whenever it answers, the families are
- * byte for byte what TextParser + sanitising + render's encodeFamilyText would store.
+ * byte for byte what TextParser + sanitising + encodeFamilyText (stored/family-text.ts) would store.
  */
 export function transcodeText(body: Uint8Array, grouping: Labels): EncodedFamily[] | undefined {
   const pairs = groupingPairs(grouping);

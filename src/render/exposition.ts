@@ -1,7 +1,7 @@
 // The /metrics body in text format 0.0.4: every family once, in name order, built by concatenating cached per-group bytes.
 import type { Group } from '../model/group.ts';
 import { HeaderCache, type OwnFamily, mergeFamilies } from './family-merge.ts';
-import { renderFamilyHeader } from './text.ts';
+import { renderFamilyHeader } from './family-header.ts';
 
 const encoder = new TextEncoder();
 

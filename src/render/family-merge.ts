@@ -7,7 +7,7 @@ export interface OwnFamily {
   readonly name: string;
   readonly help: string;
   readonly type: MetricType;
-  /** Sample lines, as encodeFamilyText renders them. */
+  /** Sample lines, as encodeFamilyText (stored/family-text.ts) encodes them. */
   readonly text: Uint8Array;
 }
 

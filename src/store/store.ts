@@ -1,6 +1,6 @@
 // The groups and the one way to change them: apply(write), synchronous and all-or-nothing.
 import type { Change, ChangeListener } from '../model/change.ts';
-import type { EncodedFamily, EncodedPush, FamilyEncoder, Group, StoredFamily } from '../model/group.ts';
+import type { EncodedFamily, EncodedPush, Group, StoredFamily } from '../model/group.ts';
 import { groupKeyOf } from '../model/group.ts';
 import type { Labels, MetricFamily, MetricType } from '../model/metric.ts';
 import type { HeldElsewhere, PreparedFamily } from './consistency.ts';
@@ -9,6 +9,7 @@ import { GroupingShapes, type Reach, keyWithin, mayCarryLabel } from './grouping
 import { NameIndex } from './name-index.ts';
 import { hasTimestamps, sanitizeFamilies, seriesLabelsOf } from './sanitize.ts';
 import { decodeFamilyLines } from '../stored/family-lines.ts';
+import { encodeFamilyText } from '../stored/family-text.ts';
 import { PUSH_FAILURE_TIME_METRIC, PUSH_TIME_METRIC, pushFailureTimeFamily, pushTimeFamily, withValue } from './timestamp-gauges.ts';
 
 /**
@@ -32,8 +33,6 @@ export type WriteResult = { readonly ok: true } | { readonly ok: false; readonly
 export const REJECTION_PREFIX = 'pushed metrics are invalid or inconsistent with existing metrics: ';
 
 export interface StoreOptions {
-  /** Turns a sanitised family into its stored text lines (render/ provides it). */
-  readonly encode: FamilyEncoder;
   /** `--push.disable-consistency-check` turns this off: then anything is stored. */
   readonly checkConsistency: boolean;
   /** Names and types of the families the gateway exposes itself. */
@@ -57,6 +56,8 @@ export class Store {
   readonly #seriesSets = new WeakMap<Group, Set<number>>();
   /** Series looked up in other groups' sets so far (see indexOperations). */
   #seriesLookups = 0;
+  /** Families encoded here so far (see encodes). */
+  #encodes = 0;
   /** With the check disabled: each stored family's structure, for the scrape-time re-check. */
   readonly #unchecked = new WeakMap<StoredFamily, MetricFamily>();
   /** Memo of inconsistency(); null = stale. */
@@ -76,6 +77,15 @@ export class Store {
   /** Index operations so far (names looked up or changed, series looked up in other groups); for tests that count work, not time. */
   get indexOperations(): number {
     return this.#names.operations + this.#seriesLookups;
+  }
+
+  /**
+   * Families the store encoded into stored lines itself so far: pushed families that came structured,
+   * and timestamp gauges built anew (not those that took a new value in their old line). For tests that
+   * count work, not time: a push the parser handed over encoded adds none of its own families here.
+   */
+  get encodes(): number {
+    return this.#encodes;
   }
 
   /**
@@ -286,7 +296,8 @@ export class Store {
 
   // Encodes a sanitised family (which also hashes its series).
   #prepare(family: MetricFamily): Prepared {
-    const encoding = this.#options.encode(family);
+    this.#encodes++;
+    const encoding = encodeFamilyText(family);
     return {
       name: family.name,
       type: family.type,

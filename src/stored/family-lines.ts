@@ -29,7 +29,7 @@ interface Line {
 }
 
 /**
- * Scans the line starting at `start`. Stored lines are the gateway's own writing (render's encoder or the
+ * Scans the line starting at `start`. Stored lines are the gateway's own writing (encodeFamilyText or the
  * parser's fast path, both producing SPEC §6.2 lines with sorted labels and the bound label last), so
  * this trusts their shape and checks nothing: a label value may hold any byte but an unescaped quote.
  */

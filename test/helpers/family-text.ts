@@ -1,6 +1,6 @@
 // Shorthand of the text-encoding tests: a model MetricFamily in one call, and what encodeFamilyText makes of it as a string.
 import type { Metric, MetricFamily, MetricType } from "../../src/model/metric.ts";
-import { encodeFamilyText } from "../../src/render/text.ts";
+import { encodeFamilyText } from "../../src/stored/family-text.ts";
 
 /** A family without HELP holding `metrics` (the array is used as given, not copied). */
 export function family(name: string, type: MetricType, metrics: Metric[]): MetricFamily {

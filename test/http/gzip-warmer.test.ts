@@ -4,7 +4,6 @@ import { startGzipWarmer } from '../../src/http/gzip-warmer.ts';
 import { OWN_TYPES } from '../../src/http/self-metrics.ts';
 import { parseText } from '../../src/parse/text-parser.ts';
 import { compressedRunCount, renderGzipExposition } from '../../src/render/gzip-exposition.ts';
-import { encodeFamilyText } from '../../src/render/text.ts';
 import { Store } from '../../src/store/store.ts';
 
 const INTERVAL_MS = 20;
@@ -21,7 +20,7 @@ const quietFor = (intervals: number) => Bun.sleep(INTERVAL_MS * intervals);
 
 describe('startGzipWarmer', () => {
   test('a scrape after a quiet interval compresses nothing: the warmer already did', async () => {
-    const store = new Store({ encode: encodeFamilyText, checkConsistency: true, ownTypes: OWN_TYPES });
+    const store = new Store({ checkConsistency: true, ownTypes: OWN_TYPES });
     const errors: unknown[] = [];
     const stop = startGzipWarmer(store, INTERVAL_MS, (error) => errors.push(error));
     try {
@@ -37,7 +36,7 @@ describe('startGzipWarmer', () => {
   });
 
   test('without the warmer, the same scrape compresses the changed runs itself', () => {
-    const store = new Store({ encode: encodeFamilyText, checkConsistency: true, ownTypes: OWN_TYPES });
+    const store = new Store({ checkConsistency: true, ownTypes: OWN_TYPES });
     pushAll(store, 300, 2);
     const before = compressedRunCount();
     renderGzipExposition(store.groups(), [], Date.now());
@@ -47,9 +46,9 @@ describe('startGzipWarmer', () => {
 
 describe('startGzipWarmer and the change feed', () => {
   test('a restored store is warmed too, and a stopped warmer no longer listens', async () => {
-    const source = new Store({ encode: encodeFamilyText, checkConsistency: true, ownTypes: OWN_TYPES });
+    const source = new Store({ checkConsistency: true, ownTypes: OWN_TYPES });
     pushAll(source, 200, 3);
-    const store = new Store({ encode: encodeFamilyText, checkConsistency: true, ownTypes: OWN_TYPES });
+    const store = new Store({ checkConsistency: true, ownTypes: OWN_TYPES });
     const stop = startGzipWarmer(store, INTERVAL_MS, () => {});
     store.restore(source.groups());
     await quietFor(4);

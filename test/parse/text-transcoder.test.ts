@@ -6,7 +6,7 @@ import { groupKeyOf } from '../../src/model/group.ts';
 import type { Labels } from '../../src/model/metric.ts';
 import { parseText } from '../../src/parse/text-parser.ts';
 import { transcodeText } from '../../src/parse/text-transcoder.ts';
-import { encodeFamilyText } from '../../src/render/text.ts';
+import { encodeFamilyText } from '../../src/stored/family-text.ts';
 import { sanitizeFamilies } from '../../src/store/sanitize.ts';
 import { Store } from '../../src/store/store.ts';
 import { GROUP_BODIES } from '../../bench/payloads.ts';
@@ -154,7 +154,7 @@ describe('a store fed encoded pushes', () => {
   const groupingA = ['job', 'a'];
   const groupingB = ['job', 'b'];
   function store(): Store {
-    return new Store({ encode: encodeFamilyText, checkConsistency: true, ownTypes: new Map() });
+    return new Store({ checkConsistency: true, ownTypes: new Map() });
   }
   function push(target: Store, grouping: Labels, body: string, fast: boolean) {
     const bytes = utf8.encode(body);

@@ -7,7 +7,6 @@ import type { Group } from '../../src/model/group.ts';
 import { parseText } from '../../src/parse/text-parser.ts';
 import { Journal, journalPath } from '../../src/persist/journal.ts';
 import { JOURNAL_VERSION, JournalError, deleteGroupRecord, readJournal, setGroupRecord, wipeRecord } from '../../src/persist/journal-format.ts';
-import { encodeFamilyText } from '../../src/render/text.ts';
 import { encodeGroup } from '../../src/stored/group-bytes.ts';
 import { Store } from '../../src/store/store.ts';
 
@@ -25,7 +24,7 @@ function tempFile(): string {
 }
 
 function group(job: string, value: number): Group {
-  const store = new Store({ encode: encodeFamilyText, checkConsistency: true, ownTypes: new Map() });
+  const store = new Store({ checkConsistency: true, ownTypes: new Map() });
   store.apply({ labels: ['job', job], families: parseText(`a ${value}\n`), replace: true, timeMs: 1000 * value });
   return store.groups()[0]!;
 }

@@ -8,7 +8,6 @@ import { parseText } from '../../src/parse/text-parser.ts';
 import { loadPersisted } from '../../src/persist/load.ts';
 import { Persistence } from '../../src/persist/persistence.ts';
 import { readSnapshot } from '../../src/persist/snapshot.ts';
-import { encodeFamilyText } from '../../src/render/text.ts';
 import { Store } from '../../src/store/store.ts';
 
 const dirs: string[] = [];
@@ -28,7 +27,7 @@ function recordingLog(): { log: ReturnType<typeof createLogger>; lines: string[]
   return { log: createLogger({ level: 'debug', format: 'logfmt', write: (line) => lines.push(line) }), lines };
 }
 
-const newStore = () => new Store({ encode: encodeFamilyText, checkConsistency: true, ownTypes: new Map() });
+const newStore = () => new Store({ checkConsistency: true, ownTypes: new Map() });
 
 /** Loads `file` into a new store and attaches persistence to it, as main.ts does. */
 async function open(file: string, options: { journal?: boolean; foldBytes?: number; intervalMs?: number } = {}) {

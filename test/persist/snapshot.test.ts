@@ -3,11 +3,10 @@ import { describe, expect, test } from 'bun:test';
 import type { Group } from '../../src/model/group.ts';
 import { parseText } from '../../src/parse/text-parser.ts';
 import { SNAPSHOT_VERSION, SnapshotError, isSnapshot, readSnapshot, snapshotParts } from '../../src/persist/snapshot.ts';
-import { encodeFamilyText } from '../../src/render/text.ts';
 import { Store } from '../../src/store/store.ts';
 
 function groupsOf(count: number): readonly Group[] {
-  const store = new Store({ encode: encodeFamilyText, checkConsistency: true, ownTypes: new Map() });
+  const store = new Store({ checkConsistency: true, ownTypes: new Map() });
   for (let i = 0; i < count; i++) {
     const result = store.apply({ labels: ['instance', `i${i}`, 'job', 'snap'], families: parseText(`# HELP a An a.\n# TYPE a counter\na{k="${i}"} ${i}\nb -0.5\n`), replace: true, timeMs: 1e12 + i });
     if (!result.ok) throw new Error(result.error);

@@ -5,13 +5,12 @@ import { parseText } from '../../src/parse/text-parser.ts';
 import { renderExposition } from '../../src/render/exposition.ts';
 import { type OwnFamily } from '../../src/render/family-merge.ts';
 import { renderGzipExposition } from '../../src/render/gzip-exposition.ts';
-import { encodeFamilyText } from '../../src/render/text.ts';
 import { Store } from '../../src/store/store.ts';
 
 const OWN: OwnFamily[] = [{ name: 'process_open_fds', help: 'Number of open file descriptors.', type: 'gauge', text: new TextEncoder().encode('process_open_fds 7\n') }];
 
 function storeOf(groups: number): Store {
-  const store = new Store({ encode: encodeFamilyText, checkConsistency: true, ownTypes: OWN_TYPES });
+  const store = new Store({ checkConsistency: true, ownTypes: OWN_TYPES });
   for (let i = 0; i < groups; i++) push(store, i, i);
   return store;
 }

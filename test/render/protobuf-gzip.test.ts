@@ -5,7 +5,6 @@ import { parseFamilyLines } from '../../src/parse/family-lines.ts';
 import { parseText } from '../../src/parse/text-parser.ts';
 import type { OwnFamily } from '../../src/render/family-merge.ts';
 import { renderGzipProtobufExposition, renderProtobufExposition } from '../../src/render/protobuf.ts';
-import { encodeFamilyText } from '../../src/render/text.ts';
 import { Store } from '../../src/store/store.ts';
 
 const own = (): OwnFamily[] => [
@@ -20,7 +19,7 @@ function push(store: Store, group: number, value: number): void {
 
 describe('renderGzipProtobufExposition', () => {
   test('gunzips to exactly the protobuf exposition, before and after a push', () => {
-    const store = new Store({ encode: encodeFamilyText, checkConsistency: true, ownTypes: OWN_TYPES });
+    const store = new Store({ checkConsistency: true, ownTypes: OWN_TYPES });
     for (let i = 0; i < 400; i++) push(store, i, i);
     const check = (nowMs: number): Uint8Array[] => {
       const gzipped = renderGzipProtobufExposition(store.groups(), own(), parseFamilyLines, nowMs);
@@ -34,7 +33,7 @@ describe('renderGzipProtobufExposition', () => {
   });
 
   test('an unchanged store reuses every cached run', () => {
-    const store = new Store({ encode: encodeFamilyText, checkConsistency: true, ownTypes: OWN_TYPES });
+    const store = new Store({ checkConsistency: true, ownTypes: OWN_TYPES });
     for (let i = 0; i < 400; i++) push(store, i, i);
     const first = new Set(renderGzipProtobufExposition(store.groups(), own(), parseFamilyLines, 0));
     const second = renderGzipProtobufExposition(store.groups(), own(), parseFamilyLines, 1);

@@ -7,7 +7,7 @@ import { parseText } from '../../src/parse/text-parser.ts';
 import { renderExposition } from '../../src/render/exposition.ts';
 import type { OwnFamily } from '../../src/render/family-merge.ts';
 import { encodeMetricFields, renderProtobufExposition } from '../../src/render/protobuf.ts';
-import { encodeFamilyText } from '../../src/render/text.ts';
+import { encodeFamilyText } from '../../src/stored/family-text.ts';
 import { type FamilyObject, decodeDelimited, delimited, labels } from '../helpers/metrics-proto.ts';
 import { FULL_NATIVE_HISTOGRAM } from '../helpers/protobuf-families.ts';
 import { storeWith } from '../helpers/pushed-store.ts';

@@ -4,11 +4,10 @@ import type { Change } from '../../src/model/change.ts';
 import { type Group, groupKeyOf } from '../../src/model/group.ts';
 import { parseText } from '../../src/parse/text-parser.ts';
 import { transcodeText } from '../../src/parse/text-transcoder.ts';
-import { encodeFamilyText } from '../../src/render/text.ts';
 import { REJECTION_PREFIX, Store } from '../../src/store/store.ts';
 
 function newStore(check = true): Store {
-  return new Store({ encode: encodeFamilyText, checkConsistency: check, ownTypes: new Map() });
+  return new Store({ checkConsistency: check, ownTypes: new Map() });
 }
 
 /** The store and every change it publishes from now on, with the store's groups at the moment of each. */

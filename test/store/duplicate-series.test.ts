@@ -3,7 +3,6 @@ import { describe, expect, test } from 'bun:test';
 import type { Labels } from '../../src/model/metric.ts';
 import { parseText } from '../../src/parse/text-parser.ts';
 import { transcodeText } from '../../src/parse/text-transcoder.ts';
-import { encodeFamilyText } from '../../src/render/text.ts';
 import { Store } from '../../src/store/store.ts';
 import { seededRandom } from '../helpers/seeded-random.ts';
 
@@ -80,7 +79,7 @@ describe('the duplicate-series check', () => {
   test.each([1, 2, 3, 4, 5, 6])('refuses exactly the pushes that would store a series twice (seed %i)', (seed) => {
     const random = seededRandom(seed);
     const pick: Pick = (items) => items[Math.floor(random() * items.length)]!;
-    const store = new Store({ encode: encodeFamilyText, checkConsistency: true, ownTypes: new Map() });
+    const store = new Store({ checkConsistency: true, ownTypes: new Map() });
     let refusals = 0;
     for (let step = 0; step < 400; step++) {
       const grouping = randomGrouping(pick, random);
@@ -111,7 +110,7 @@ describe('the duplicate-series check', () => {
   // Pushes encoded by the fast path carry no labels; only a push whose lines could name a group of a wider
   // shape needs the structured parse to say which.
   test('a fast-path push needs the structured parse only when its lines carry a label of a wider grouping', () => {
-    const store = new Store({ encode: encodeFamilyText, checkConsistency: true, ownTypes: new Map() });
+    const store = new Store({ checkConsistency: true, ownTypes: new Map() });
     const wider = ['a', '1', 'job', 'j'];
     expect(store.apply({ labels: wider, families: parseText('x 5\n'), replace: true, timeMs: 1 })).toEqual({ ok: true });
     const narrow = ['job', 'j'];

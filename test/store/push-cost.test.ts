@@ -1,10 +1,8 @@
 // A push's work must not grow with the store (issue #4): counted in index operations and encodes, never timed.
 import { describe, expect, test } from 'bun:test';
-import type { MetricFamily } from '../../src/model/metric.ts';
 import { OWN_TYPES } from '../../src/http/self-metrics.ts';
 import { parseText } from '../../src/parse/text-parser.ts';
 import { transcodeText } from '../../src/parse/text-transcoder.ts';
-import { encodeFamilyText } from '../../src/render/text.ts';
 import { Store } from '../../src/store/store.ts';
 
 const BODY = `# TYPE job_rows gauge
@@ -22,19 +20,11 @@ job_seconds_count 2
 /** How a push reaches the store: structured families, or encoded by the text fast path. */
 type Path = 'structured' | 'encoded';
 
-/** A store of `groups` fleet-like groups whose encoder counts its calls. */
-function fleet(groups: number, path: Path): { store: Store; encodes: () => number } {
-  let encodes = 0;
-  const store = new Store({
-    encode: (family: MetricFamily) => {
-      encodes++;
-      return encodeFamilyText(family);
-    },
-    checkConsistency: true,
-    ownTypes: OWN_TYPES,
-  });
+/** A store of `groups` fleet-like groups. */
+function fleet(groups: number, path: Path): Store {
+  const store = new Store({ checkConsistency: true, ownTypes: OWN_TYPES });
   for (let i = 0; i < groups; i++) put(store, `w${i}`, path);
-  return { store, encodes: () => encodes };
+  return store;
 }
 
 const BODY_BYTES = new TextEncoder().encode(BODY);
@@ -51,14 +41,14 @@ function put(store: Store, instance: string, path: Path): void {
 
 /** Index operations and encodes spent by one more push of `instance` into a store of `groups` groups. */
 function costOfOnePush(groups: number, instance: string, path: Path): { operations: number; encodes: number } {
-  const { store, encodes } = fleet(groups, path);
+  const store = fleet(groups, path);
   const operationsBefore = store.indexOperations;
-  const encodesBefore = encodes();
+  const encodesBefore = store.encodes;
   put(store, instance, path);
-  return { operations: store.indexOperations - operationsBefore, encodes: encodes() - encodesBefore };
+  return { operations: store.indexOperations - operationsBefore, encodes: store.encodes - encodesBefore };
 }
 
-// Encodes by the store's encoder: the pushed families (structured path only; the fast path hands them
+// Encodes by the store itself (Store.encodes): the pushed families (structured path only; the fast path hands them
 // over encoded) and the timestamp gauges of a new group.
 describe.each<[Path, number]>([['structured', 3], ['encoded', 0]])('the cost of one push, %s', (path, familyEncodes) => {
   test('replacing a group costs the same in a store of 10 groups as in one of 3 000', () => {

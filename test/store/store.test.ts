@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'bun:test';
 import type { Group } from '../../src/model/group.ts';
 import type { Labels, Metric, MetricFamily, MetricType } from '../../src/model/metric.ts';
-import { encodeFamilyText } from '../../src/render/text.ts';
+import { encodeFamilyText } from '../../src/stored/family-text.ts';
 import { REJECTION_PREFIX, Store, type WriteResult } from '../../src/store/store.ts';
 import { seededRandom } from '../helpers/seeded-random.ts';
 
@@ -10,7 +10,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** A store with the real text encoder; `own` are the gateway's own family types. */
 function newStore(options: { check?: boolean; own?: [string, MetricType][] } = {}): Store {
-  return new Store({ encode: encodeFamilyText, checkConsistency: options.check ?? true, ownTypes: new Map(options.own ?? []) });
+  return new Store({ checkConsistency: options.check ?? true, ownTypes: new Map(options.own ?? []) });
 }
 
 /** A family of one type; `metrics` may be plain values (one unlabelled series each). */

@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'bun:test';
 import { parseFamilyLines } from '../../src/parse/family-lines.ts';
 import { parseText } from '../../src/parse/text-parser.ts';
-import { encodeFamilyText } from '../../src/render/text.ts';
+import { encodeFamilyText } from '../../src/stored/family-text.ts';
 import { decodeFamilyLines, seriesHashesOfLines } from '../../src/stored/family-lines.ts';
 
 /** Bodies with every shape a stored family can have; each family is encoded, then read back. */

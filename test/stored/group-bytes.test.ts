@@ -6,13 +6,12 @@ import { decodeGroup, encodeGroup } from '../../src/stored/group-bytes.ts';
 
 const roundTrip = (group: Group): Group => decodeGroup(Buffer.concat(encodeGroup(group)));
 import { parseText } from '../../src/parse/text-parser.ts';
-import { encodeFamilyText } from '../../src/render/text.ts';
 import { Store } from '../../src/store/store.ts';
 import { delimited } from '../helpers/metrics-proto.ts';
 
 /** A store holding `pushes`: each `[grouping labels, text body]` PUT in order. */
 function pushedStore(pushes: [string[], string][]): Store {
-  const store = new Store({ encode: encodeFamilyText, checkConsistency: true, ownTypes: new Map() });
+  const store = new Store({ checkConsistency: true, ownTypes: new Map() });
   pushes.forEach(([labels, body], i) => {
     const result = store.apply({ labels, families: parseText(body), replace: true, timeMs: 1_700_000_000_000 + 1.5 * i });
     if (!result.ok) throw new Error(result.error);

@@ -1,4 +1,4 @@
-// Value tokens a text body already spells the way Go prints their value: copied, or respelled from their digits.
+// Number tokens a text body already spells as the stored lines do (Go's %g): copied as they are, or respelled from their digits.
 
 const MINUS = 0x2d;
 const DOT = 0x2e;

@@ -1,5 +1,4 @@
 // GET /metrics: the exposition of the gateway's own metrics and every group, in the negotiated format, optionally gzipped.
-import { parseFamilyLines } from '../parse/family-lines.ts';
 import { renderExposition } from '../render/exposition.ts';
 import { renderGzipExposition } from '../render/gzip-exposition.ts';
 import { SCRAPE_CONTENT_TYPES, negotiateCoding, negotiateFormat } from '../render/negotiate.ts';
@@ -13,10 +12,9 @@ import type { SelfMetrics } from './self-metrics.ts';
 /**
  * Builds the body in the format `Accept` asks for (SPEC §6.3): text 0.0.4 from the cached per-group
  * bytes (render/exposition.ts), delimited protobuf from cached per-family bytes (render/protobuf.ts), or
- * one of the protobuf debug text forms. Families held only as text are read back with the text parser
- * for the protobuf forms. Gzip when Accept-Encoding asks for it, whatever the format. A store made
- * inconsistent by pushes with the consistency check disabled is answered with Go's 500 page instead
- * (SPEC §6.7).
+ * one of the protobuf debug text forms (families held only as text are read back from their stored
+ * lines). Gzip when Accept-Encoding asks for it, whatever the format. A store made inconsistent by pushes
+ * with the consistency check disabled is answered with Go's 500 page instead (SPEC §6.7).
  */
 export function handleScrape(req: Request, store: Store, metrics: SelfMetrics): Response {
   const problem = store.inconsistency();
@@ -33,12 +31,10 @@ export function handleScrape(req: Request, store: Store, metrics: SelfMetrics): 
     return new Response(partsStream(gzip ? renderGzipExposition(groups, own, nowMs) : renderExposition(groups, own)), { headers });
   }
   if (format === 'protobuf-delimited') {
-    const parts = gzip
-      ? renderGzipProtobufExposition(groups, own, parseFamilyLines, nowMs)
-      : renderProtobufExposition(groups, own, parseFamilyLines);
+    const parts = gzip ? renderGzipProtobufExposition(groups, own, nowMs) : renderProtobufExposition(groups, own);
     return new Response(partsStream(parts), { headers });
   }
   // The debug text forms are rare and uncached: gzip them whole.
-  const parts = renderProtobufTextExposition(groups, own, parseFamilyLines, format === 'protobuf-compact-text');
+  const parts = renderProtobufTextExposition(groups, own, format === 'protobuf-compact-text');
   return new Response(gzip ? Bun.gzipSync(Buffer.concat(parts), { level: 1 }) : partsStream(parts), { headers });
 }

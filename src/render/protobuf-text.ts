@@ -4,7 +4,7 @@ import type { Exemplar, Labels, Metric, MetricType, Timestamp } from '../model/m
 import { PROTO_TYPE_NAMES } from '../model/metric.ts';
 import type { Group } from '../model/group.ts';
 import { type OwnFamily, mergeFamilies } from './family-merge.ts';
-import { type MetricsFromText, mergedMetrics } from './protobuf.ts';
+import { mergedMetrics } from './protobuf.ts';
 
 const encoder = new TextEncoder();
 
@@ -15,18 +15,13 @@ const encoder = new TextEncoder();
  * the order metrics.proto declares them; only set fields are shown. Rarely used and never cached: every
  * family is formatted afresh. Families, order and HELP are those of the other scrape formats.
  */
-export function renderProtobufTextExposition(
-  groups: readonly Group[],
-  own: readonly OwnFamily[],
-  fromText: MetricsFromText,
-  compact: boolean,
-): Uint8Array[] {
+export function renderProtobufTextExposition(groups: readonly Group[], own: readonly OwnFamily[], compact: boolean): Uint8Array[] {
   return mergeFamilies(groups, own).map((family) => {
     const out = new ProtoTextWriter(compact);
     out.scalar('name', quote(family.name));
     if (family.help !== undefined) out.scalar('help', quote(family.help));
     out.scalar('type', PROTO_TYPE_NAMES[family.type]);
-    for (const metric of mergedMetrics(family, fromText)) {
+    for (const metric of mergedMetrics(family)) {
       out.open('metric');
       writeMetric(out, family.type, metric);
       out.close();

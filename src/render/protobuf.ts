@@ -6,15 +6,9 @@ import {
   BUCKET_TAG, EXEMPLAR_TAG, FAMILY_TAG, HISTOGRAM_TAG, LABEL_TAG, METRIC_TAG, PROTO_TYPES, QUANTILE_TAG, SPAN_TAG, SUMMARY_TAG,
   TIMESTAMP_TAG, VALUE_TAG,
 } from '../model/metrics-proto.ts';
+import { decodeFamilyLines } from '../stored/family-lines.ts';
 import { HeaderCache, type MergedFamily, type OwnFamily, mergeFamilies } from './family-merge.ts';
 import { type FamilyChunks, GzipRuns } from './gzip-runs.ts';
-
-/**
- * Gives back the series of a family that is held only as text lines (a stored family without `exact`,
- * or a gateway-own family): the text parser, injected because render/ does not import parse/. `text`
- * holds lines as encodeFamilyText wrote them for a family `name` of type `type`.
- */
-export type MetricsFromText = (name: string, type: MetricType, text: Uint8Array) => Metric[];
 
 // Stored families never change, so their encoded series are cached with them and go when they go.
 const metricFields = new WeakMap<StoredFamily, Uint8Array>();
@@ -32,9 +26,9 @@ const headers = new HeaderCache((name, help, type) => {
  * family's series are encoded once, on its first protobuf scrape, and reused until it is replaced.
  * Families, order and HELP are mergeFamilies' choice, as for the text exposition.
  */
-export function renderProtobufExposition(groups: readonly Group[], own: readonly OwnFamily[], fromText: MetricsFromText): Uint8Array[] {
+export function renderProtobufExposition(groups: readonly Group[], own: readonly OwnFamily[]): Uint8Array[] {
   const out: Uint8Array[] = [];
-  for (const family of protobufFamilies(groups, own, fromText)) {
+  for (const family of protobufFamilies(groups, own)) {
     out.push(...family.lead);
     for (const stored of family.stored) out.push(metricFields.get(stored)!);
   }
@@ -45,27 +39,22 @@ export function renderProtobufExposition(groups: readonly Group[], own: readonly
 const protobufRuns = new GzipRuns((stored) => metricFields.get(stored)!);
 
 /** The same body as renderProtobufExposition, gzipped from cached deflate runs like the text form (gzip-runs.ts). */
-export function renderGzipProtobufExposition(
-  groups: readonly Group[],
-  own: readonly OwnFamily[],
-  fromText: MetricsFromText,
-  nowMs: number,
-): Uint8Array[] {
-  return protobufRuns.compress(protobufFamilies(groups, own, fromText), nowMs);
+export function renderGzipProtobufExposition(groups: readonly Group[], own: readonly OwnFamily[], nowMs: number): Uint8Array[] {
+  return protobufRuns.compress(protobufFamilies(groups, own), nowMs);
 }
 
 // Each family as the chunks that lead it (message length, header fields, the gateway's own series) and its
 // stored families, whose metric fields are encoded into `metricFields` here when not cached yet.
-function protobufFamilies(groups: readonly Group[], own: readonly OwnFamily[], fromText: MetricsFromText): FamilyChunks[] {
+function protobufFamilies(groups: readonly Group[], own: readonly OwnFamily[]): FamilyChunks[] {
   return mergeFamilies(groups, own).map((family) => {
     const header = headers.get(family);
     let length = header.length;
-    const ownFields = family.own === undefined ? undefined : encodeMetricFields(family.own.type, fromText(family.own.name, family.own.type, family.own.text));
+    const ownFields = family.own === undefined ? undefined : encodeMetricFields(family.own.type, decodeFamilyLines(family.own.name, family.own.type, family.own.text));
     if (ownFields !== undefined) length += ownFields.length;
     for (const stored of family.stored) {
       let fields = metricFields.get(stored);
       if (fields === undefined) {
-        fields = encodeMetricFields(stored.type, storedMetrics(stored, fromText));
+        fields = encodeMetricFields(stored.type, storedMetrics(stored));
         metricFields.set(stored, fields);
       }
       length += fields.length;
@@ -77,18 +66,18 @@ function protobufFamilies(groups: readonly Group[], own: readonly OwnFamily[], f
 
 /**
  * All series of a merged family as one list, the gateway's own first: the structured copy of each stored
- * family where the store kept one, else its text lines parsed back. The lists are new; the series in them
- * may be the stored ones and must not be mutated.
+ * family where the store kept one, else its stored lines read back (stored/family-lines.ts). The lists
+ * are new; the series in them may be the stored ones and must not be mutated.
  */
-export function mergedMetrics(family: MergedFamily, fromText: MetricsFromText): Metric[] {
+export function mergedMetrics(family: MergedFamily): Metric[] {
   const metrics: Metric[] = [];
-  if (family.own !== undefined) metrics.push(...fromText(family.own.name, family.own.type, family.own.text));
-  for (const stored of family.stored) metrics.push(...storedMetrics(stored, fromText));
+  if (family.own !== undefined) metrics.push(...decodeFamilyLines(family.own.name, family.own.type, family.own.text));
+  for (const stored of family.stored) metrics.push(...storedMetrics(stored));
   return metrics;
 }
 
-function storedMetrics(stored: StoredFamily, fromText: MetricsFromText): readonly Metric[] {
-  return stored.exact?.metrics ?? fromText(stored.name, stored.type, stored.text);
+function storedMetrics(stored: StoredFamily): readonly Metric[] {
+  return stored.exact?.metrics ?? decodeFamilyLines(stored.name, stored.type, stored.text);
 }
 
 /**

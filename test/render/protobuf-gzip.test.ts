@@ -1,7 +1,6 @@
 // The gzipped protobuf scrape is one valid gzip stream of exactly the protobuf scrape, reusing cached runs.
 import { describe, expect, test } from 'bun:test';
 import { OWN_TYPES } from '../../src/http/self-metrics.ts';
-import { parseFamilyLines } from '../../src/parse/family-lines.ts';
 import { parseText } from '../../src/parse/text-parser.ts';
 import type { OwnFamily } from '../../src/render/family-merge.ts';
 import { renderGzipProtobufExposition, renderProtobufExposition } from '../../src/render/protobuf.ts';
@@ -22,8 +21,8 @@ describe('renderGzipProtobufExposition', () => {
     const store = new Store({ checkConsistency: true, ownTypes: OWN_TYPES });
     for (let i = 0; i < 400; i++) push(store, i, i);
     const check = (nowMs: number): Uint8Array[] => {
-      const gzipped = renderGzipProtobufExposition(store.groups(), own(), parseFamilyLines, nowMs);
-      const plain = Buffer.concat(renderProtobufExposition(store.groups(), own(), parseFamilyLines));
+      const gzipped = renderGzipProtobufExposition(store.groups(), own(), nowMs);
+      const plain = Buffer.concat(renderProtobufExposition(store.groups(), own()));
       expect(Buffer.from(Bun.gunzipSync(Buffer.concat(gzipped))).equals(plain)).toBe(true);
       return gzipped;
     };
@@ -35,8 +34,8 @@ describe('renderGzipProtobufExposition', () => {
   test('an unchanged store reuses every cached run', () => {
     const store = new Store({ checkConsistency: true, ownTypes: OWN_TYPES });
     for (let i = 0; i < 400; i++) push(store, i, i);
-    const first = new Set(renderGzipProtobufExposition(store.groups(), own(), parseFamilyLines, 0));
-    const second = renderGzipProtobufExposition(store.groups(), own(), parseFamilyLines, 1);
+    const first = new Set(renderGzipProtobufExposition(store.groups(), own(), 0));
+    const second = renderGzipProtobufExposition(store.groups(), own(), 1);
     // New each scrape: the length prefix of each of the 5 families (p_seconds, p_total, process_open_fds and
     // the two time gauges), the gateway's own series and the trailer. Every run of stored series is reused.
     expect(second.filter((chunk) => !first.has(chunk)).length).toBe(5 + 1 + 1);

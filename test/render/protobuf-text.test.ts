@@ -2,7 +2,6 @@
 // Every expected text below was captured from the 1.5.1 gateway for the same push (series pushed in Go's sorted order).
 import { describe, expect, test } from 'bun:test';
 import type { Group } from '../../src/model/group.ts';
-import { parseFamilyLines } from '../../src/parse/family-lines.ts';
 import { parseProtobuf } from '../../src/parse/protobuf-parser.ts';
 import { parseText } from '../../src/parse/text-parser.ts';
 import { renderProtobufTextExposition } from '../../src/render/protobuf-text.ts';
@@ -17,7 +16,7 @@ function groupsOf(families: FamilyObject[] | string): readonly Group[] {
 
 /** The debug scrape without the time gauges, one string per family. */
 function render(groups: readonly Group[], compact: boolean): string[] {
-  return renderProtobufTextExposition(groups, [], parseFamilyLines, compact)
+  return renderProtobufTextExposition(groups, [], compact)
     .map((bytes) => new TextDecoder().decode(bytes))
     .filter((text) => !/^name: ?"push_/.test(text));
 }

@@ -1,7 +1,6 @@
 // renderProtobufExposition: delimited MetricFamily messages from cached per-family bytes, merged like the text scrape.
 import { describe, expect, test } from 'bun:test';
 import type { Group } from '../../src/model/group.ts';
-import { parseFamilyLines } from '../../src/parse/family-lines.ts';
 import { parseProtobuf } from '../../src/parse/protobuf-parser.ts';
 import { parseText } from '../../src/parse/text-parser.ts';
 import { renderExposition } from '../../src/render/exposition.ts';
@@ -16,7 +15,7 @@ const GAUGES = ['push_failure_time_seconds', 'push_time_seconds'];
 
 /** The scrape decoded, without the time gauges (their values vary). */
 function protobufScrape(groups: readonly Group[], own: OwnFamily[] = []): FamilyObject[] {
-  const body = Buffer.concat(renderProtobufExposition(groups, own, parseFamilyLines));
+  const body = Buffer.concat(renderProtobufExposition(groups, own));
   return decodeDelimited(body).filter((family) => !GAUGES.includes(family.name as string));
 }
 
@@ -89,14 +88,14 @@ describe('renderProtobufExposition', () => {
 
   test('a stored family is encoded once; a scrape after it was replaced encodes the new one', () => {
     const store = storeWith([['a', parseText('x 1\n')], ['b', parseText('x 2\n')]]);
-    const first = renderProtobufExposition(store.groups(), [], parseFamilyLines);
-    const second = renderProtobufExposition(store.groups(), [], parseFamilyLines);
+    const first = renderProtobufExposition(store.groups(), []);
+    const second = renderProtobufExposition(store.groups(), []);
     expect(second.length).toBe(first.length);
     // Per family: length prefix, header, then one chunk per group. `x` sorts last, after the time gauges.
     const xParts = (parts: Uint8Array[]) => parts.slice(-2);
     expect(xParts(second).every((part, i) => part === xParts(first)[i])).toBe(true);
     store.apply({ labels: ['job', 'b'], families: parseText('x 3\n'), replace: false, timeMs: 5000 });
-    const third = renderProtobufExposition(store.groups(), [], parseFamilyLines);
+    const third = renderProtobufExposition(store.groups(), []);
     expect(xParts(third)[0]).toBe(xParts(first)[0]!);
     expect(xParts(third)[1]).not.toBe(xParts(first)[1]!);
     const values = decodeDelimited(Buffer.concat(third)).find((family) => family.name === 'x')!.metric as { untyped: { value: number } }[];

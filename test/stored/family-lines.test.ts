@@ -1,6 +1,6 @@
 // Stored lines read back: the same series as the text parser gives, and the same hashes as the encoder made.
 import { describe, expect, test } from 'bun:test';
-import { parseFamilyLines } from '../../src/parse/family-lines.ts';
+import type { Metric, MetricType } from '../../src/model/metric.ts';
 import { parseText } from '../../src/parse/text-parser.ts';
 import { encodeFamilyText } from '../../src/stored/family-text.ts';
 import { decodeFamilyLines, seriesHashesOfLines } from '../../src/stored/family-lines.ts';
@@ -26,13 +26,25 @@ describe('stored family lines', () => {
         for (const metric of family.metrics) metric.labels = sortPairs(metric.labels);
         const encoding = encodeFamilyText(family);
         expect(encoding.lossless).toBe(true);
-        expect(decodeFamilyLines(family.name, family.type, encoding.text)).toEqual(parseFamilyLines(family.name, family.type, encoding.text));
+        expect(decodeFamilyLines(family.name, family.type, encoding.text)).toEqual(parsedBack(family.name, family.type, encoding.text));
         expect(decodeFamilyLines(family.name, family.type, encoding.text)).toEqual(family.metrics);
         expect([...seriesHashesOfLines(family.name, family.type, encoding.text)]).toEqual([...encoding.seriesHashes]);
       }
     });
   }
+
+  test('a gauge histogram is read as the histogram its lines are', () => {
+    const text = new TextEncoder().encode('gh_bucket{job="j",le="1"} 1\ngh_bucket{job="j",le="+Inf"} 2\ngh_sum{job="j"} 3\ngh_count{job="j"} 2\n');
+    expect(decodeFamilyLines('gh', 'gaugehistogram', text)).toEqual(decodeFamilyLines('gh', 'histogram', text));
+    expect([...seriesHashesOfLines('gh', 'gaugehistogram', text)]).toEqual([...seriesHashesOfLines('gh', 'histogram', text)]);
+  });
 });
+
+/** The series the text parser reads from the family's TYPE line followed by its stored lines. */
+function parsedBack(name: string, type: MetricType, text: Uint8Array): Metric[] {
+  const body = `# TYPE ${name} ${type}\n${new TextDecoder().decode(text)}`;
+  return parseText(body).find((family) => family.name === name)?.metrics ?? [];
+}
 
 function sortPairs(labels: string[]): string[] {
   const pairs: [string, string][] = [];

@@ -1,4 +1,5 @@
 // HTTP against a gateway under test: one request without redirects, and a scrape reduced to what was pushed.
+import { decodeDelimited } from "./metrics-proto.ts";
 import type { Gateway } from "./start-server.ts";
 
 /** What a test looks at in a response: status, headers (lower-case names) and the body as text. */
@@ -133,4 +134,72 @@ function seriesKey(line: string): string {
 
 function sampleName(line: string): string {
   return /^[^{ ]*/.exec(line)![0];
+}
+
+/** The Accept header of a delimited protobuf scrape, as Prometheus sends it when it prefers protobuf. */
+export const PROTOBUF_ACCEPT = "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited";
+
+/**
+ * `GET /metrics` as the gateway sent it, in text format or (`"protobuf"`) as delimited protobuf, with the
+ * gateway's own families (OWN_PREFIXES) cut out and nothing else touched: no masking, no reordering, so
+ * two such scrapes are equal exactly when the pushed part of the responses was byte for byte the same,
+ * time gauges included. Throws unless the scrape answers 200.
+ */
+export async function scrapePushedBytes(gw: Gateway, format: "text" | "protobuf"): Promise<Uint8Array> {
+  const response = await fetch(`${gw.url}/metrics`, {
+    headers: format === "protobuf" ? { Accept: PROTOBUF_ACCEPT } : {},
+    signal: AbortSignal.timeout(10_000),
+  });
+  const body = new Uint8Array(await response.arrayBuffer());
+  if (response.status !== 200) throw new Error(`GET /metrics answered ${response.status}: ${new TextDecoder().decode(body)}`);
+  const families = format === "protobuf" ? delimitedFamilies(body) : textFamilies(body);
+  const kept = families.filter(({ name }) => !OWN_PREFIXES.some((prefix) => name.startsWith(prefix)));
+  return Buffer.concat(kept.map(({ bytes }) => bytes));
+}
+
+/** A text exposition cut into its families' bytes (HELP, TYPE and sample lines, newlines included). */
+function textFamilies(body: Uint8Array): { name: string; bytes: Uint8Array }[] {
+  const families: { name: string; bytes: Uint8Array; samples: boolean }[] = [];
+  const text = new TextDecoder().decode(body);
+  let at = 0;
+  while (at < text.length) {
+    const end = text.indexOf("\n", at) + 1 || text.length;
+    const line = text.slice(at, end);
+    const bytes = new TextEncoder().encode(line);
+    const comment = /^# (?:HELP|TYPE) (\S+)/.exec(line);
+    const last = families.at(-1);
+    if (comment && !(last && last.name === comment[1] && !last.samples)) {
+      families.push({ name: comment[1]!, bytes, samples: false });
+    } else if (last) {
+      last.bytes = Buffer.concat([last.bytes, bytes]);
+      if (!comment) last.samples = true;
+    } else {
+      families.push({ name: sampleName(line), bytes, samples: true });
+    }
+    at = end;
+  }
+  return families;
+}
+
+/** A delimited protobuf body cut into its families' bytes (each with its length prefix) and names. */
+function delimitedFamilies(body: Uint8Array): { name: string; bytes: Uint8Array }[] {
+  const families: { name: string; bytes: Uint8Array }[] = [];
+  let at = 0;
+  while (at < body.length) {
+    let length = 0;
+    let shift = 0;
+    let end = at;
+    for (;;) {
+      const byte = body[end++];
+      if (byte === undefined) throw new Error(`protobuf scrape cut inside a length prefix at byte ${at}`);
+      length += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+      if (byte < 0x80) break;
+    }
+    if (end + length > body.length) throw new Error(`protobuf scrape cut inside the family at byte ${at}`);
+    const bytes = body.subarray(at, end + length);
+    families.push({ name: String(decodeDelimited(bytes)[0]!.name), bytes });
+    at = end + length;
+  }
+  return families;
 }

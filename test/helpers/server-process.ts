@@ -10,6 +10,14 @@ export interface ServerProcess {
   log(): string;
   /** Sends SIGTERM to this PID only (SIGKILL after 5 s) and resolves once the process has exited. */
   stop(): Promise<void>;
+  /**
+   * Sends `signal` to this PID only and resolves with the exit code once the process has exited (null when
+   * the signal ended it, e.g. SIGKILL); does not escalate, so a process that ignores `signal` keeps the
+   * promise pending. At once with the earlier exit code if the process had already exited.
+   */
+  kill(signal: NodeJS.Signals): Promise<number | null>;
+  /** Resolves with the exit code (null when a signal ended it) once the process has exited on its own or been stopped. */
+  exited(): Promise<number | null>;
 }
 
 /** What `startServer` starts and how long it waits for it. */
@@ -100,6 +108,15 @@ async function startOnce(options: ServerOptions, port: number): Promise<ServerPr
         clearTimeout(timer);
       }
       await drained;
+    },
+    async kill(signal) {
+      if (!exited) proc.kill(signal);
+      return server.exited();
+    },
+    async exited() {
+      await proc.exited;
+      await drained;
+      return proc.exitCode;
     },
   };
 

@@ -48,12 +48,26 @@ export async function startOurs(extraArgs: string[] = []): Promise<Gateway> {
 
 /** Our gateway whatever `PG_OURS` says: for checks of behaviour only ours has (Go passes them by chance). */
 export async function startOurGateway(extraArgs: string[] = []): Promise<Gateway> {
+  return startWithPersistenceFile("", extraArgs);
+}
+
+/**
+ * Our gateway persisting to `file` (`--persistence.file=<file>`) plus `extraArgs`, which must not name
+ * `--persistence.file` again (a repeated flag is an error). Starting it again on the same `file` after the
+ * previous one exited is a restart: it restores what that one left on disk before it is ready.
+ */
+export async function startPersistentGateway(file: string, extraArgs: readonly string[] = []): Promise<Gateway> {
+  if (file === "") throw new Error("startPersistentGateway needs a file; startOurGateway runs memory only");
+  return startWithPersistenceFile(file, extraArgs);
+}
+
+function startWithPersistenceFile(file: string, extraArgs: readonly string[]): Promise<Gateway> {
   const main = new URL("../../src/main.ts", import.meta.url).pathname;
   return startGateway("ours", (port) => [
     process.execPath,
     main,
     `--web.listen-address=127.0.0.1:${port}`,
-    "--persistence.file=",
+    `--persistence.file=${file}`,
     ...extraArgs,
   ]);
 }

@@ -63,26 +63,6 @@ export interface WiderShape {
   readonly lacked: string;
 }
 
-const BRACE_OPEN = 0x7b;
-const COMMA = 0x2c;
-
-/**
- * Whether a series of these stored text lines could carry label `name`: false only if no line has
- * `{name="` or `,name="`, which every line of a series with that label has (a value may make it say true
- * for a series without it, never false for one with it).
- */
-export function mayCarryLabel(texts: readonly Uint8Array[], name: string): boolean {
-  const needle = Buffer.from(`${name}="`);
-  for (const text of texts) {
-    const bytes = Buffer.from(text.buffer, text.byteOffset, text.byteLength);
-    for (let at = bytes.indexOf(needle); at > 0; at = bytes.indexOf(needle, at + 1)) {
-      const before = bytes[at - 1];
-      if (before === BRACE_OPEN || before === COMMA) return true;
-    }
-  }
-  return false;
-}
-
 /**
  * The key of the group whose grouping labels are exactly `series`' labels of the names in `shape`, or
  * undefined when the series lacks one of them. `series` and `shape` are sorted by name.

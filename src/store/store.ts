@@ -5,12 +5,14 @@ import { groupKeyOf } from '../model/group.ts';
 import type { Labels, MetricFamily, MetricType } from '../model/metric.ts';
 import type { HeldElsewhere, PreparedFamily } from './consistency.ts';
 import { checkWrite, formatErrors } from './consistency.ts';
-import { GroupingShapes, type Reach, keyWithin, mayCarryLabel } from './grouping-shapes.ts';
+import { GroupingShapes, type Reach, keyWithin } from './grouping-shapes.ts';
 import { NameIndex } from './name-index.ts';
 import { hasTimestamps, sanitizeFamilies, seriesLabelsOf } from './sanitize.ts';
+import { PUSH_FAILURE_TIME_METRIC, PUSH_TIME_METRIC, pushFailureTimeFamily, pushTimeFamily } from './timestamp-gauges.ts';
 import { decodeFamilyLines } from '../stored/family-lines.ts';
 import { encodeFamilyText } from '../stored/family-text.ts';
-import { PUSH_FAILURE_TIME_METRIC, PUSH_TIME_METRIC, pushFailureTimeFamily, pushTimeFamily, withValue } from './timestamp-gauges.ts';
+import { withValue } from '../stored/line-edits.ts';
+import { mayCarryLabel } from '../stored/line-search.ts';
 
 /**
  * A change to one group: a push (PUT when `replace`, POST otherwise) of `families` or `encoded`, or, with

@@ -3,7 +3,7 @@ import type { Logger } from '../log.ts';
 import { type Group, PUSH_FAILURE_TIME_METRIC, PUSH_TIME_METRIC, type StoredFamily, groupKeyOf, sortLabels } from '../model/group.ts';
 import type { MetricFamily } from '../model/metric.ts';
 import { MetricFamilyDecoder } from '../parse/protobuf-family.ts';
-import { encodeFamilyText } from '../render/text.ts';
+import { encodeFamilyText } from '../stored/family-text.ts';
 import { decodeGoPersistence, looksLikeGoPersistence } from './go-gob.ts';
 
 /**

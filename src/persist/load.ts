@@ -1,6 +1,6 @@
 // Start-up: the snapshot (or a Go gateway's file), then every journal after it; damaged files are set aside, never lost.
 import { copyFile, readFile, readdir, rename, unlink } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Logger } from '../log.ts';
 import { type Group, groupKeyOf } from '../model/group.ts';
 import { importGoFile } from './go-import.ts';
@@ -52,6 +52,7 @@ export async function loadPersisted(file: string, log: Logger): Promise<Loaded> 
     }
   }
 
+  await removeUnfinishedSnapshots(file, log);
   const generations = await journalGenerations(file);
   for (const generation of generations) {
     const path = journalPath(file, generation);
@@ -105,6 +106,23 @@ async function setAside(path: string, reason: string, log: Logger): Promise<void
     log.error('cannot read persisted metrics; the file was set aside and start-up goes on without it', { file: path, err: reason, moved_to: aside });
   } catch (error) {
     log.error('cannot read persisted metrics, nor set the file aside', { file: path, err: reason, rename_err: (error as Error).message });
+  }
+}
+
+/**
+ * Removes `<file>.in_progress.<n>` temp files: a snapshot that was being written when the gateway was killed.
+ * A finished one would have been renamed over the file, so what is left is incomplete by definition.
+ */
+async function removeUnfinishedSnapshots(file: string, log: Logger): Promise<void> {
+  const prefix = `${basename(file)}.in_progress.`;
+  const names = await readdir(dirname(file)).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !/^\d+$/.test(name.slice(prefix.length))) continue;
+    const path = join(dirname(file), name);
+    await unlink(path).then(
+      () => log.info('removed an unfinished snapshot left by an earlier run', { file: path }),
+      () => {},
+    );
   }
 }
 

@@ -136,3 +136,18 @@ describe('persistence in-process', () => {
     await first.persistence.close();
   });
 });
+
+describe('start-up', () => {
+  test('removes the temp file of a snapshot that an earlier run did not finish, and nothing else', async () => {
+    const file = tempFile();
+    const unfinished = `${file}.in_progress.12345`;
+    const unrelated = `${file}.in_progress.notes`;
+    await Bun.write(unfinished, 'half a snapshot');
+    await Bun.write(unrelated, 'not ours');
+    const { persistence, lines } = await open(file);
+    expect(existsSync(unfinished)).toBe(false);
+    expect(existsSync(unrelated)).toBe(true);
+    expect(lines.some((line) => line.includes('removed an unfinished snapshot') && line.includes(unfinished))).toBe(true);
+    await persistence.close();
+  });
+});

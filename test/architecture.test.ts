@@ -15,9 +15,10 @@ const FILE_ROOMS: readonly Room[] = ['main', 'flags', 'log', 'version'];
  * Which other rooms each room may import (its own files it may always import). `main` wires everything;
  * nothing imports `main`, and only `main` imports `http`. flags.ts reads log.ts's level and format words
  * today, which is why `log` is on its list. `stored` (a group's stored form: its text lines and its bytes)
- * sits just above `model`: the parser's fast path writes it, the store edits and searches it, render reads
- * it back, persist writes it to disk; it imports none of them. `persist` borrows `parse`'s protobuf decoder
- * for the families in a Go gateway's file, and logs what it finds on disk.
+ * sits just above `model` and holds every writer, reader, editor and searcher of that form: the store
+ * encodes, edits and searches with it, the parser's fast path writes lines with its pieces, render reads
+ * them back, persist writes groups to disk; it imports none of them. `persist` borrows `parse`'s protobuf
+ * decoder for the families in a Go gateway's file, and logs what it finds on disk.
  */
 const MAY_IMPORT: Readonly<Record<Room, readonly Room[]>> = {
   model: [],

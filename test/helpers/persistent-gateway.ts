@@ -1,0 +1,84 @@
+// Gateways on a persistence file for the end-to-end persistence tests: ours (optionally as an unprivileged user) and Go's, and their JSON log read back.
+import { chownSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { REFERENCE_BINARY } from "./reference.ts";
+import { type Gateway, startGateway } from "./start-server.ts";
+
+const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
+
+/**
+ * The user whose file permissions a fault test can take away: `nobody` when the tests run as root (root
+ * ignores a directory's mode bits, and CI runs as root), the tests' own user otherwise. `argv` runs a
+ * command as that user; it keeps `--pdeathsig` because changing the user clears the death signal that
+ * startServer's own setpriv set.
+ */
+export const GATEWAY_USER: { readonly name: string; readonly uid: number; readonly gid: number; readonly argv: readonly string[] } =
+  process.getuid?.() === 0
+    ? {
+      name: "nobody",
+      uid: idOf("-u", "nobody"),
+      gid: idOf("-g", "nobody"),
+      argv: ["/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--pdeathsig", "KILL"],
+    }
+    : { name: "the tests' user", uid: process.getuid?.() ?? -1, gid: process.getgid?.() ?? -1, argv: [] };
+
+function idOf(flag: "-u" | "-g", user: string): number {
+  const result = Bun.spawnSync(["id", flag, user]);
+  if (result.exitCode !== 0) throw new Error(`id ${flag} ${user} failed: ${result.stderr.toString()}`);
+  return Number(result.stdout.toString().trim());
+}
+
+/** Makes `path` (a directory, with everything in it) belong to GATEWAY_USER. */
+export function giveToGatewayUser(path: string): void {
+  chownSync(path, GATEWAY_USER.uid, GATEWAY_USER.gid);
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    if (entry.isDirectory()) giveToGatewayUser(join(path, entry.name));
+    else chownSync(join(path, entry.name), GATEWAY_USER.uid, GATEWAY_USER.gid);
+  }
+}
+
+/** Options of `startOursOn`. */
+export interface OursOnFileOptions {
+  /** Runs the gateway as GATEWAY_USER (see there) instead of the tests' user. */
+  readonly asGatewayUser?: boolean;
+}
+
+/**
+ * Starts our gateway with `--persistence.file=<file> --log.format=json` plus `extraArgs` (which must not
+ * repeat either flag), and resolves once it is ready, i.e. after it restored what `file` and its journals
+ * hold. Starting it again on the same file after the previous one exited is a restart. The caller stops it.
+ */
+export function startOursOn(file: string, extraArgs: readonly string[] = [], options: OursOnFileOptions = {}): Promise<Gateway> {
+  const user = options.asGatewayUser ? GATEWAY_USER.argv : [];
+  return startGateway("ours", (port) => [
+    ...user,
+    process.execPath,
+    MAIN,
+    `--web.listen-address=127.0.0.1:${port}`,
+    `--persistence.file=${file}`,
+    "--log.format=json",
+    ...extraArgs,
+  ]);
+}
+
+/** Starts the Go reference gateway persisting to `file`, plus `extraArgs` (e.g. `--persistence.interval=1h`). */
+export function startGoOn(file: string, extraArgs: readonly string[] = []): Promise<Gateway> {
+  return startGateway("go", (port) => [REFERENCE_BINARY, `--web.listen-address=127.0.0.1:${port}`, `--persistence.file=${file}`, ...extraArgs]);
+}
+
+/** One line of our gateway's JSON log (`--log.format=json`): `ts`, `level`, `msg` and the line's fields. */
+export type LogEntry = { readonly level: string; readonly msg: string } & Readonly<Record<string, unknown>>;
+
+/** The JSON lines `gw` logged so far, in order (anything else on stderr is skipped). */
+export function logEntries(gw: Gateway): LogEntry[] {
+  const entries: LogEntry[] = [];
+  for (const line of gw.log().split("\n")) {
+    if (!line.startsWith("{")) continue;
+    try {
+      entries.push(JSON.parse(line) as LogEntry);
+    } catch {
+      // A line cut at the log buffer's limit.
+    }
+  }
+  return entries;
+}

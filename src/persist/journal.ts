@@ -43,6 +43,8 @@ export class Journal {
   #currentBytes = 0;
   #failure: string | undefined;
   #commits = 0;
+  /** Generations below this are held by a durable snapshot: their records need no file any more. */
+  #heldBelow = 0;
 
   /** Journals into generation `generation` (a new file: generations are never appended to across starts). */
   constructor(file: string, generation: number) {
@@ -114,12 +116,16 @@ export class Journal {
    * waiters are told they are durable.
    */
   discardBefore(generation: number): void {
+    this.#heldBelow = Math.max(this.#heldBelow, generation);
     for (let i = this.#queue.length - 1; i >= 0; i--) {
       const batch = this.#queue[i]!;
       if (batch.generation >= generation || batch === this.#inFlight) continue;
       this.#queue.splice(i, 1);
       for (const waiter of batch.waiters) waiter.resolve();
     }
+    // A failed batch waits at the front of the queue; once the snapshot holds it, the journal is healthy
+    // again, even when its file was lost (the next record opens a new generation).
+    if (this.#queue[0] === undefined || this.#queue[0].generation >= generation) this.#failure = undefined;
   }
 
   /** Writes whatever is queued, then closes the file. Rejects if the last write failed. */
@@ -157,6 +163,8 @@ export class Journal {
   }
 
   async #write(batch: Batch): Promise<void> {
+    // A snapshot holds it already (it was being written when the snapshot removed its file).
+    if (batch.generation < this.#heldBelow) return;
     if (this.#handleGeneration !== batch.generation || this.#handle === undefined) await this.#openGeneration(batch.generation);
     const handle = this.#handle!;
     let position = this.#goodLength;
@@ -168,6 +176,9 @@ export class Journal {
         return written;
       } }, batch.parts);
       await handle.sync();
+      // A file removed (or renamed over) while open takes every write with it: fsync succeeds on an inode
+      // no path leads to. Such a write is not durable, and neither are the records before it.
+      if ((await handle.stat()).nlink === 0 && batch.generation >= this.#heldBelow) throw new Error(`the journal file ${journalPath(this.#file, batch.generation)} was removed while in use`);
     } catch (error) {
       // Opened again for the retry: the file or its directory may have been replaced meanwhile.
       this.#handle = undefined;
@@ -183,8 +194,14 @@ export class Journal {
     this.#handle = undefined;
     const path = journalPath(this.#file, generation);
     if (this.#handleGeneration === generation && this.#goodLength > JOURNAL_HEADER_BYTES) {
-      // Records of this generation are on disk already: reopen without truncating, and write after them.
-      this.#handle = await open(path, 'r+');
+      // Records of this generation are on disk already: reopen without truncating, and write after them,
+      // unless the file there now is not the one they were written to.
+      const handle = await open(path, 'r+');
+      if ((await handle.stat()).size < this.#goodLength) {
+        await handle.close().catch(() => {});
+        throw new Error(`the journal file ${path} was replaced while in use`);
+      }
+      this.#handle = handle;
       return;
     }
     // A new generation starts with its header; 'w' also restarts one whose creation failed halfway.

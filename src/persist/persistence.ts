@@ -10,6 +10,9 @@ import { deleteGroupRecord, setGroupRecord, wipeRecord } from './journal-format.
 import type { Loaded } from './load.ts';
 import { snapshotParts } from './snapshot.ts';
 
+/** How long after a failed journal write a snapshot is tried to make everything durable again. */
+const RECOVERY_DELAY_MS = 1000;
+
 /** What persistence needs of the store: its change feed and its current groups. */
 export interface ChangeSource {
   subscribe(listener: ChangeListener): () => void;
@@ -52,6 +55,7 @@ export class Persistence {
   #lastWriteStartMs: number;
   #writing: Promise<void> | undefined;
   #closed = false;
+  #recoveryPending = false;
   #errors = 0;
   #lastWriteSeconds = 0;
 
@@ -128,8 +132,10 @@ export class Persistence {
     try {
       await journal.sync();
       return undefined;
-    } catch {
-      return journal.failure;
+    } catch (error) {
+      this.#failed('journal', error);
+      this.#recover();
+      return journal.failure ?? (error as Error).message;
     }
   }
 
@@ -142,8 +148,21 @@ export class Persistence {
       this.#lastWriteSeconds = Date.now() / 1000;
     } catch (error) {
       this.#failed('journal', error);
+      this.#recover();
       throw error;
     }
+  }
+
+  // After a failed journal write, a snapshot makes everything applied durable again, even records whose
+  // file was lost, and lets the journal start a new generation. Tried at most once per RECOVERY_DELAY_MS,
+  // so an outage that lasts costs one attempt (and one log line) a second, not one per push.
+  #recover(): void {
+    if (this.#closed || this.#recoveryPending) return;
+    this.#recoveryPending = true;
+    setTimeout(() => {
+      this.#recoveryPending = false;
+      void this.#snapshotAfterCurrent();
+    }, RECOVERY_DELAY_MS).unref();
   }
 
   /** Stops listening, writes what is queued and a last snapshot (even of an unchanged or empty store, as Go does). */

@@ -122,6 +122,35 @@ describe("persistence faults while running", () => {
     expect(await stop(gw)).toBe(0);
   });
 
+  test("a journal file removed while in use: the next write is not acknowledged as durable, a snapshot makes everything durable again, and no 2xx is lost", async () => {
+    const dir = join(root, "removed");
+    mkdirSync(dir);
+    const file = join(dir, "pg.data");
+    let gw = await start(file);
+    expect((await push(gw, "r1", 1)).status).toBe(200);
+    const journal = readdirSync(dir).find((name) => name.includes(".journal-"));
+    expect(journal).toBeDefined();
+    rmSync(join(dir, journal!));
+    // fsync on a file no path leads to succeeds; the gateway must notice that the record went nowhere.
+    const second = await push(gw, "r2", 2);
+    expect(second.status).toBe(503);
+    expect(second.body).toMatch(NOT_DURABLE);
+    expect(second.body).toContain("was removed while in use");
+    // Within about a second a snapshot holds everything applied, r1 and r2 included, and writes are acknowledged again.
+    let third: Reply | undefined;
+    for (let i = 0; i < 60 && third?.status !== 200; i++) {
+      await Bun.sleep(100);
+      third = await push(gw, "r3", 3);
+    }
+    expect(third?.status, third?.body).toBe(200);
+    const served = (await scrape(gw)).runs;
+    expect(served).toEqual([run("r1", 1), run("r2", 2), run("r3", 3)]);
+    await crash(gw);
+    gw = await start(file);
+    expect((await scrape(gw)).runs).toEqual(served);
+    expect(await stop(gw)).toBe(0);
+  });
+
   test(`a read-only directory (gateway run as ${GATEWAY_USER.name}): a failing snapshot is logged and counted while scrapes go on; writes answer 503 until it is writable again, and no 2xx is lost`, async () => {
     const dir = join(root, "read-only");
     mkdirSync(dir);

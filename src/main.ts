@@ -15,6 +15,11 @@ const store = new Store({ checkConsistency: !config.disableConsistencyCheck, own
 /** A journal generation past this size is folded into a snapshot, so replay at start stays short. */
 const JOURNAL_FOLD_BYTES = 64 * 1024 * 1024;
 
+/** How long the store must stay unchanged before the gzip scrape's cache is brought up to date. */
+const GZIP_WARM_INTERVAL_MS = 1000;
+// Listening before the restore, so a restored store is compressed ahead of the first scrape too.
+startGzipWarmer(store, GZIP_WARM_INTERVAL_MS, (error) => log.error('warming the gzip scrape failed', { err: String(error) }));
+
 // Restored before the port opens, as Go does (SPEC §8): the first scrape already shows what was persisted.
 let persistence: Persistence | undefined;
 if (config.persistenceFile !== '') {
@@ -28,9 +33,6 @@ if (config.persistenceFile !== '') {
   persistence.attach(store, loaded.needsSnapshot);
 }
 const metrics = new SelfMetrics(persistence);
-/** How long the store must stay unchanged before the gzip scrape's cache is brought up to date. */
-const GZIP_WARM_INTERVAL_MS = 1000;
-startGzipWarmer(store, GZIP_WARM_INTERVAL_MS, (error) => log.error('warming the gzip scrape failed', { err: String(error) }));
 
 /** How long in-flight requests get to finish on shutdown before their connections are closed. */
 const SHUTDOWN_GRACE_MS = 3000;

@@ -1,10 +1,8 @@
-// Gateways on a persistence file for the end-to-end persistence tests: ours (optionally as an unprivileged user) and Go's, and their JSON log read back.
+// Gateways on a persistence file for the end-to-end persistence tests: ours (optionally as an unprivileged user, optionally logging JSON) and Go's, and the JSON log read back.
 import { chownSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { REFERENCE_BINARY } from "./reference.ts";
-import { type Gateway, startGateway } from "./start-server.ts";
-
-const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
+import { type Gateway, ourGatewayArgv, startGateway } from "./start-server.ts";
 
 /**
  * The user whose file permissions a fault test can take away: `nobody` when the tests run as root (root
@@ -37,28 +35,25 @@ export function giveToGatewayUser(path: string): void {
   }
 }
 
-/** Options of `startOursOn`. */
-export interface OursOnFileOptions {
+/** How `startPersistentGateway` runs our gateway besides its flags; both off by default. */
+export interface PersistentGatewayOptions {
   /** Runs the gateway as GATEWAY_USER (see there) instead of the tests' user. */
   readonly asGatewayUser?: boolean;
+  /** Adds `--log.format=json`, so that `logEntries` can read the log back. */
+  readonly jsonLog?: boolean;
 }
 
 /**
- * Starts our gateway with `--persistence.file=<file> --log.format=json` plus `extraArgs` (which must not
- * repeat either flag), and resolves once it is ready, i.e. after it restored what `file` and its journals
- * hold. Starting it again on the same file after the previous one exited is a restart. The caller stops it.
+ * Starts our gateway with `--persistence.file=<file>` (and `--log.format=json` when `options.jsonLog`) plus
+ * `extraArgs`, which must not repeat either flag (a repeated flag is an error), and resolves once it is ready,
+ * i.e. after it restored what `file` and its journals hold. Starting it again on the same file after the
+ * previous one exited is a restart. A failed start throws with the gateway's stderr. The caller stops it.
  */
-export function startOursOn(file: string, extraArgs: readonly string[] = [], options: OursOnFileOptions = {}): Promise<Gateway> {
+export function startPersistentGateway(file: string, extraArgs: readonly string[] = [], options: PersistentGatewayOptions = {}): Promise<Gateway> {
+  if (file === "") throw new Error("startPersistentGateway needs a file; startOurGateway runs memory only");
   const user = options.asGatewayUser ? GATEWAY_USER.argv : [];
-  return startGateway("ours", (port) => [
-    ...user,
-    process.execPath,
-    MAIN,
-    `--web.listen-address=127.0.0.1:${port}`,
-    `--persistence.file=${file}`,
-    "--log.format=json",
-    ...extraArgs,
-  ]);
+  const log = options.jsonLog ? ["--log.format=json"] : [];
+  return startGateway("ours", (port) => [...user, ...ourGatewayArgv(port, [`--persistence.file=${file}`, ...log, ...extraArgs])]);
 }
 
 /** Starts the Go reference gateway persisting to `file`, plus `extraArgs` (e.g. `--persistence.interval=1h`). */

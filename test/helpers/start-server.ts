@@ -1,6 +1,8 @@
 // Starts a gateway process on a free loopback port for a test, waits until it is ready, and stops it again.
 import { type ServerProcess, startServer } from "./server-process.ts";
 
+const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
+
 /** A running gateway under test: the process the tests started and the base URL it listens on. */
 export interface Gateway extends ServerProcess {
   /** `"go"` for the reference binary, `"ours"` for `bun src/main.ts`. */
@@ -46,30 +48,20 @@ export async function startOurs(extraArgs: string[] = []): Promise<Gateway> {
   return startOurGateway(extraArgs);
 }
 
-/** Our gateway whatever `PG_OURS` says: for checks of behaviour only ours has (Go passes them by chance). */
+/**
+ * Our gateway, memory only (`--persistence.file=`) plus `extraArgs`, whatever `PG_OURS` says: for checks of
+ * behaviour only ours has (Go passes them by chance).
+ */
 export async function startOurGateway(extraArgs: string[] = []): Promise<Gateway> {
-  return startWithPersistenceFile("", extraArgs);
+  return startGateway("ours", (port) => ourGatewayArgv(port, ["--persistence.file=", ...extraArgs]));
 }
 
 /**
- * Our gateway persisting to `file` (`--persistence.file=<file>`) plus `extraArgs`, which must not name
- * `--persistence.file` again (a repeated flag is an error). Starting it again on the same `file` after the
- * previous one exited is a restart: it restores what that one left on disk before it is ready.
+ * The command line of our gateway (`bun src/main.ts`) listening on `127.0.0.1:<port>`, then `flags`: the one
+ * place that knows how our server is run, for startOurGateway and startPersistentGateway (persistent-gateway.ts).
  */
-export async function startPersistentGateway(file: string, extraArgs: readonly string[] = []): Promise<Gateway> {
-  if (file === "") throw new Error("startPersistentGateway needs a file; startOurGateway runs memory only");
-  return startWithPersistenceFile(file, extraArgs);
-}
-
-function startWithPersistenceFile(file: string, extraArgs: readonly string[]): Promise<Gateway> {
-  const main = new URL("../../src/main.ts", import.meta.url).pathname;
-  return startGateway("ours", (port) => [
-    process.execPath,
-    main,
-    `--web.listen-address=127.0.0.1:${port}`,
-    `--persistence.file=${file}`,
-    ...extraArgs,
-  ]);
+export function ourGatewayArgv(port: number, flags: readonly string[]): string[] {
+  return [process.execPath, MAIN, `--web.listen-address=127.0.0.1:${port}`, ...flags];
 }
 
 /** True when `PG_OURS=go` asks for the Go binary in place of our server (harness validation run). */

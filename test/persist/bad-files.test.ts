@@ -1,11 +1,11 @@
 // Damaged persistence files at start-up, with the real gateway: it starts and serves what could be read, logs the file and
 // the problem, sets the damaged file aside byte for byte, and loses nothing pushed afterwards (SPEC §8, D6).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { send } from "../helpers/http.ts";
-import { type LogEntry, logEntries, startOursOn } from "../helpers/persistent-gateway.ts";
+import { persistenceSandbox } from "../helpers/persistence-sandbox.ts";
+import { type LogEntry, logEntries } from "../helpers/persistent-gateway.ts";
 import { seededRandom } from "../helpers/seeded-random.ts";
 import type { Gateway } from "../helpers/start-server.ts";
 
@@ -19,27 +19,12 @@ let journalBytes: Uint8Array;
 /** Where each record of `journalBytes` starts (its length field). */
 let recordOffsets: number[];
 
-let root: string;
-const running = new Set<Gateway>();
+const sandbox = persistenceSandbox("pg-bad-files-", { jsonLog: true });
+const { tempDir, stop, crash } = sandbox;
+afterAll(sandbox.cleanup);
 
-async function start(dir: string): Promise<Gateway> {
-  const gw = await startOursOn(join(dir, FILE));
-  running.add(gw);
-  return gw;
-}
-
-/** SIGTERM, as a service manager stops it; resolves with the exit code. */
-async function stop(gw: Gateway): Promise<number | null> {
-  const code = await gw.kill("SIGTERM");
-  running.delete(gw);
-  return code;
-}
-
-/** SIGKILL: no shutdown snapshot, so what comes back is what the journal made durable. */
-async function crash(gw: Gateway): Promise<void> {
-  expect(await gw.kill("SIGKILL")).toBeNull();
-  running.delete(gw);
-}
+/** Our gateway on `dir`'s persistence file. */
+const start = (dir: string): Promise<Gateway> => sandbox.start(join(dir, FILE));
 
 /** PUT `items_total <value>` into the group {job="bad",instance=<instance>}; fails the test unless it is 200. */
 async function push(gw: Gateway, instance: string, value: number): Promise<void> {
@@ -73,9 +58,7 @@ function withU32(bytes: Uint8Array, offset: number, value: number): Uint8Array {
 }
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), "pg-bad-files-"));
-  const dir = join(root, "fixture");
-  mkdirSync(dir);
+  const dir = tempDir();
   let gw = await start(dir);
   await push(gw, "a", 1);
   await push(gw, "b", 2);
@@ -95,11 +78,6 @@ beforeAll(async () => {
   journalBytes = new Uint8Array(readFileSync(join(dir, journalName)));
   recordOffsets = recordsOf(journalBytes);
   expect(recordOffsets).toHaveLength(3);
-});
-
-afterAll(async () => {
-  for (const gw of running) await gw.stop();
-  if (root) rmSync(root, { recursive: true, force: true });
 });
 
 /** One damaged start: the files laid out before it, what the gateway must say, and what it must serve. */
@@ -203,7 +181,7 @@ function errorLine(entries: LogEntry[], path: string): LogEntry | undefined {
 
 describe("a damaged persistence file at start-up", () => {
   test.each(CASES.map((c) => [c.what, c] as const))("%s: the gateway starts, says why, keeps the bytes aside and serves what could be read", async (_what, c) => {
-    const dir = mkdtempSync(join(root, "case-"));
+    const dir = tempDir();
     const files = c.files();
     for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
     const damagedName = c.damaged === "journal" ? journalName : c.damaged;
@@ -231,7 +209,7 @@ describe("a damaged persistence file at start-up", () => {
   });
 
   test("a torn last journal record (a crash mid-write) is dropped with a warning, and the journal is not set aside", async () => {
-    const dir = mkdtempSync(join(root, "case-"));
+    const dir = tempDir();
     const cut = recordOffsets[2]! + 8 + 3;
     writeFileSync(join(dir, FILE), snapshotBytes);
     writeFileSync(join(dir, journalName), journalBytes.subarray(0, cut));
@@ -253,7 +231,7 @@ describe("a damaged persistence file at start-up", () => {
   });
 
   test("the fixture itself restores whole: without damage, all five groups come back and nothing is set aside", async () => {
-    const dir = mkdtempSync(join(root, "case-"));
+    const dir = tempDir();
     writeFileSync(join(dir, FILE), snapshotBytes);
     writeFileSync(join(dir, journalName), journalBytes);
     const gw = await start(dir);

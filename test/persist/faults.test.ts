@@ -1,49 +1,25 @@
 // Persistence faults while the gateway runs, with real processes and directories: a missing directory, a read-only one, a
 // failing snapshot and a failing shutdown write. A write is acknowledged only once durable (D6), and none acknowledged is lost.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { type Reply, send } from "../helpers/http.ts";
-import { GATEWAY_USER, giveToGatewayUser, logEntries, startOursOn } from "../helpers/persistent-gateway.ts";
+import { persistenceSandbox } from "../helpers/persistence-sandbox.ts";
+import { GATEWAY_USER, giveToGatewayUser, logEntries } from "../helpers/persistent-gateway.ts";
 import type { Gateway } from "../helpers/start-server.ts";
 
+const { tempDir, start, stop, crash, cleanup } = persistenceSandbox("pg-faults-", { jsonLog: true });
+/** The read-only tests run the gateway as GATEWAY_USER, whom a directory's mode binds (root ignores it). */
+const AS_GATEWAY_USER = { asGatewayUser: true };
 let root: string;
-const running = new Set<Gateway>();
 
 beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), "pg-faults-"));
+  root = tempDir();
   // mkdtemp makes it 0700: the gateway user must be able to reach the directories inside.
   chmodSync(root, 0o755);
 });
 
-afterAll(async () => {
-  for (const gw of running) await gw.stop();
-  if (root) {
-    // A test that failed halfway may have left a directory read-only; root's rm does not care, others' does.
-    for (const entry of readdirSync(root)) chmodSync(join(root, entry), 0o755);
-    rmSync(root, { recursive: true, force: true });
-  }
-});
-
-async function start(file: string, extraArgs: string[] = [], asGatewayUser = false): Promise<Gateway> {
-  const gw = await startOursOn(file, extraArgs, { asGatewayUser });
-  running.add(gw);
-  return gw;
-}
-
-/** SIGTERM; resolves with the exit code. */
-async function stop(gw: Gateway): Promise<number | null> {
-  const code = await gw.kill("SIGTERM");
-  running.delete(gw);
-  return code;
-}
-
-/** SIGKILL: no shutdown snapshot, so what comes back after it is what the journal made durable. */
-async function crash(gw: Gateway): Promise<void> {
-  expect(await gw.kill("SIGKILL")).toBeNull();
-  running.delete(gw);
-}
+afterAll(cleanup);
 
 /** PUT `runs_total <value>` into the group {job="faults",instance=<instance>}. */
 function push(gw: Gateway, instance: string, value: number): Promise<Reply> {
@@ -157,7 +133,7 @@ describe("persistence faults while running", () => {
     giveToGatewayUser(dir);
     const file = join(dir, "pg.data");
     // A short interval, so that the snapshot after the first push comes while the directory is read-only.
-    let gw = await start(file, ["--persistence.interval=1500ms"], true);
+    let gw = await start(file, ["--persistence.interval=1500ms"], AS_GATEWAY_USER);
     const first = await push(gw, "p1", 1);
     expect(first.status, first.body).toBe(200);
 
@@ -193,7 +169,7 @@ describe("persistence faults while running", () => {
 
     await crash(gw);
     expect(readdirSync(dir).filter((name) => name.includes(".in_progress."))).toEqual([]);
-    gw = await start(file, [], true);
+    gw = await start(file, [], AS_GATEWAY_USER);
     expect((await scrape(gw)).runs).toEqual(served);
     expect(await stop(gw)).toBe(0);
   });
@@ -204,7 +180,7 @@ describe("persistence faults while running", () => {
     giveToGatewayUser(dir);
     chmodSync(dir, 0o555);
     const file = join(dir, "pg.data");
-    let gw = await start(file, [], true);
+    let gw = await start(file, [], AS_GATEWAY_USER);
     const first = await push(gw, "p1", 1);
     expect(first.status).toBe(503);
     expect(first.body).toMatch(NOT_DURABLE);
@@ -220,7 +196,7 @@ describe("persistence faults while running", () => {
     expect(served).toContain(run("p3", 3));
     expect(served).not.toContain(run("p2", 2));
     await crash(gw);
-    gw = await start(file, [], true);
+    gw = await start(file, [], AS_GATEWAY_USER);
     expect((await scrape(gw)).runs).toEqual(served);
     expect(await stop(gw)).toBe(0);
   });
@@ -230,7 +206,7 @@ describe("persistence faults while running", () => {
     mkdirSync(dir);
     giveToGatewayUser(dir);
     const file = join(dir, "pg.data");
-    let gw = await start(file, [], true);
+    let gw = await start(file, [], AS_GATEWAY_USER);
     expect((await push(gw, "p1", 1)).status).toBe(200);
     expect((await push(gw, "p2", 2)).status).toBe(200);
     chmodSync(dir, 0o555);
@@ -240,7 +216,7 @@ describe("persistence faults while running", () => {
     expect(String(failure!.err)).toContain("EACCES");
 
     chmodSync(dir, 0o755);
-    gw = await start(file, [], true);
+    gw = await start(file, [], AS_GATEWAY_USER);
     expect((await scrape(gw)).runs).toEqual([run("p1", 1), run("p2", 2)]);
     expect(await stop(gw)).toBe(0);
   });

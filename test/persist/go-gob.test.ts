@@ -1,16 +1,15 @@
 // The decoder of the Go gateway's persistence file: files the real Go gateway 1.5.1 wrote (one committed, one written
 // at test time), every truncation and byte flip of a real file, and refusals of what the Go gateway does not write.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pack } from 'msgpackr';
 import { type GoGroup, decodeGoPersistence, looksLikeGoPersistence } from '../../src/persist/go-gob.ts';
 import { type FamilyObject, PROTOBUF_CONTENT_TYPE, decodeDelimited, delimited } from '../helpers/metrics-proto.ts';
 import { COUNTER, FULL_NATIVE_HISTOGRAM } from '../helpers/protobuf-families.ts';
-import { REFERENCE_BINARY } from '../helpers/reference.ts';
+import { persistenceSandbox } from '../helpers/persistence-sandbox.ts';
 import { seededRandom } from '../helpers/seeded-random.ts';
-import { type Gateway, startGateway } from '../helpers/start-server.ts';
+import type { Gateway } from '../helpers/start-server.ts';
 
 /**
  * Written by `/usr/bin/prometheus-pushgateway` 1.5.1 (Debian) with `--persistence.file=<it>
@@ -276,7 +275,7 @@ describe('decodeGoPersistence on a real file with one byte changed', () => {
 });
 
 describe('decodeGoPersistence on the file the Go gateway 1.5.1 writes at shutdown', () => {
-  let dir: string;
+  const { tempFile, startGo, stop, cleanup } = persistenceSandbox('go-gob-');
   let gw: Gateway | undefined;
   let groups: GoGroup[];
   let looksLikeIt: boolean;
@@ -313,14 +312,8 @@ describe('decodeGoPersistence on the file the Go gateway 1.5.1 writes at shutdow
   }
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'go-gob-'));
-    const file = join(dir, 'go.data');
-    gw = await startGateway('go', (port) => [
-      REFERENCE_BINARY,
-      `--web.listen-address=127.0.0.1:${port}`,
-      `--persistence.file=${file}`,
-      '--persistence.interval=1h',
-    ]);
+    const file = tempFile();
+    gw = await startGo(file, ['--persistence.interval=1h']);
     const base64 = Buffer.from(pathValue).toString('base64url');
     await push('text', 'PUT', `/metrics/job/text_job/path@base64/${base64}`, TEXT_BODY, 200);
     await push('first', 'POST', `/metrics/job/twice/site/${encodeURIComponent('zürich')}`, '# TYPE first gauge\nfirst 1\n', 200);
@@ -329,16 +322,13 @@ describe('decodeGoPersistence on the file the Go gateway 1.5.1 writes at shutdow
     // A gauge where text_job has a counter: refused, but the group is made, marked as failed.
     await push('failed', 'POST', '/metrics/job/failed_only', '# TYPE jobs_done_total gauge\njobs_done_total 1\n', 400);
     await push('proto', 'PUT', '/metrics/job/proto_job', delimited(COUNTER, FULL_NATIVE_HISTOGRAM), 200, PROTOBUF_CONTENT_TYPE);
-    await gw.stop(); // SIGTERM: the Go gateway writes the file once more on its way out.
+    await stop(gw); // SIGTERM: the Go gateway writes the file once more on its way out.
     const bytes = new Uint8Array(readFileSync(file));
     looksLikeIt = looksLikeGoPersistence(bytes);
     groups = decodeGoPersistence(bytes);
   }, 30_000);
 
-  afterAll(async () => {
-    await gw?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(cleanup);
 
   /** Asserts that a family's push time falls within the window of push `name` (Date.now() is whole ms). */
   function expectPushedDuring(pushedAtMs: number, name: string): void {

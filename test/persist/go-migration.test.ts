@@ -1,13 +1,13 @@
 // Migration from the Go gateway: the real Go 1.5.1 writes its persistence file, ours starts on the same file and serves the same
 // scrape (text and protobuf), keeps Go's file as a backup, rewrites it in its own format and restores that again (SPEC §8).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GO_BUILD_TIMEOUT_MS, PROTOBUF_ACCEPT, acquireGoClient, goPush, releaseGoClient } from "../interop/clients.ts";
 import { OWN_PREFIXES, send } from "../helpers/http.ts";
 import { type FamilyObject, decodeDelimited } from "../helpers/metrics-proto.ts";
-import { logEntries, startGoOn, startOursOn } from "../helpers/persistent-gateway.ts";
+import { persistenceSandbox } from "../helpers/persistence-sandbox.ts";
+import { logEntries } from "../helpers/persistent-gateway.ts";
 import type { Gateway } from "../helpers/start-server.ts";
 
 /** `\x89PGWSNP\n`: the first bytes of our snapshot (src/persist/snapshot.ts). */
@@ -51,7 +51,8 @@ let goFile: Uint8Array;
 /** Go's scrapes, taken while it was still running. */
 let goText: string;
 let goProtobuf: Uint8Array;
-const running = new Set<Gateway>();
+const sandbox = persistenceSandbox("pg-go-migration-", { jsonLog: true });
+const { tempDir, startGo, stop } = sandbox;
 
 async function scrapeText(gw: Gateway): Promise<string> {
   const reply = await send(gw, "GET", "/metrics");
@@ -104,28 +105,18 @@ function protobufFamilies(body: Uint8Array): Record<string, { family: FamilyObje
   return families;
 }
 
-async function startOurs(dir: string): Promise<Gateway> {
-  const gw = await startOursOn(join(dir, "pg.data"));
-  running.add(gw);
-  return gw;
-}
-
-async function stop(gw: Gateway): Promise<number | null> {
-  const code = await gw.kill("SIGTERM");
-  running.delete(gw);
-  return code;
-}
+/** Ours on `dir`'s persistence file. */
+const startOurs = (dir: string): Promise<Gateway> => sandbox.start(join(dir, "pg.data"));
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), "pg-go-migration-"));
+  root = tempDir();
   const dir = join(root, "migrate");
   mkdirSync(dir);
   file = join(dir, "pg.data");
   // The Go gateway starts while the client builds; whatever started is stopped in afterAll if the other failed.
-  const [started, built] = await Promise.allSettled([startGoOn(file, ["--persistence.interval=1h"]), acquireGoClient()]);
+  const [started, built] = await Promise.allSettled([startGo(file, ["--persistence.interval=1h"]), acquireGoClient()]);
   if (started.status === "rejected") throw started.reason;
   const go = started.value;
-  running.add(go);
   if (built.status === "rejected") throw built.reason;
   // Nothing is written before the interval; the file appears at shutdown.
   expect((await send(go, "PUT", BASE64_GROUP, BATCH_TEXT)).status).toBe(200);
@@ -143,10 +134,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    for (const gw of running) await gw.stop();
+    await sandbox.cleanup();
   } finally {
     await releaseGoClient();
-    if (root) rmSync(root, { recursive: true, force: true });
   }
 });
 

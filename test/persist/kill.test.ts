@@ -1,12 +1,10 @@
 // Killed under concurrent load, the gateway loses no acknowledged write: after a restart every group holds its last 2xx op, or the op in flight at the kill, whole (SIGKILL with the journal, SPEC D6; SIGTERM without it, as Go).
 import { afterAll, describe, expect, test } from 'bun:test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PROTOBUF_ACCEPT } from '../helpers/http.ts';
 import { decodeDelimited } from '../helpers/metrics-proto.ts';
 import { seededRandom } from '../helpers/seeded-random.ts';
-import { type Gateway, startPersistentGateway } from '../helpers/start-server.ts';
+import { persistenceSandbox } from '../helpers/persistence-sandbox.ts';
+import type { Gateway } from '../helpers/start-server.ts';
 
 /** Replay a failure with `PG_SEED=<seed> npx bun test test/persist/kill.test.ts` (the kill moments still vary). */
 const SEED = Number(process.env.PG_SEED ?? 20261206);
@@ -191,12 +189,8 @@ async function checkAgainstModel(gateway: Gateway, model: Model, round: number):
   return errors;
 }
 
-const dirs: string[] = [];
-const gateways: Gateway[] = [];
-afterAll(async () => {
-  await Promise.all(gateways.map((gateway) => gateway.stop()));
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const { tempFile, start, cleanup } = persistenceSandbox('pg-kill-');
+afterAll(cleanup);
 
 /** How one run of `runRounds` stops the gateway, how often, and with which flags besides the interval. */
 interface Stopping {
@@ -210,15 +204,12 @@ interface Stopping {
  * restart against the model (checkAgainstModel). Returns the problems found, one line each.
  */
 async function runRounds({ signal, rounds, args }: Stopping): Promise<string[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'pg-kill-'));
-  dirs.push(dir);
-  const file = join(dir, 'pg.data');
+  const file = tempFile();
   const random = seededRandom(SEED);
   const model = new Model();
   const errors: string[] = [];
   for (let round = 0; round < rounds; round++) {
-    const gateway = await startPersistentGateway(file, [`--persistence.interval=${INTERVALS[round % INTERVALS.length]}`, ...args]);
-    gateways.push(gateway);
+    const gateway = await start(file, [`--persistence.interval=${INTERVALS[round % INTERVALS.length]}`, ...args]);
     if (round > 0) errors.push(...(await checkAgainstModel(gateway, model, round - 1)));
     const acksBefore = model.acks;
     const pushers = Array.from({ length: PUSHERS }, (_, pusher) => runPusher(gateway, model, pusher, seededRandom(SEED + 1000 * round + pusher), errors));
@@ -232,8 +223,7 @@ async function runRounds({ signal, rounds, args }: Stopping): Promise<string[]> 
     await Promise.all(pushers);
     if (model.acks - acksBefore < PUSHERS) errors.push(`round ${round + 1}: only ${model.acks - acksBefore} ops were answered before the ${signal}`);
   }
-  const last = await startPersistentGateway(file, args);
-  gateways.push(last);
+  const last = await start(file, args);
   errors.push(...(await checkAgainstModel(last, model, rounds - 1)));
   // The accumulated state is not trivially empty: most groups hold something.
   const held = model.acked.flat().filter((state) => state !== undefined).length;

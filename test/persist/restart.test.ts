@@ -1,32 +1,15 @@
 // A restart on the same persistence file brings the pushed groups back byte for byte, timestamps included, however the gateway stopped.
 import { afterAll, describe, expect, test } from 'bun:test';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { scrapePushedBytes, send } from '../helpers/http.ts';
 import { PROTOBUF_CONTENT_TYPE, decodeDelimited, delimited } from '../helpers/metrics-proto.ts';
 import { COUNTER, FULL_NATIVE_HISTOGRAM, HISTOGRAM, MIXED_HISTOGRAM, SUMMARY } from '../helpers/protobuf-families.ts';
-import { type Gateway, startPersistentGateway } from '../helpers/start-server.ts';
+import { persistenceSandbox } from '../helpers/persistence-sandbox.ts';
+import type { Gateway } from '../helpers/start-server.ts';
 
-const dirs: string[] = [];
-const gateways: Gateway[] = [];
-afterAll(async () => {
-  await Promise.all(gateways.map((gateway) => gateway.stop()));
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A persistence file in a fresh temp dir of its own (removed in afterAll). */
-function tempFile(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pg-restart-'));
-  dirs.push(dir);
-  return join(dir, 'pg.data');
-}
-
-async function start(file: string, args: string[]): Promise<Gateway> {
-  const gateway = await startPersistentGateway(file, args);
-  gateways.push(gateway);
-  return gateway;
-}
+const { tempFile, start, stop, crash, cleanup } = persistenceSandbox('pg-restart-');
+afterAll(cleanup);
 
 /** One request of the varied store and its status with the consistency check on (off: every write is 202). */
 interface Step {
@@ -128,13 +111,13 @@ function expectVariedStore(before: { text: string; protobuf: Uint8Array }): void
   expect(native.metric[0]!.histogram.schema).toBe(-2);
 }
 
-/** Scrapes, stops the gateway with `stop`, starts it again on the same file and expects the same scrapes. */
-async function expectRestored(file: string, args: string[], stop: (gateway: Gateway) => Promise<void>, checked = true): Promise<Gateway> {
+/** Scrapes, stops the gateway with `shutDown`, starts it again on the same file and expects the same scrapes. */
+async function expectRestored(file: string, args: string[], shutDown: (gateway: Gateway) => Promise<void>, checked = true): Promise<Gateway> {
   const first = await start(file, args);
   await pushVariedStore(first, checked);
   const before = await scrapes(first);
   expectVariedStore(before);
-  await stop(first);
+  await shutDown(first);
   const second = await start(file, args);
   const after = await scrapes(second);
   expect(after.text).toBe(before.text);
@@ -150,7 +133,7 @@ async function expectRestored(file: string, args: string[], stop: (gateway: Gate
 
 /** SIGTERM and the exit code Go has: 0. */
 async function terminate(gateway: Gateway): Promise<void> {
-  expect(await gateway.kill('SIGTERM')).toBe(0);
+  expect(await stop(gateway)).toBe(0);
 }
 
 /** After a clean stop only the snapshot is left: no journal, no temp file; readable by its owner only. */
@@ -232,7 +215,7 @@ describe('restart on the same persistence file', () => {
     const file = tempFile();
     await expectRestored(file, [], async (gateway) => {
       expect(existsSync(file)).toBe(false);
-      expect(await gateway.kill('SIGKILL')).toBeNull();
+      await crash(gateway);
     });
   }, 20_000);
 
@@ -247,7 +230,7 @@ describe('restart on the same persistence file', () => {
     push.write(body.slice(0, 8));
     // The handler holds the request while the rest of the body is missing; the signal comes now.
     await Bun.sleep(50);
-    const exited = first.kill('SIGTERM');
+    const exited = stop(first);
     await waitForLog(first, 'shutting down');
     await Bun.sleep(100);
     push.write(body.slice(8));

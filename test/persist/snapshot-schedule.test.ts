@@ -1,12 +1,12 @@
 // When the snapshot file is written, seen from outside: Go's schedule (SPEC §8) — idle nothing, a change after a quiet interval at once, a burst once per interval, once more at shutdown — and the journal ahead of it (D6).
 import { afterAll, describe, expect, test } from 'bun:test';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJournal } from '../../src/persist/journal-format.ts';
 import { readSnapshot } from '../../src/persist/snapshot.ts';
 import { send } from '../helpers/http.ts';
-import { type Gateway, startPersistentGateway } from '../helpers/start-server.ts';
+import { persistenceSandbox } from '../helpers/persistence-sandbox.ts';
+import type { Gateway } from '../helpers/start-server.ts';
 
 /** The interval of every gateway here; the timing bounds below are fractions of it. */
 const INTERVAL_MS = 1000;
@@ -19,25 +19,8 @@ const SLACK_MS = 400;
 /** Without the journal, the snapshot is the only file that shows the state. */
 const SNAPSHOT_ONLY = [`--persistence.interval=${INTERVAL_MS}ms`, '--no-persistence.journal'];
 
-const dirs: string[] = [];
-const gateways: Gateway[] = [];
-afterAll(async () => {
-  await Promise.all(gateways.map((gateway) => gateway.stop()));
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A persistence file in a fresh temp dir of its own (removed in afterAll). */
-function tempFile(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pg-schedule-'));
-  dirs.push(dir);
-  return join(dir, 'pg.data');
-}
-
-async function start(file: string, args: string[]): Promise<Gateway> {
-  const gateway = await startPersistentGateway(file, args);
-  gateways.push(gateway);
-  return gateway;
-}
+const { tempFile, start, stop, cleanup } = persistenceSandbox('pg-schedule-');
+afterAll(cleanup);
 
 /** The inode of `file`, or 0 while it does not exist: every snapshot is a new file renamed into place. */
 function inodeOf(file: string): number {
@@ -132,7 +115,7 @@ describe('snapshot schedule (SPEC §8), --no-persistence.journal', () => {
 
     // Shutdown writes once more although nothing changed: a new file, the same bytes.
     const unchanged = readFileSync(file);
-    expect(await gateway.kill('SIGTERM')).toBe(0);
+    expect(await stop(gateway)).toBe(0);
     expect(inodeOf(file)).not.toBe(inodes[1]!.inode);
     expect(readFileSync(file).equals(unchanged)).toBe(true);
     expect(readdirSync(join(file, '..'))).toEqual(['pg.data']);
@@ -141,7 +124,7 @@ describe('snapshot schedule (SPEC §8), --no-persistence.journal', () => {
   test('shutdown writes an empty store too, and a restart keeps the empty store\'s file until it changes', async () => {
     const file = tempFile();
     const gateway = await start(file, SNAPSHOT_ONLY);
-    expect(await gateway.kill('SIGTERM')).toBe(0);
+    expect(await stop(gateway)).toBe(0);
     expect(readSnapshot(readFileSync(file)).groups).toEqual([]);
     expect(statSync(file).mode & 0o777).toBe(0o600);
 
@@ -150,7 +133,7 @@ describe('snapshot schedule (SPEC §8), --no-persistence.journal', () => {
     const again = await start(file, SNAPSHOT_ONLY);
     await Bun.sleep(INTERVAL_MS * 1.3);
     expect(inodeOf(file)).toBe(inode);
-    expect(await again.kill('SIGTERM')).toBe(0);
+    expect(await stop(again)).toBe(0);
     expect(inodeOf(file)).not.toBe(inode);
     expect(readSnapshot(readFileSync(file)).groups).toEqual([]);
   }, 20_000);
@@ -166,7 +149,7 @@ describe('snapshot schedule (SPEC §8), --no-persistence.journal', () => {
     expect(seen - startedBefore).toBeGreaterThanOrEqual(INTERVAL_MS);
     expect(seen - sent).toBeLessThanOrEqual(INTERVAL_MS + SLACK_MS);
     expect(snapshotSamples(file)).toEqual({ early: 'sched_value{instance="",job="early"} 1\n' });
-    expect(await gateway.kill('SIGTERM')).toBe(0);
+    expect(await stop(gateway)).toBe(0);
   }, 20_000);
 });
 
@@ -191,7 +174,7 @@ describe('with the journal (SPEC D6)', () => {
     entries = readJournal(readFileSync(journalFile)).entries;
     expect(entries.map((entry) => entry.kind)).toEqual(['set', 'delete']);
     expect(existsSync(file)).toBe(false);
-    expect(await gateway.kill('SIGTERM')).toBe(0);
+    expect(await stop(gateway)).toBe(0);
   }, 20_000);
 
   test('a snapshot holds the journals before it and removes them; later writes go to the next generation until the next snapshot', async () => {
@@ -222,6 +205,6 @@ describe('with the journal (SPEC D6)', () => {
       first: 'sched_value{instance="",job="first"} 1\n',
       second: 'sched_value{instance="",job="second"} 2\n',
     });
-    expect(await gateway.kill('SIGTERM')).toBe(0);
+    expect(await stop(gateway)).toBe(0);
   }, 20_000);
 });

@@ -7,7 +7,13 @@
 // group's head and texts (heads cached from the journal, or encoded cold) and a CRC-32; start-up reads the
 // bytes back (checksum, heads, texts copied, series hashes recomputed) and rebuilds the store's indexes.
 // Every task checks its result (sizes, group counts), so nothing can be optimised away or silently broken.
+// Last, a real snapshot file is written (cold: no cached heads) while a 1 ms timer measures the longest time
+// the event loop was held: what a push or scrape arriving meanwhile would wait at most.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Bench } from 'tinybench';
+import { writeAtomically } from '../src/persist/atomic-file.ts';
 import type { Group } from '../src/model/group.ts';
 import { setGroupRecord } from '../src/persist/journal-format.ts';
 import { readSnapshot, snapshotParts } from '../src/persist/snapshot.ts';
@@ -58,3 +64,25 @@ printResults(
     return { task: task.name, ms: round3(ms), 'series/s': task.name.startsWith('journal') ? round3((SERIES_PER_GROUP * 1000) / ms) : round3((series * 1000) / ms) };
   }),
 );
+
+// The longest stall of the event loop while the snapshot file is written cold, as the shutdown or a
+// scheduled write does it: a timer that should fire every millisecond records the largest gap.
+const dir = mkdtempSync(join(tmpdir(), 'pg-persist-bench-'));
+try {
+  const file = join(dir, 'pg.data');
+  let last = performance.now();
+  let longest = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 1);
+  const started = performance.now();
+  await writeAtomically(file, snapshotParts(groups, 0, new WeakMap()));
+  const took = performance.now() - started;
+  clearInterval(timer);
+  if (statSync(file).size !== snapshot.length) throw new Error('the snapshot file has the wrong size');
+  console.log(`snapshot file of ${round3(snapshot.length / 2 ** 20)} MiB written (cold) in ${round3(took)} ms; longest event-loop stall ${round3(longest)} ms`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -66,9 +66,9 @@ export interface JournalContents {
   readonly generation: number;
   readonly entries: JournalEntry[];
   /**
-   * Why reading stopped before the end, or undefined. `torn` when the bad record is the last thing in the
-   * file (a write cut short by a crash: expected, and nothing after it was acknowledged); otherwise the
-   * file is damaged and `offset` says where.
+   * Why reading stopped before the end, or undefined. `torn` when nothing but zeros follows the bad record
+   * (a write cut short by a crash: expected, and nothing after it was acknowledged); otherwise the file is
+   * damaged and `offset` says where.
    */
   readonly problem?: { readonly offset: number; readonly message: string; readonly torn: boolean };
 }
@@ -95,8 +95,11 @@ export function readJournal(bytes: Uint8Array): JournalContents {
     const stop = (message: string, recordEnd: number) => ({
       generation,
       entries,
-      problem: { offset: at, message, torn: recordEnd >= bytes.length },
+      problem: { offset: at, message, torn: recordEnd >= bytes.length || isZeroFrom(bytes, recordEnd) },
     });
+    // Journal files are preallocated with zeros (see Journal): where a record would start, nothing but
+    // zeros is the clean end.
+    if ((at + RECORD_HEADER_BYTES > bytes.length || view.getUint32(at, true) === 0) && isZeroFrom(bytes, at)) break;
     if (at + RECORD_HEADER_BYTES > bytes.length) return stop('record header cut short', bytes.length);
     const length = view.getUint32(at, true);
     const end = at + RECORD_HEADER_BYTES + length;
@@ -113,6 +116,12 @@ export function readJournal(bytes: Uint8Array): JournalContents {
     at = end;
   }
   return { generation, entries };
+}
+
+/** Whether every byte from `from` to the end is zero (the preallocated, never written tail of a journal). */
+function isZeroFrom(bytes: Uint8Array, from: number): boolean {
+  for (let i = from; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
 }
 
 function entryOf(payload: Uint8Array): JournalEntry {

@@ -1,8 +1,15 @@
 // The journal's appender: records of applied changes, made durable by group commit before their writes are acknowledged.
+import { fstatSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { syncDirectory, writeParts } from './atomic-file.ts';
+import { syncDirectory } from './atomic-file.ts';
 import { JOURNAL_HEADER_BYTES, journalHeader } from './journal-format.ts';
+import { writePartsSync } from './write-parts.ts';
+
+/** How far ahead a journal file is filled with zeros at a time: ~700 pgbench pushes, one fsync of its own. */
+const PREALLOCATE_BYTES = 4 * 1024 * 1024;
+/** A megabyte of zeros to write ahead with, shared and never written to. */
+const ZEROS = new Uint8Array(1024 * 1024);
 
 /** Records appended while one generation was current, waiting to be written. */
 interface Batch {
@@ -40,6 +47,8 @@ export class Journal {
   #handleGeneration = -1;
   /** Bytes of the open file up to the end of its last fully written record. */
   #goodLength = 0;
+  /** The open file's size: zeros written ahead of the records (see #preallocate). */
+  #allocated = 0;
   #currentBytes = 0;
   #failure: string | undefined;
   #commits = 0;
@@ -167,18 +176,18 @@ export class Journal {
     if (batch.generation < this.#heldBelow) return;
     if (this.#handleGeneration !== batch.generation || this.#handle === undefined) await this.#openGeneration(batch.generation);
     const handle = this.#handle!;
-    let position = this.#goodLength;
     try {
-      // Positional writes: a retry after a partial write starts again at the end of the last good record.
-      await writeParts({ writev: async (buffers) => {
-        const written = await handle.writev(buffers, position);
-        position += written.bytesWritten;
-        return written;
-      } }, batch.parts);
-      await handle.sync();
+      if (this.#goodLength + batch.bytes > this.#allocated) await this.#preallocate(handle, this.#goodLength + batch.bytes);
+      // Positional: a retry after a partial write starts again at the end of the last good record.
+      writePartsSync(handle.fd, batch.parts, this.#goodLength);
+      // fdatasync: the data and the size that makes it readable, without the mtime (measured ~40 % less
+      // CPU per batch than fsync here, and the fsync is most of what a journalled push costs).
+      await handle.datasync();
       // A file removed (or renamed over) while open takes every write with it: fsync succeeds on an inode
       // no path leads to. Such a write is not durable, and neither are the records before it.
-      if ((await handle.stat()).nlink === 0 && batch.generation >= this.#heldBelow) throw new Error(`the journal file ${journalPath(this.#file, batch.generation)} was removed while in use`);
+      if (fstatSync(handle.fd).nlink === 0 && batch.generation >= this.#heldBelow) {
+        throw new Error(`the journal file ${journalPath(this.#file, batch.generation)} was removed while in use`);
+      }
     } catch (error) {
       // Opened again for the retry: the file or its directory may have been replaced meanwhile.
       this.#handle = undefined;
@@ -189,6 +198,22 @@ export class Journal {
     this.#commits++;
   }
 
+  /**
+   * Writes zeros from the file's end to past `needed` (whole PREALLOCATE_BYTES steps) and fsyncs them. Records
+   * then overwrite blocks that exist, so a batch's fdatasync flushes only its data: appending instead makes
+   * every fdatasync commit the file system's journal for the new size and blocks, which measured 2–3x the
+   * CPU per batch and made the next write wait for that commit. The reader takes a zero tail as the end.
+   */
+  async #preallocate(handle: FileHandle, needed: number): Promise<void> {
+    let end = this.#allocated;
+    while (end < needed) end += PREALLOCATE_BYTES;
+    const zeros: Uint8Array[] = [];
+    for (let at = this.#allocated; at < end; at += ZEROS.length) zeros.push(ZEROS.subarray(0, Math.min(ZEROS.length, end - at)));
+    writePartsSync(handle.fd, zeros, this.#allocated);
+    await handle.sync();
+    this.#allocated = end;
+  }
+
   async #openGeneration(generation: number): Promise<void> {
     await this.#handle?.close().catch(() => {});
     this.#handle = undefined;
@@ -197,11 +222,13 @@ export class Journal {
       // Records of this generation are on disk already: reopen without truncating, and write after them,
       // unless the file there now is not the one they were written to.
       const handle = await open(path, 'r+');
-      if ((await handle.stat()).size < this.#goodLength) {
+      const size = (await handle.stat()).size;
+      if (size < this.#goodLength) {
         await handle.close().catch(() => {});
         throw new Error(`the journal file ${path} was replaced while in use`);
       }
       this.#handle = handle;
+      this.#allocated = size;
       return;
     }
     // A new generation starts with its header; 'w' also restarts one whose creation failed halfway.
@@ -217,5 +244,6 @@ export class Journal {
     this.#handle = handle;
     this.#handleGeneration = generation;
     this.#goodLength = JOURNAL_HEADER_BYTES;
+    this.#allocated = JOURNAL_HEADER_BYTES;
   }
 }

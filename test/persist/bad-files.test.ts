@@ -46,7 +46,8 @@ const A_B = [item("a", 1), item("b", 2)];
 function recordsOf(bytes: Uint8Array): number[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   const offsets: number[] = [];
-  for (let at = 16; at < bytes.length; at += 8 + view.getUint32(at, true)) offsets.push(at);
+  // The file is preallocated: a zero length where a record would start is the end of the records.
+  for (let at = 16; at + 8 <= bytes.length && view.getUint32(at, true) > 0; at += 8 + view.getUint32(at, true)) offsets.push(at);
   return offsets;
 }
 

@@ -29,6 +29,14 @@ function group(job: string, value: number): Group {
   return store.groups()[0]!;
 }
 
+/** Where each record of a journal file ends, read from the length fields (16-byte header, 8-byte record header). */
+function recordEnds(bytes: Uint8Array): number[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const ends: number[] = [];
+  for (let at = 16; at + 8 <= bytes.length && view.getUint32(at, true) > 0; at = ends.at(-1)!) ends.push(at + 8 + view.getUint32(at, true));
+  return ends;
+}
+
 describe('journal records', () => {
   test('set, delete and wipe read back in order', async () => {
     const file = tempFile();
@@ -50,14 +58,28 @@ describe('journal records', () => {
     journal.append(setGroupRecord(encodeGroup(group('a', 1))));
     journal.append(setGroupRecord(encodeGroup(group('b', 2))));
     await journal.close();
-    const bytes = readFileSync(journalPath(file, 0));
-    const first = readJournal(bytes);
-    const firstEnd = bytes.length - (bytes.length - 16) / 2; // two records of the same size after the 16-byte header
-    for (let cut = firstEnd + 1; cut < bytes.length; cut++) {
-      const contents = readJournal(bytes.subarray(0, cut));
-      expect(contents.entries).toEqual(first.entries.slice(0, 1));
-      expect(contents.problem?.torn).toBe(true);
+    const file0 = readFileSync(journalPath(file, 0));
+    const [firstEnd, secondEnd] = recordEnds(file0);
+    const first = readJournal(file0);
+    expect(first.entries).toHaveLength(2);
+    for (let cut = firstEnd! + 1; cut < secondEnd!; cut++) {
+      // Cut short at the end of the file, or cut short by a crash in a preallocated file: zeros after it.
+      for (const bytes of [file0.subarray(0, cut), Buffer.concat([file0.subarray(0, cut), new Uint8Array(secondEnd! - cut + 64)])]) {
+        const contents = readJournal(bytes);
+        expect(contents.entries).toEqual(first.entries.slice(0, 1));
+        expect(contents.problem?.torn).toBe(true);
+      }
     }
+  });
+
+  test('the zeros a journal file is preallocated with are its clean end, not a torn record', async () => {
+    const file = tempFile();
+    const journal = new Journal(file, 0);
+    journal.append(wipeRecord());
+    await journal.close();
+    const bytes = readFileSync(journalPath(file, 0));
+    expect(bytes.length).toBeGreaterThan(recordEnds(bytes)[0]!);
+    expect(readJournal(bytes)).toEqual({ generation: 0, entries: [{ kind: 'wipe' }] });
   });
 
   test('a damaged record before the last is damage, not a torn tail', async () => {
@@ -66,11 +88,11 @@ describe('journal records', () => {
     for (const job of ['a', 'b', 'c']) journal.append(setGroupRecord(encodeGroup(group(job, 1))));
     await journal.close();
     const bytes = Uint8Array.from(readFileSync(journalPath(file, 0)));
-    const recordLength = (bytes.length - 16) / 3;
-    bytes[16 + recordLength + 20]! ^= 0xff;
+    const [firstEnd] = recordEnds(bytes);
+    bytes[firstEnd! + 20]! ^= 0xff;
     const contents = readJournal(bytes);
     expect(contents.entries).toHaveLength(1);
-    expect(contents.problem).toEqual({ offset: 16 + recordLength, message: 'record checksum mismatch', torn: false });
+    expect(contents.problem).toEqual({ offset: firstEnd!, message: 'record checksum mismatch', torn: false });
   });
 
   test('a header that is not ours, or of a newer version, is refused', () => {

@@ -1,4 +1,5 @@
 // The journal file: a header, then one checksummed record per change since the snapshot it continues.
+import { crc32 } from 'node:zlib';
 import type { Group } from '../model/group.ts';
 import type { Labels } from '../model/metric.ts';
 import { decodeGroup, lengthOf } from '../stored/group-bytes.ts';
@@ -53,8 +54,8 @@ export function wipeRecord(): Uint8Array[] {
 function record(kind: number, data: readonly Uint8Array[]): Uint8Array[] {
   const header = new Uint8Array(RECORD_HEADER_BYTES + 1);
   header[RECORD_HEADER_BYTES] = kind;
-  let crc = Bun.hash.crc32(header.subarray(RECORD_HEADER_BYTES));
-  for (const part of data) crc = Bun.hash.crc32(part, crc);
+  let crc = crc32(header.subarray(RECORD_HEADER_BYTES));
+  for (const part of data) crc = crc32(part, crc);
   const view = new DataView(header.buffer);
   view.setUint32(0, 1 + lengthOf(data), true);
   view.setUint32(4, crc, true);
@@ -105,7 +106,7 @@ export function readJournal(bytes: Uint8Array): JournalContents {
     const end = at + RECORD_HEADER_BYTES + length;
     if (length === 0 || end > bytes.length) return stop('record cut short', bytes.length);
     const payload = bytes.subarray(at + RECORD_HEADER_BYTES, end);
-    if (Bun.hash.crc32(payload) !== view.getUint32(at + 4, true)) return stop('record checksum mismatch', end);
+    if (crc32(payload) !== view.getUint32(at + 4, true)) return stop('record checksum mismatch', end);
     let entry: JournalEntry;
     try {
       entry = entryOf(payload);

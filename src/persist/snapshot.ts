@@ -1,4 +1,5 @@
 // The snapshot file: a header, every group's bytes (stored/group-bytes.ts) one after the other, and a checksum.
+import { crc32 } from 'node:zlib';
 import type { Group } from '../model/group.ts';
 import { decodeGroup, encodeGroup, lengthOf } from '../stored/group-bytes.ts';
 
@@ -15,7 +16,10 @@ export const SNAPSHOT_VERSION = 1;
 
 /** magic, version (u32), journal generation (u32), group count (u32); all little-endian. */
 const HEADER_BYTES = SNAPSHOT_MAGIC.length + 12;
-/** Per group: its length (u32), then its bytes. At the end: the CRC-32 of everything before it (u32). */
+/**
+ * Per group: its length (u32), then its bytes. At the end: the CRC-32 of everything before it (u32), by
+ * node:zlib's crc32 (hardware CRC: ~5 ms for a 96 MiB snapshot here, where Bun.hash.crc32 took ~180 ms).
+ */
 const LENGTH_BYTES = 4;
 
 /** What a snapshot holds. */
@@ -41,7 +45,7 @@ export function* snapshotParts(groups: readonly Group[], journalGeneration: numb
   view.setUint32(SNAPSHOT_MAGIC.length, SNAPSHOT_VERSION, true);
   view.setUint32(SNAPSHOT_MAGIC.length + 4, journalGeneration, true);
   view.setUint32(SNAPSHOT_MAGIC.length + 8, groups.length, true);
-  let crc = Bun.hash.crc32(header);
+  let crc = crc32(header);
   yield header;
   for (const group of groups) {
     let parts = heads.get(group);
@@ -51,10 +55,10 @@ export function* snapshotParts(groups: readonly Group[], journalGeneration: numb
     }
     const length = new Uint8Array(LENGTH_BYTES);
     new DataView(length.buffer).setUint32(0, lengthOf(parts), true);
-    crc = Bun.hash.crc32(length, crc);
+    crc = crc32(length, crc);
     yield length;
     for (const part of parts) {
-      crc = Bun.hash.crc32(part, crc);
+      crc = crc32(part, crc);
       yield part;
     }
   }
@@ -85,7 +89,7 @@ export function readSnapshot(bytes: Uint8Array): Snapshot {
   }
   if (version !== SNAPSHOT_VERSION) throw new SnapshotError(`unknown snapshot format version ${version}`);
   const end = bytes.length - LENGTH_BYTES;
-  const crc = Bun.hash.crc32(bytes.subarray(0, end));
+  const crc = crc32(bytes.subarray(0, end));
   if (crc !== view.getUint32(end, true)) throw new SnapshotError('checksum mismatch: the file is cut short or damaged');
   const journalGeneration = view.getUint32(SNAPSHOT_MAGIC.length + 4, true);
   const count = view.getUint32(SNAPSHOT_MAGIC.length + 8, true);

@@ -155,7 +155,8 @@ function deflate(parts: readonly Uint8Array[], level: number): Deflated {
   }
   return {
     bytes: zlib.deflateRawSync(bytes, { level, finishFlush: zlib.constants.Z_SYNC_FLUSH }),
-    crc: Bun.hash.crc32(bytes),
+    // node:zlib's crc32 is the hardware one: ~35x faster than Bun.hash.crc32 here, same values.
+    crc: zlib.crc32(bytes),
     length: bytes.length,
     shift: crc32Shift(bytes.length),
   };

@@ -1,10 +1,14 @@
 // Writing lists of byte parts to a file with writev: in awaited batches for large files, or at once at a position.
 import { writevSync } from 'node:fs';
 
-/** Bytes handed to one writev: big enough that a 600k-series snapshot takes ~100 calls, small enough to keep each short. */
-const BATCH_BYTES = 1024 * 1024;
-/** Parts handed to one writev: the kernel's IOV_MAX is 1024. */
-const BATCH_PARTS = 1024;
+/**
+ * Bytes and parts handed to one writev of a large file. Each call holds the event loop while its bytes are
+ * copied into the page cache (and the parts before it are produced): measured on a 96 MiB snapshot, the
+ * longest stall was ~48 ms with 1 MiB / 1 024 parts per call and ~17 ms with 64 KiB / 64 parts, for ~1 500
+ * calls in all. The kernel's IOV_MAX (1 024) is the hard limit on parts.
+ */
+const BATCH_BYTES = 64 * 1024;
+const BATCH_PARTS = 64;
 
 /** Writes `parts` to an open file at its current position, in batches (see BATCH_BYTES) with an await between them. */
 export async function writeParts(file: { writev(buffers: Uint8Array[]): Promise<{ bytesWritten: number }> }, parts: Iterable<Uint8Array>): Promise<void> {

@@ -105,7 +105,7 @@ export class Journal {
       return this.#inFlight === undefined ? Promise.resolve() : this.#waitFor(this.#inFlight);
     }
     const done = this.#waitFor(batch);
-    this.#flushing ??= this.#flush();
+    this.#flushing ??= this.#flushAfterThisTurn();
     return done;
   }
 
@@ -143,6 +143,13 @@ export class Journal {
     await this.#flushing;
     await this.#handle?.close().catch(() => {});
     this.#handle = undefined;
+  }
+
+  // The first push of an event-loop turn would otherwise be written alone, at once, and the rest of the
+  // turn's pushes one fdatasync later: waiting for the turn to end puts them all in one batch.
+  async #flushAfterThisTurn(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    return this.#flush();
   }
 
   async #flush(): Promise<void> {

@@ -1,15 +1,8 @@
 // A stored family's text lines read back: its series, or only their identity hashes.
 import type { Labels, Metric, MetricType } from '../model/metric.ts';
 import { seriesHash, seriesSeed } from '../model/series-hash.ts';
+import { BACKSLASH, BRACE_OPEN, COMMA, EQUALS, LETTER_N, NEWLINE, QUOTE, SPACE } from './line-bytes.ts';
 
-const NEWLINE = 0x0a;
-const SPACE = 0x20;
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const EQUALS = 0x3d;
-const BACKSLASH = 0x5c;
-const BRACE_OPEN = 0x7b;
-const LETTER_N = 0x6e;
 
 const decoder = new TextDecoder();
 

@@ -3,18 +3,11 @@ import type { Metric, MetricFamily } from '../model/metric.ts';
 import { escapeLabelValue } from '../model/escape.ts';
 import { formatFloat, writeGoFloat } from '../model/format-float.ts';
 import { type SeriesSeed, seriesHash, seriesSeed } from '../model/series-hash.ts';
+import { BACKSLASH, BRACE_CLOSE, BRACE_OPEN, COMMA, EQUALS, NEWLINE, QUOTE, SPACE } from './line-bytes.ts';
 
 /** Counts above this cannot all be told apart once printed as float64, as Go's writer does (SPEC §4.3). */
 const MAX_EXACT_COUNT = 2 ** 53;
 
-const BRACE_OPEN = 0x7b;
-const BRACE_CLOSE = 0x7d;
-const COMMA = 0x2c;
-const EQUALS = 0x3d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const SPACE = 0x20;
-const NEWLINE = 0x0a;
 const ASCII_END = 0x80;
 
 /** Room for everything on a line besides the name and labels: suffix, `quantile="…"`, two floats, punctuation. */

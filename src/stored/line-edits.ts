@@ -1,8 +1,7 @@
 // Stored lines changed in place of encoding their family again: a one-series line with a new value.
 import { MAX_FLOAT_BYTES, writeGoFloat } from '../model/format-float.ts';
+import { NEWLINE, SPACE } from './line-bytes.ts';
 
-const SPACE = 0x20;
-const NEWLINE = 0x0a;
 
 // Where withValue writes the new line before copying it out.
 let line = new Uint8Array(256);

@@ -1,7 +1,6 @@
 // Questions answered from stored lines without reading them back: could a series of them carry a label?
+import { BRACE_OPEN, COMMA } from './line-bytes.ts';
 
-const BRACE_OPEN = 0x7b;
-const COMMA = 0x2c;
 
 /**
  * Whether a series of these stored text lines could carry label `name`: false only if no line has

@@ -105,7 +105,9 @@ export class Persistence {
           journal.append(wipeRecord());
           break;
         case 'restore':
-          // A wholesale replacement is not a record: it is held by a snapshot, written now.
+          // A wholesale replacement is not a record: it is held by a snapshot, written now. Until that
+          // snapshot is renamed into place a crash would replay the older journal instead.
+          // TODO(#15): a resync while running must journal the whole state (or block writes until the snapshot).
           this.#snapshotSoon(0);
           return;
       }

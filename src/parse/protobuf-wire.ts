@@ -1,7 +1,7 @@
 // Reading protobuf fields on protobufjs's Reader, with Go 1.5.1's wire errors: nesting bounds, 64-bit numbers, UTF-8 strings, skipping.
 import { type Long, Reader } from 'protobufjs/minimal.js';
+import { TokenStrings, hashStep } from '../model/token-strings.ts';
 import { ParseError } from './parse-error.ts';
-import { TokenStrings, hashStep } from './token-strings.ts';
 import { isValidUtf8 } from './utf8.ts';
 
 /**

@@ -1,8 +1,9 @@
 // The text exposition format 0.0.4 parser: Go expfmt 1.5.1's grammar and messages, fed chunk by chunk.
 
 import type { Labels, Metric, MetricFamily } from '../model/metric.ts';
+import { goUint64, parseGoFloat, parseGoInt64 } from '../model/parse-float.ts';
+import { TokenStrings, hashStep } from '../model/token-strings.ts';
 import { FamilyTable, type FamilyState, type SampleRole } from './family-table.ts';
-import { goUint64, parseGoFloat, parseGoInt64 } from './float.ts';
 import { charOfByte, quoteByte, quoteBytes } from './go-quote.ts';
 import { LineReader } from './line-reader.ts';
 import { ParseError } from './parse-error.ts';
@@ -10,7 +11,6 @@ import {
   BACKSLASH, BRACE_CLOSE, BRACE_OPEN, COMMA, EQUALS, HASH, LABEL_REST, LABEL_START, LETTER_N, METRIC_REST, METRIC_START,
   NAME_CLASS, NEWLINE, QUOTE, contains, isBlank, matches, metricTypeOf, skipBlanks,
 } from './text-syntax.ts';
-import { TokenStrings, hashStep } from './token-strings.ts';
 import { isValidUtf8 } from './utf8.ts';
 
 /** The default cap on one line of a body, in bytes. */

@@ -3,19 +3,19 @@
 import { MAX_FLOAT_BYTES, writeGoFloat } from '../model/format-float.ts';
 import type { EncodedFamily } from '../model/group.ts';
 import type { Labels } from '../model/metric.ts';
+import { parseGoFloat } from '../model/parse-float.ts';
 import { type SeriesSeed, seriesHash, seriesSeed } from '../model/series-hash.ts';
+import { TokenStrings, hashStep } from '../model/token-strings.ts';
 import { isCanonicalDecimal, writeLongInteger } from '../stored/canonical-values.ts';
 import { type GroupingPair, groupingPairs } from '../stored/grouping-pairs.ts';
 import { compareRanges, compareToBytes, sameBytes, sameRangeAs } from './byte-ranges.ts';
 import { FamilyTable, type FamilyState, type Resolution, type SampleRole } from './family-table.ts';
-import { parseGoFloat } from './float.ts';
 import { LineReader } from './line-reader.ts';
 import { DEFAULT_MAX_LINE_BYTES } from './text-parser.ts';
 import {
   BACKSLASH, BRACE_CLOSE, BRACE_OPEN, COMMA, EQUALS, HASH, LABEL_REST, LABEL_START, LETTER_N, METRIC_REST, METRIC_START,
   NAME_CLASS, QUOTE, isBlank, matches, skipBlanks,
 } from './text-syntax.ts';
-import { TokenStrings, hashStep } from './token-strings.ts';
 import { isValidUtf8 } from './utf8.ts';
 
 /**

@@ -1,10 +1,13 @@
 // A stored family's text lines read back: its series, or only their identity hashes.
 import type { Labels, Metric, MetricType } from '../model/metric.ts';
+import { parseGoFloat } from '../model/parse-float.ts';
 import { seriesHash, seriesSeed } from '../model/series-hash.ts';
+import { TokenStrings, hashStep } from '../model/token-strings.ts';
 import { BACKSLASH, BRACE_OPEN, COMMA, EQUALS, LETTER_N, NEWLINE, QUOTE, SPACE } from './line-bytes.ts';
 
-
-const decoder = new TextDecoder();
+// Strings through the parsers' intern table: a family's lines repeat their label names and most values,
+// and a string per occurrence (TextDecoder on a subarray) made this reader slower than the text parser.
+const strings = new TokenStrings();
 
 /**
  * One line of stored text, cut into its parts: `name{labels} value`, with the label block
@@ -87,7 +90,7 @@ export function decodeFamilyLines(name: string, type: MetricType, text: Uint8Arr
   let open: Metric | undefined;
   for (let at = 0; at < text.length; at = line.end + 1) {
     scanLine(text, at, line);
-    const value = parseStoredFloat(text, line.valueStart, line.end);
+    const value = readFloat(text, line.valueStart, line.end);
     if (type === 'summary' || type === 'histogram' || type === 'gaugehistogram') {
       if (isName(text, at, line.nameEnd, sumName)) {
         open ??= startSeries(type, readLabels(text, line.labelsStart, line.labelsEnd), metrics);
@@ -99,7 +102,7 @@ export function decodeFamilyLines(name: string, type: MetricType, text: Uint8Arr
       } else {
         const seriesEnd = line.seriesEnd < 0 ? line.labelsStart : line.seriesEnd;
         open ??= startSeries(type, readLabels(text, line.labelsStart, seriesEnd), metrics);
-        const bound = parseStoredFloat(text, lastValueStart(text, line.labelsEnd), line.labelsEnd - 1);
+        const bound = readFloat(text, lastValueStart(text, line.labelsEnd), line.labelsEnd - 1);
         if (type === 'summary') open.quantiles!.push({ quantile: bound, value });
         else if (isName(text, at, line.nameEnd, bucketName)) open.buckets!.push({ upperBound: bound, cumulativeCount: value });
       }
@@ -139,21 +142,26 @@ function readLabels(text: Uint8Array, start: number, end: number): Labels {
   const labels: Labels = [];
   let i = start;
   while (i < end) {
+    // Label names are ASCII (the store refuses others).
     const nameStart = i;
-    while (text[i] !== EQUALS) i++;
-    labels.push(decoder.decode(text.subarray(nameStart, i)));
+    let hash = 0;
+    for (let b = text[i]!; b !== EQUALS; b = text[++i]!) hash = hashStep(hash, b);
+    labels.push(strings.ascii(text, nameStart, i, hash));
     const valueStart = i + 2;
     let escaped = false;
+    let highBits = 0;
+    hash = 0;
     i = valueStart;
-    while (text[i] !== QUOTE) {
-      if (text[i] === BACKSLASH) {
+    for (let b = text[i]!; b !== QUOTE; b = text[++i]!) {
+      if (b === BACKSLASH) {
         escaped = true;
         i++;
       }
-      i++;
+      highBits |= b;
+      hash = hashStep(hash, b);
     }
-    const raw = decoder.decode(text.subarray(valueStart, i));
-    labels.push(escaped ? unescapeLabelValue(raw) : raw);
+    if (escaped) labels.push(unescapeLabelValue(strings.utf8(text, valueStart, i)));
+    else labels.push(highBits < 0x80 ? strings.ascii(text, valueStart, i, hash) : strings.utf8(text, valueStart, i));
     i += 2; // `",`
   }
   return labels;
@@ -163,10 +171,7 @@ function unescapeLabelValue(raw: string): string {
   return raw.replace(/\\(.)/g, (_, char: string) => (char.charCodeAt(0) === LETTER_N ? '\n' : char));
 }
 
-/** A value as Go's formatter writes it: a decimal or exponent number, `NaN`, `+Inf` or `-Inf`. */
-function parseStoredFloat(text: Uint8Array, start: number, end: number): number {
-  const first = text[start];
-  if (first === 0x2b) return Infinity; // `+Inf`
-  if (first === 0x2d && text[start + 1] === 0x49) return -Infinity; // `-Inf`
-  return Number(decoder.decode(text.subarray(start, end)));
+/** A value or bound as Go's formatter writes it (a decimal or exponent number, `NaN`, `+Inf`, `-Inf`), which always parses. */
+function readFloat(text: Uint8Array, start: number, end: number): number {
+  return parseGoFloat(text, start, end)!;
 }

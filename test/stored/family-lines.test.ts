@@ -9,6 +9,8 @@ import { decodeFamilyLines, seriesHashesOfLines } from '../../src/stored/family-
 const BODIES: Record<string, string> = {
   'plain values without labels': 'a 1\nb -2.5e-07\nc NaN\nd +Inf\ne -Inf\nf 1e+21\n',
   'labels, escapes and UTF-8': 'g{a="x",b="q\\"uo\\\\te",c="new\\nline",d="ünï}{,=",e=""} 3\n',
+  // A leading BOM is a character of the value, as in Go: not a byte-order mark to drop.
+  'a value starting with a BOM': 'bom{a="\ufeffx"} 1\nbom{a="\ufeff\\"y"} 2\n',
   'untyped and gauge series': '# TYPE u untyped\nu{x="1"} 1\nu{x="2"} 2\n# TYPE g gauge\ng 0.1\n',
   'summary with and without labels': '# TYPE s summary\ns{quantile="0.5"} 1\ns{quantile="0.99"} 2\ns_sum 3\ns_count 4\n' +
     's{a="1",quantile="0.5"} 5\ns_sum{a="1"} 6\ns_count{a="1"} 7\ns_sum{a="2"} 8\ns_count{a="2"} 9\n',

@@ -1,11 +1,12 @@
-// Byte ranges → strings for the parser: an intern table for short ASCII tokens, UTF-8 decoding for the rest.
+// Byte ranges → strings for the parsers and the stored-line reader: an intern table for short ASCII tokens, UTF-8 for the rest.
 
 const TABLE_SIZE = 16384; // a power of two
 const MAX_INTERNED_LENGTH = 48;
 
-// Shared by all parsers: it is a pure cache of immutable strings (a hit returns a string equal to the
-// bytes), so sharing is invisible except that pushes repeating earlier names start warm, and a small
-// push does not pay for a fresh table. Bounded: TABLE_SIZE strings of at most MAX_INTERNED_LENGTH.
+// Shared by all parsers and the stored-line reader: it is a pure cache of immutable strings (a hit
+// returns a string equal to the bytes), so sharing is invisible except that pushes repeating earlier
+// names start warm, a small push does not pay for a fresh table, and series read back from stored lines
+// mostly reuse the strings of recent pushes. Bounded: TABLE_SIZE strings of at most MAX_INTERNED_LENGTH.
 const table: (string | undefined)[] = new Array(TABLE_SIZE).fill(undefined);
 // Longer texts (HELP) get a table of their own, so they do not evict the short tokens.
 const TEXT_TABLE_SIZE = 4096;

@@ -20,8 +20,9 @@ export async function handleDelete(req: Request, route: GroupingRoute, store: St
   } catch (error) {
     return requestError(error);
   }
-  const refusal = await persistenceRefusal(persistence);
+  const refusal = persistence === undefined ? undefined : await persistenceRefusal(persistence);
   if (refusal !== undefined) return refusal;
   store.apply({ labels: grouping.labels, replace: false, timeMs: Date.now() });
-  return (await unlessDurable(persistence)) ?? new Response(null, { status: 202 });
+  const notDurable = persistence === undefined ? undefined : await unlessDurable(persistence);
+  return notDurable ?? new Response(null, { status: 202 });
 }

@@ -7,8 +7,8 @@ import { textError } from './errors.ts';
  * the write is refused before it changes anything; undefined when it may go ahead. Costs nothing while
  * the journal is healthy.
  */
-export async function persistenceRefusal(persistence: Persistence | undefined): Promise<Response | undefined> {
-  if (persistence?.failure === undefined) return undefined;
+export async function persistenceRefusal(persistence: Persistence): Promise<Response | undefined> {
+  if (persistence.failure === undefined) return undefined;
   const reason = await persistence.unavailable();
   return reason === undefined ? undefined : textError(503, `cannot persist the change, so it was not applied: ${reason}`);
 }
@@ -17,8 +17,7 @@ export async function persistenceRefusal(persistence: Persistence | undefined): 
  * Waits until the changes applied so far are durable; a 503 if the journal's write failed (the change is
  * applied in memory and its record is retried with the next write, but it was not acknowledged as durable).
  */
-export async function unlessDurable(persistence: Persistence | undefined): Promise<Response | undefined> {
-  if (persistence === undefined) return undefined;
+export async function unlessDurable(persistence: Persistence): Promise<Response | undefined> {
   try {
     await persistence.durable();
     return undefined;

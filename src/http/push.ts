@@ -50,11 +50,13 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
     return requestError(error);
   }
   if (declared > 0) deps.pushed(declared);
-  const refusal = await persistenceRefusal(deps.persistence);
+  // Without persistence nothing is awaited here: a memory-only push pays nothing for it.
+  const persistence = deps.persistence;
+  const refusal = persistence === undefined ? undefined : await persistenceRefusal(persistence);
   if (refusal !== undefined) return refusal;
   const timeMs = Date.now();
   const result = deps.store.apply({ ...write, labels: grouping.labels, replace: req.method === 'PUT', timeMs });
-  const notDurable = await unlessDurable(deps.persistence);
+  const notDurable = persistence === undefined ? undefined : await unlessDurable(persistence);
   if (notDurable !== undefined) return notDurable;
   deps.metrics.observePush(req.method, (performance.now() - started) / 1000, approximateRequestSize(req, declared), timeMs);
   if (!deps.checkConsistency) return new Response(null, { status: 202 });

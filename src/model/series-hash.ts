@@ -1,5 +1,11 @@
 // The identity of a series (family name + label block as the text format prints it) as a 53-bit number.
 
+/**
+ * The version of seriesHash below. Stored groups carry their hashes with this number (stored/group-bytes.ts):
+ * raise it whenever a hash changes, so that hashes stored by another version are computed again.
+ */
+export const SERIES_HASH_VERSION = 1;
+
 /** The hash lanes after a family's name: computed once per family, then continued by each series' labels. */
 export type SeriesSeed = readonly [number, number];
 

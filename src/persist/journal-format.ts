@@ -6,8 +6,11 @@ import { decodeGroup, lengthOf } from '../stored/group-bytes.ts';
 
 /** `\x89PGWJNL\n`: see SNAPSHOT_MAGIC for why it is shaped so. */
 export const JOURNAL_MAGIC = new Uint8Array([0x89, 0x50, 0x47, 0x57, 0x4a, 0x4e, 0x4c, 0x0a]);
-/** The version of the record layout below (and of stored/group-bytes.ts). */
-export const JOURNAL_VERSION = 1;
+/**
+ * The version of the record layout below (and of stored/group-bytes.ts). Version 2 added the series hashes
+ * to a group's bytes; version 1 journals are read as well (group-bytes reads both).
+ */
+export const JOURNAL_VERSION = 2;
 /** magic, version (u32), generation (u32), little-endian. */
 export const JOURNAL_HEADER_BYTES = JOURNAL_MAGIC.length + 8;
 /** Per record: payload length (u32), CRC-32 of the payload (u32), then the payload: a kind byte and its data. */
@@ -88,7 +91,7 @@ export function readJournal(bytes: Uint8Array): JournalContents {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   const version = view.getUint32(JOURNAL_MAGIC.length, true);
   if (version > JOURNAL_VERSION) throw new JournalError(`journal format version ${version} is newer than this gateway's ${JOURNAL_VERSION}`);
-  if (version !== JOURNAL_VERSION) throw new JournalError(`unknown journal format version ${version}`);
+  if (version < 1) throw new JournalError(`unknown journal format version ${version}`);
   const generation = view.getUint32(JOURNAL_MAGIC.length + 4, true);
   const entries: JournalEntry[] = [];
   let at = JOURNAL_HEADER_BYTES;

@@ -10,9 +10,10 @@ import { decodeGroup, encodeGroup, lengthOf } from '../stored/group-bytes.ts';
 export const SNAPSHOT_MAGIC = new Uint8Array([0x89, 0x50, 0x47, 0x57, 0x53, 0x4e, 0x50, 0x0a]); // \x89PGWSNP\n
 /**
  * The version of the layout below and of stored/group-bytes.ts. Raise it when either changes; a gateway
- * refuses snapshots of a newer version (and keeps them aside) rather than guess.
+ * refuses snapshots of a newer version (and keeps them aside) rather than guess. Version 2 added the
+ * series hashes to a group's bytes; version 1 snapshots are read as well (group-bytes reads both).
  */
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 
 /** magic, version (u32), journal generation (u32), group count (u32); all little-endian. */
 const HEADER_BYTES = SNAPSHOT_MAGIC.length + 12;
@@ -87,7 +88,7 @@ export function readSnapshot(bytes: Uint8Array): Snapshot {
   if (version > SNAPSHOT_VERSION) {
     throw new SnapshotError(`snapshot format version ${version} is newer than this gateway's ${SNAPSHOT_VERSION}`);
   }
-  if (version !== SNAPSHOT_VERSION) throw new SnapshotError(`unknown snapshot format version ${version}`);
+  if (version < 1) throw new SnapshotError(`unknown snapshot format version ${version}`);
   const end = bytes.length - LENGTH_BYTES;
   const crc = crc32(bytes.subarray(0, end));
   if (crc !== view.getUint32(end, true)) throw new SnapshotError('checksum mismatch: the file is cut short or damaged');

@@ -2,6 +2,7 @@
 import { Packr, addExtension } from 'msgpackr';
 import { type Group, type StoredFamily, groupKeyOf } from '../model/group.ts';
 import type { Labels, MetricFamily, MetricType } from '../model/metric.ts';
+import { SERIES_HASH_VERSION } from '../model/series-hash.ts';
 import { seriesHashesOfLines } from './family-lines.ts';
 
 /**
@@ -19,35 +20,47 @@ const packr = new Packr({ useRecords: false, moreTypes: false });
 const TYPES: readonly MetricType[] = ['counter', 'gauge', 'summary', 'untyped', 'histogram', 'gaugehistogram'];
 
 /**
- * A family in the head: `[name, type index, help or null, pushedAt, text length, exact or null]`. Series
- * hashes are not written: they are computed again from the text (model/series-hash.ts may change between
- * versions; the stored lines cannot without a new format).
+ * A family in the head: `[name, type index, help or null, pushedAt, text length, exact or null, series]`:
+ * `series` is how many series hashes follow the texts for it (see Head).
  */
-type HeadFamily = [string, number, string | null, number, number, unknown];
-/** The head of a group: `[labels, pushTime, failureTime, families]`. Its key is derived from the labels. */
-type Head = [Labels, number, number, HeadFamily[]];
+type HeadFamily = [string, number, string | null, number, number, unknown, number];
+/**
+ * The head of a group: `[labels, pushTime, failureTime, families, hash version]`. Its key is derived from
+ * the labels. After the texts come each family's series hashes (little-endian float64s, as every platform
+ * Bun runs on lays out a Float64Array), computed by model/series-hash.ts of `hash version`: recomputing
+ * them from the text was the larger half of reading a snapshot back. A reader whose hash function is of
+ * another version computes them again from the text, as it does for heads of format version 1, which had
+ * neither the count nor the version.
+ */
+type Head = [Labels, number, number, HeadFamily[], number];
+type HeadV1 = [Labels, number, number, [string, number, string | null, number, number, unknown][]];
 
 /** Bytes of the length that starts a group's bytes (a little-endian uint32: the head's length). */
 const HEAD_LENGTH_BYTES = 4;
 
 /**
  * The group's bytes, as parts to write one after the other: a 4-byte little-endian length, the head (the
- * labels, times and family metadata, msgpack) and then each family's stored text as it is, in head order.
- * The texts are the group's own arrays, not copies, so writing a group costs one small msgpack head; the
- * parts must not be mutated. Deterministic for equal groups. Never throws for a stored group.
+ * labels, times and family metadata, msgpack), each family's stored text as it is, and each family's
+ * series hashes, all in head order. The texts and hashes are the group's own arrays, not copies, so
+ * writing a group costs one small msgpack head; the parts must not be mutated. Deterministic for equal
+ * groups. Never throws for a stored group.
  */
 export function encodeGroup(group: Group): Uint8Array[] {
   const families: HeadFamily[] = [];
   const parts: Uint8Array[] = [new Uint8Array(HEAD_LENGTH_BYTES)];
+  const hashes: Uint8Array[] = [];
   for (const family of group.families.values()) {
     const exact = family.exact === undefined ? null : markNegativeZeros(family.exact);
-    families.push([family.name, TYPES.indexOf(family.type), family.help ?? null, family.pushedAt, family.text.length, exact]);
+    const series = family.seriesHashes;
+    families.push([family.name, TYPES.indexOf(family.type), family.help ?? null, family.pushedAt, family.text.length, exact, series.length]);
     parts.push(family.text);
+    hashes.push(new Uint8Array(series.buffer, series.byteOffset, series.byteLength));
   }
-  const head: Head = [group.labels, group.pushTime, group.failureTime, families];
+  const head: Head = [group.labels, group.pushTime, group.failureTime, families, SERIES_HASH_VERSION];
   const packed = packr.pack(head);
   new DataView(parts[0]!.buffer).setUint32(0, packed.length, true);
   parts.splice(1, 0, packed);
+  parts.push(...hashes);
   return parts;
 }
 
@@ -72,36 +85,71 @@ export function decodeGroup(bytes: Uint8Array): Group {
   const head: unknown = packr.unpack(bytes.subarray(HEAD_LENGTH_BYTES, at));
   if (!isHead(head)) throw new Error('not a stored group');
   const [labels, pushTime, failureTime, headFamilies] = head;
-  const families = new Map<string, StoredFamily>();
+  const hashVersion = head.length === 5 ? head[4] : undefined;
+  const texts: Uint8Array[] = [];
   for (const entry of headFamilies) {
-    if (!isHeadFamily(entry)) throw new Error('not a stored family');
-    const [name, typeIndex, help, pushedAt, textLength, exact] = entry;
+    if (!isHeadFamily(entry, hashVersion !== undefined)) throw new Error('not a stored family');
+    const textLength = entry[4];
     if (at + textLength > bytes.length) throw new Error('a stored group is cut short');
-    const type = TYPES[typeIndex]!;
-    const text = bytes.slice(at, at + textLength);
+    texts.push(copyOf(bytes, at, at + textLength));
     at += textLength;
+  }
+  const families = new Map<string, StoredFamily>();
+  headFamilies.forEach((entry, i) => {
+    const [name, typeIndex, help, pushedAt, , exact] = entry;
+    const type = TYPES[typeIndex]!;
+    const text = texts[i]!;
+    let seriesHashes: Float64Array;
+    if (hashVersion === undefined) {
+      seriesHashes = seriesHashesOfLines(name, type, text);
+    } else {
+      const count = (entry as HeadFamily)[6];
+      const byteLength = count * Float64Array.BYTES_PER_ELEMENT;
+      if (at + byteLength > bytes.length) throw new Error('a stored group is cut short');
+      seriesHashes = hashVersion === SERIES_HASH_VERSION ? readHashes(bytes, at, count) : seriesHashesOfLines(name, type, text);
+      at += byteLength;
+    }
     families.set(name, {
       name,
       type,
       help: help ?? undefined,
       pushedAt,
       text,
-      seriesHashes: seriesHashesOfLines(name, type, text),
+      seriesHashes,
       ...(exact === null ? {} : { exact: exact as MetricFamily }),
     });
-  }
+  });
   if (at !== bytes.length) throw new Error(`a stored group has ${bytes.length - at} bytes too many`);
   return { key: groupKeyOf(labels), labels, families, pushTime, failureTime };
 }
 
-function isHead(value: unknown): value is Head {
-  return Array.isArray(value) && value.length === 4 && Array.isArray(value[0]) && value[0].length % 2 === 0 &&
+/**
+ * A copy of `bytes[start, end)` in an array of its own. Not `bytes.slice`: on a Buffer (what node:fs reads)
+ * that is a view, which would keep the whole file's buffer alive for as long as one of its groups.
+ */
+function copyOf(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  return Uint8Array.prototype.slice.call(bytes, start, end);
+}
+
+/**
+ * `count` little-endian float64s from `bytes[at]` on, read one by one: a group inside a file does not start
+ * 8-byte aligned, and a view's `.buffer` of a copy cost more here (JSC makes a small array's buffer real).
+ */
+function readHashes(bytes: Uint8Array, at: number, count: number): Float64Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset + at, count * Float64Array.BYTES_PER_ELEMENT);
+  const hashes = new Float64Array(count);
+  for (let i = 0; i < count; i++) hashes[i] = view.getFloat64(i * Float64Array.BYTES_PER_ELEMENT, true);
+  return hashes;
+}
+
+function isHead(value: unknown): value is Head | HeadV1 {
+  return Array.isArray(value) && (value.length === 4 || (value.length === 5 && Number.isInteger(value[4]))) && Array.isArray(value[0]) && value[0].length % 2 === 0 &&
     value[0].every((v) => typeof v === 'string') && typeof value[1] === 'number' && typeof value[2] === 'number' &&
     Array.isArray(value[3]);
 }
 
-function isHeadFamily(value: unknown): value is HeadFamily {
-  return Array.isArray(value) && value.length === 6 && typeof value[0] === 'string' && typeof value[1] === 'number' &&
+function isHeadFamily(value: unknown, withSeries: boolean): value is HeadFamily {
+  return Array.isArray(value) && value.length === (withSeries ? 7 : 6) && (!withSeries || (Number.isInteger(value[6]) && value[6] >= 0)) && typeof value[0] === 'string' && typeof value[1] === 'number' &&
     TYPES[value[1]] !== undefined && (value[2] === null || typeof value[2] === 'string') && typeof value[3] === 'number' &&
     Number.isInteger(value[4]) && value[4] >= 0 && (value[5] === null || typeof value[5] === 'object');
 }

@@ -3,6 +3,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { JOURNAL_VERSION } from "../../src/persist/journal-format.ts";
+import { SNAPSHOT_VERSION } from "../../src/persist/snapshot.ts";
 import { send } from "../helpers/http.ts";
 import { persistenceSandbox } from "../helpers/persistence-sandbox.ts";
 import { type LogEntry, logEntries } from "../helpers/persistent-gateway.ts";
@@ -144,9 +146,9 @@ const CASES: BadFile[] = [
   {
     // A downgrade after a newer gateway wrote the file: kept aside for that newer gateway, never guessed at.
     what: "a snapshot of a newer format version",
-    files: () => ({ [FILE]: withU32(snapshotBytes, 8, 2) }),
+    files: () => ({ [FILE]: withU32(snapshotBytes, 8, SNAPSHOT_VERSION + 1) }),
     damaged: FILE,
-    problem: () => "snapshot format version 2 is newer than this gateway's 1",
+    problem: () => `snapshot format version ${SNAPSHOT_VERSION + 1} is newer than this gateway's ${SNAPSHOT_VERSION}`,
     restored: () => [],
   },
   {
@@ -164,9 +166,9 @@ const CASES: BadFile[] = [
   {
     // A journal of a newer gateway: none of its records are trusted; the snapshot before it still is.
     what: "a journal of a newer format version",
-    files: () => ({ [FILE]: snapshotBytes, [journalName]: withU32(journalBytes, 8, 2) }),
+    files: () => ({ [FILE]: snapshotBytes, [journalName]: withU32(journalBytes, 8, JOURNAL_VERSION + 1) }),
     damaged: "journal",
-    problem: () => "journal format version 2 is newer than this gateway's 1",
+    problem: () => `journal format version ${JOURNAL_VERSION + 1} is newer than this gateway's ${JOURNAL_VERSION}`,
     restored: () => A_B,
   },
 ];

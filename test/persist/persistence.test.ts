@@ -1,6 +1,6 @@
 // Persistence of a store in-process: journal then snapshot, folding at the size bound, and what start-up reads back.
 import { afterEach, describe, expect, test } from 'bun:test';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../src/log.ts';
@@ -9,6 +9,7 @@ import { loadPersisted } from '../../src/persist/load.ts';
 import { Persistence } from '../../src/persist/persistence.ts';
 import { readSnapshot } from '../../src/persist/snapshot.ts';
 import { Store } from '../../src/store/store.ts';
+import { encodeGroup, lengthOf } from '../../src/stored/group-bytes.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -97,6 +98,36 @@ describe('persistence in-process', () => {
     expect(again.store.groups()).toEqual(store.groups());
     await persistence.close();
     await again.persistence.close();
+  });
+
+  test('after a fold the next one waits until the journal holds twice the snapshot, not just the size bound', async () => {
+    const file = tempFile();
+    const { store, persistence } = await open(file, { foldBytes: 2000 });
+    for (let i = 0; i < 40; i++) push(store, `j${i}`, `metric_with_a_long_name{label="${i}"} ${i}\n`);
+    await persistence.durable();
+    for (let i = 0; i < 100 && !existsSync(file); i++) await Bun.sleep(10);
+    await Bun.sleep(50);
+    const generationOf = () => readSnapshot(readFileSync(file)).journalGeneration;
+    const folded = generationOf();
+    const snapshotBytes = statSync(file).size;
+    expect(snapshotBytes).toBeGreaterThan(2000);
+    // One record: the group's bytes behind a length, a checksum and a kind byte.
+    const body = 'metric_with_a_long_name{label="0"} 1\n';
+    push(store, 'j0', body);
+    const recordBytes = lengthOf(encodeGroup(store.groups().find((g) => g.labels[1] === 'j0')!)) + 9;
+    let journalled = recordBytes;
+    while (journalled + 2 * recordBytes < 2 * snapshotBytes) {
+      push(store, 'j0', body);
+      journalled += recordBytes;
+    }
+    await persistence.durable();
+    await Bun.sleep(100);
+    expect(generationOf()).toBe(folded);
+    for (let i = 0; i < 3; i++) push(store, 'j0', body);
+    await persistence.durable();
+    for (let i = 0; i < 100 && generationOf() === folded; i++) await Bun.sleep(10);
+    expect(generationOf()).toBeGreaterThan(folded);
+    await persistence.close();
   });
 
   test('a wipe is journalled: nothing comes back', async () => {

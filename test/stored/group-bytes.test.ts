@@ -2,6 +2,8 @@
 import { describe, expect, test } from 'bun:test';
 import type { Group } from '../../src/model/group.ts';
 import { parseProtobuf } from '../../src/parse/protobuf-parser.ts';
+import { Packr, unpack } from 'msgpackr';
+import { SERIES_HASH_VERSION } from '../../src/model/series-hash.ts';
 import { decodeGroup, encodeGroup } from '../../src/stored/group-bytes.ts';
 
 const roundTrip = (group: Group): Group => decodeGroup(Buffer.concat(encodeGroup(group)));
@@ -56,5 +58,56 @@ describe('group bytes', () => {
     const bytes = Buffer.concat(encodeGroup(pushedStore([[['job', 'a'], 'a 1\nb{c="d"} 2\n']]).groups()[0]!));
     for (let length = 0; length < bytes.length; length++) expect(() => decodeGroup(bytes.subarray(0, length))).toThrow();
     expect(() => decodeGroup(Buffer.concat([bytes, new Uint8Array(1)]))).toThrow('1 bytes too many');
+  });
+
+  describe('series hashes', () => {
+    const group = (): Group => pushedStore([[['job', 'a'], 'a 1\nb{c="d"} 2\nb{c="e"} 3\n']]).groups()[0]!;
+    /** The group's bytes with its head rewritten by `edit` (the texts and hashes after it unchanged). */
+    function withHead(bytes: Uint8Array, edit: (head: unknown[]) => unknown[]): Buffer {
+      const headLength = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true);
+      const head = edit(unpack(bytes.subarray(4, 4 + headLength)) as unknown[]);
+      const packed = new Packr({ useRecords: false, moreTypes: false }).pack(head);
+      const length = Buffer.alloc(4);
+      length.writeUInt32LE(packed.length);
+      return Buffer.concat([length, packed, bytes.subarray(4 + headLength)]);
+    }
+    /** Every stored hash after the texts replaced by 1, 2, 3, … */
+    function withForgedHashes(bytes: Buffer, series: number): Buffer {
+      const forged = Buffer.from(bytes);
+      const at = forged.length - series * 8;
+      for (let i = 0; i < series; i++) forged.writeDoubleLE(i + 1, at + i * 8);
+      return forged;
+    }
+    const hashesOf = (g: Group) => [...g.families.values()].map((family) => [...family.seriesHashes]);
+
+    test('are read back as stored, not computed again', () => {
+      const original = group();
+      const counts = hashesOf(original).map((hashes) => hashes.length);
+      expect(counts).toEqual([1, 2, 1, 1]); // a, b and the two push-time gauges
+      const bytes = Buffer.concat(encodeGroup(original));
+      expect(hashesOf(decodeGroup(withForgedHashes(bytes, 5)))).toEqual([[1], [2, 3], [4], [5]]);
+    });
+
+    test('of another hash version are computed again from the text', () => {
+      const original = group();
+      const bytes = withHead(Buffer.concat(encodeGroup(original)), (head) => [...head.slice(0, 4), SERIES_HASH_VERSION + 1]);
+      expect(hashesOf(decodeGroup(withForgedHashes(bytes, 5)))).toEqual(hashesOf(original));
+    });
+
+    test('of format version 1 (no hashes, no version in the head) are computed from the text', () => {
+      const original = group();
+      const [length, head, ...rest] = encodeGroup(original);
+      const texts = rest.slice(0, original.families.size);
+      const v1 = withHead(Buffer.concat([length!, head!, ...texts]), (h) => [h[0], h[1], h[2], (h[3] as unknown[][]).map((f) => f.slice(0, 6))]);
+      expect(decodeGroup(v1)).toEqual(original);
+    });
+
+    test('a decoded group holds copies, not views of the bytes it came from (a Buffer slices to views)', () => {
+      const bytes = Buffer.concat(encodeGroup(group()));
+      for (const family of decodeGroup(bytes).families.values()) {
+        expect(family.text.buffer).not.toBe(bytes.buffer);
+        expect(family.seriesHashes.buffer).not.toBe(bytes.buffer);
+      }
+    });
   });
 });

@@ -11,6 +11,13 @@ const PREALLOCATE_BYTES = 4 * 1024 * 1024;
 /** A megabyte of zeros to write ahead with, shared and never written to. */
 const ZEROS = new Uint8Array(1024 * 1024);
 
+/**
+ * A batch up to this size is copied into one reused buffer and written with a single write: writev of a
+ * batch's many small parts (a record is ~12) copied ~2.6 µs per KB into the page cache in the server, one
+ * contiguous buffer ~0.7 µs (memcpy into warm, reused memory included). Larger batches are written as parts.
+ */
+const STAGING_BYTES = 1024 * 1024;
+
 /** Records appended while one generation was current, waiting to be written. */
 interface Batch {
   readonly generation: number;
@@ -52,6 +59,8 @@ export class Journal {
   #currentBytes = 0;
   #failure: string | undefined;
   #commits = 0;
+  /** See STAGING_BYTES; allocated with the first batch. */
+  #staging: Uint8Array | undefined;
   /** Generations below this are held by a durable snapshot: their records need no file any more. */
   #heldBelow = 0;
 
@@ -186,7 +195,7 @@ export class Journal {
     try {
       if (this.#goodLength + batch.bytes > this.#allocated) await this.#preallocate(handle, this.#goodLength + batch.bytes);
       // Positional: a retry after a partial write starts again at the end of the last good record.
-      writePartsSync(handle.fd, batch.parts, this.#goodLength);
+      writePartsSync(handle.fd, this.#staged(batch), this.#goodLength);
       // fdatasync: the data and the size that makes it readable, without the mtime (measured ~40 % less
       // CPU per batch than fsync here, and the fsync is most of what a journalled push costs).
       await handle.datasync();
@@ -203,6 +212,18 @@ export class Journal {
     }
     this.#goodLength += batch.bytes;
     this.#commits++;
+  }
+
+  /** The batch's parts as one part in the staging buffer, when it fits (see STAGING_BYTES). */
+  #staged(batch: Batch): readonly Uint8Array[] {
+    if (batch.bytes > STAGING_BYTES) return batch.parts;
+    this.#staging ??= new Uint8Array(STAGING_BYTES);
+    let at = 0;
+    for (const part of batch.parts) {
+      this.#staging.set(part, at);
+      at += part.length;
+    }
+    return [this.#staging.subarray(0, at)];
   }
 
   /**

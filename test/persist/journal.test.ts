@@ -52,6 +52,28 @@ describe('journal records', () => {
     expect(statSync(journalPath(file, 3)).mode & 0o777).toBe(0o600);
   });
 
+  test('batches of every size read back: small ones copied into one write, one past the staging buffer written as parts', async () => {
+    const file = tempFile();
+    const journal = new Journal(file, 0);
+    const big = new Store({ checkConsistency: true, ownTypes: new Map() });
+    // ~2 MiB of series in one group: larger than the 1 MiB staging buffer.
+    const body = Array.from({ length: 40_000 }, (_, i) => `big_metric_with_a_name{series="${i}",padding="${'x'.repeat(16)}"} ${i}\n`).join('');
+    big.apply({ labels: ['job', 'big'], families: parseText(body), replace: true, timeMs: 1000 });
+    const expected: Group[] = [group('a', 1), big.groups()[0]!, group('b', 2), group('c', 3)];
+    journal.append(setGroupRecord(encodeGroup(expected[0]!)));
+    await journal.sync();
+    journal.append(setGroupRecord(encodeGroup(expected[1]!)));
+    await journal.sync();
+    journal.append(setGroupRecord(encodeGroup(expected[2]!)));
+    journal.append(setGroupRecord(encodeGroup(expected[3]!)));
+    await journal.sync();
+    await journal.close();
+    expect(statSync(journalPath(file, 0)).size).toBeGreaterThan(2 * 1024 * 1024);
+    const contents = readJournal(readFileSync(journalPath(file, 0)));
+    expect(contents.problem).toBeUndefined();
+    expect(contents.entries).toEqual(expected.map((g) => ({ kind: 'set', group: g })));
+  });
+
   test('a record cut anywhere is a torn tail: the records before it are kept', async () => {
     const file = tempFile();
     const journal = new Journal(file, 0);

@@ -31,6 +31,10 @@ const FIXED: Case[] = [
   ['an unknown path', '/nothing', NOT_FOUND],
   ['the root without the UI', '/', NOT_FOUND],
   ['paths are case-sensitive', '/Metrics', NOT_FOUND],
+  // §10: Go serves pprof and expvar unauthenticated; ours has no debug or profiling endpoint at all.
+  ['no profiling endpoint (Go: pprof)', '/debug/pprof/', NOT_FOUND],
+  ['... nor a profile under it', '/debug/pprof/heap', NOT_FOUND],
+  ['no expvar endpoint', '/debug/vars', NOT_FOUND],
 ];
 
 const PUSH_PATHS: Case[] = [

@@ -18,6 +18,7 @@
 import { Bench } from 'tinybench';
 import type { MetricFamily } from '../src/model/metric.ts';
 import { parseBody } from '../src/parse/body.ts';
+import { DEFAULT_PUSH_LIMITS } from '../src/model/push-limits.ts';
 import { ProtobufParser } from '../src/parse/protobuf-parser.ts';
 import { TextParser, parseText } from '../src/parse/text-parser.ts';
 import { transcodeText } from '../src/parse/text-transcoder.ts';
@@ -146,7 +147,7 @@ add({ name: 'large body: 1 KiB chunks', bytes: large.length, series: largeSeries
   verify(parseChunks(large1k), largeSeries);
 });
 add({ name: 'large body: parseBody(stream of 64 KiB)', bytes: large.length, series: largeSeries, baseline: LARGE_WHOLE }, async () => {
-  verify(await parseBody(streamOf(large64k), { contentEncoding: null, maxBytes: Infinity }), largeSeries);
+  verify(await parseBody(streamOf(large64k), { contentEncoding: null, limits: { ...DEFAULT_PUSH_LIMITS, maxBodyBytes: Infinity } }), largeSeries);
 });
 const PROTOBUF_SMALL_WHOLE = 'pgbench body: protobuf whole';
 add({ name: PROTOBUF_SMALL_WHOLE, bytes: smallProtobufBytes, series: smallSeries, baseline: PROTOBUF_SMALL_WHOLE, text: SMALL_WHOLE }, () => {

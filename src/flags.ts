@@ -2,6 +2,7 @@
 
 import { writeSync } from 'node:fs';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.ts';
+import { DEFAULT_PUSH_LIMITS, LIMIT_FLAGS, type PushLimits } from './model/push-limits.ts';
 import { VERSION } from './version.ts';
 import { FlagError, formatByteSize, formatGoDuration, parseByteSize, parseGoDuration } from './flag-values.ts';
 
@@ -29,8 +30,8 @@ export interface Config {
   readonly persistenceJournal: boolean;
   readonly disableConsistencyCheck: boolean;
   readonly enableUtf8Names: boolean;
-  /** Largest accepted push body in bytes, after decompression (SPEC D5). A positive integer. */
-  readonly maxBodyBytes: number;
+  /** What one push may hold: body bytes after decompression, line, samples, labels (SPEC D5). Frozen; each a positive integer. */
+  readonly pushLimits: PushLimits;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
 }
@@ -235,6 +236,32 @@ function choiceFlag<K extends 'logLevel' | 'logFormat'>(name: string, key: K, ch
   };
 }
 
+/**
+ * A `--push.max-…` limit (SPEC D5): a byte size (`parseByteSize`: bytes, or KiB, MiB, GiB) or a plain positive
+ * count, stored in `pushLimits`.
+ */
+function limitFlag(key: keyof PushLimits, unit: 'bytes' | 'count', help: string): Flag {
+  const parse = unit === 'bytes' ? parseByteSize : parseCount;
+  const format = unit === 'bytes' ? formatByteSize : String;
+  return {
+    kind: 'value',
+    name: LIMIT_FLAGS[key],
+    help: unit === 'bytes' ? `${help} Bytes, or a number with KiB, MiB, GiB.` : help,
+    defaultText: format(DEFAULT_PUSH_LIMITS[key]),
+    set: (draft, value) => {
+      draft.pushLimits = Object.freeze({ ...draft.pushLimits, [key]: parse(value) });
+    },
+    show: (config) => format(config.pushLimits[key]),
+  };
+}
+
+/** A positive whole number, digits only; throws FlagError otherwise. */
+function parseCount(text: string): number {
+  const count = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(count) || count <= 0) throw new FlagError(`invalid count ${JSON.stringify(text)}, want a positive whole number`);
+  return count;
+}
+
 const DEFAULTS: Config = {
   listenAddresses: [DEFAULT_LISTEN_ADDRESS],
   systemdSocket: false,
@@ -249,12 +276,12 @@ const DEFAULTS: Config = {
   persistenceJournal: true,
   disableConsistencyCheck: false,
   enableUtf8Names: false,
-  maxBodyBytes: 64 * 1024 * 1024,
+  pushLimits: DEFAULT_PUSH_LIMITS,
   logLevel: 'info',
   logFormat: 'logfmt',
 };
 
-/** In Go's usage order, our own `push.max-body-bytes` after the push flags. */
+/** In Go's usage order, our own `push.max-…` limits after the push flags. */
 const FLAGS: readonly Flag[] = [
   HELP,
   boolFlag('web.systemd-socket', 'systemdSocket', 'Use systemd socket activation listeners instead of port listeners (Linux only).'),
@@ -300,16 +327,12 @@ const FLAGS: readonly Flag[] = [
   ),
   boolFlag('push.disable-consistency-check', 'disableConsistencyCheck', 'Do not check consistency of pushed metrics. DANGEROUS.'),
   boolFlag('push.enable-utf8-names', 'enableUtf8Names', 'Allow UTF-8 characters in metric and label names.'),
-  {
-    kind: 'value',
-    name: 'push.max-body-bytes',
-    help: 'Largest push body accepted, after decompression; larger pushes get 413. Bytes, or a number with KiB, MiB, GiB.',
-    defaultText: formatByteSize(DEFAULTS.maxBodyBytes),
-    set: (draft, value) => {
-      draft.maxBodyBytes = parseByteSize(value);
-    },
-    show: (config) => formatByteSize(config.maxBodyBytes),
-  },
+  limitFlag('maxBodyBytes', 'bytes', 'Largest push body accepted, after decompression (gzip, snappy); larger pushes get 413.'),
+  limitFlag('maxLineBytes', 'bytes', 'Longest line of a text push body, without its newline; a longer line gets 413.'),
+  limitFlag('maxSeries', 'count', 'Most samples in one push (text sample lines; protobuf values, buckets, quantiles, sums, counts); more get 413. Bounds the memory a push takes while it is parsed.'),
+  limitFlag('maxLabels', 'count', 'Most labels on one pushed series, not counting le, quantile and the grouping labels; more get 413.'),
+  limitFlag('maxLabelNameBytes', 'bytes', 'Longest label name in a push body; a longer one gets 413.'),
+  limitFlag('maxLabelValueBytes', 'bytes', 'Longest label value in a push body, unescaped; a longer one gets 413.'),
   choiceFlag('log.level', 'logLevel', LOG_LEVELS, 'log level', 'Only log messages with the given severity or above.'),
   choiceFlag('log.format', 'logFormat', LOG_FORMATS, 'log format', 'Output format of log messages.'),
   VERSION_FLAG,

@@ -1,5 +1,6 @@
 // Command-line flags: defaults, both kingpin syntaxes, Go durations, error wording and precedence as observed on Go 1.5.1.
 import { describe, expect, test } from 'bun:test';
+import { DEFAULT_PUSH_LIMITS } from '../src/model/push-limits.ts';
 import {
   type Config,
   FlagError,
@@ -48,7 +49,14 @@ describe('parseFlags defaults', () => {
       persistenceJournal: true,
       disableConsistencyCheck: false,
       enableUtf8Names: false,
-      maxBodyBytes: 64 * 1024 * 1024,
+      pushLimits: {
+        maxBodyBytes: 64 * 1024 * 1024,
+        maxLineBytes: 1024 * 1024,
+        maxSeries: 500_000,
+        maxLabels: 128,
+        maxLabelNameBytes: 1024,
+        maxLabelValueBytes: 64 * 1024,
+      },
       logLevel: 'info',
       logFormat: 'logfmt',
     });
@@ -81,8 +89,12 @@ describe('parseFlags values', () => {
     // Our journal is on by default; a boolean that defaults to true is turned off kingpin's way.
     ['journal off', ['--no-persistence.journal'], { persistenceJournal: false }],
     ['journal on, said twice over', ['--persistence.journal'], { persistenceJournal: true }],
-    ['max body bytes, plain', ['--push.max-body-bytes=1000'], { maxBodyBytes: 1000 }],
-    ['max body bytes, KiB', ['--push.max-body-bytes', '512KiB'], { maxBodyBytes: 524_288 }],
+    ['max body bytes, plain', ['--push.max-body-bytes=1000'], { pushLimits: { ...DEFAULT_PUSH_LIMITS, maxBodyBytes: 1000 } }],
+    ['max body bytes, KiB', ['--push.max-body-bytes', '512KiB'], { pushLimits: { ...DEFAULT_PUSH_LIMITS, maxBodyBytes: 524_288 } }],
+    // Each limit sets only its own field.
+    ['max line bytes', ['--push.max-line-bytes=4KiB'], { pushLimits: { ...DEFAULT_PUSH_LIMITS, maxLineBytes: 4096 } }],
+    ['max series and labels', ['--push.max-series=10', '--push.max-labels-per-series', '3'], { pushLimits: { ...DEFAULT_PUSH_LIMITS, maxSeries: 10, maxLabels: 3 } }],
+    ['max label name and value bytes', ['--push.max-label-name-bytes=7', '--push.max-label-value-bytes=1MiB'], { pushLimits: { ...DEFAULT_PUSH_LIMITS, maxLabelNameBytes: 7, maxLabelValueBytes: 1 << 20 } }],
     ['log level', ['--log.level=debug'], { logLevel: 'debug' }],
     ['log level, separate value', ['--log.level', 'error'], { logLevel: 'error' }],
     ['log format', ['--log.format=json'], { logFormat: 'json' }],
@@ -137,6 +149,8 @@ describe('parseFlags errors', () => {
     ['telemetry path without slash', ['--web.telemetry-path=metrics'], 'web.telemetry-path must start with "/", got "metrics"'],
     ['zero body limit', ['--push.max-body-bytes=0'], 'invalid byte size "0", want a positive number of bytes or of KiB, MiB, GiB'],
     ['SI body limit', ['--push.max-body-bytes=64MB'], 'invalid byte size "64MB", want a positive number of bytes or of KiB, MiB, GiB'],
+    ['zero series', ['--push.max-series=0'], 'invalid count "0", want a positive whole number'],
+    ['a count with a unit', ['--push.max-labels-per-series=1k'], 'invalid count "1k", want a positive whole number'],
   ])('%s', (_name, argv, message) => {
     expect(errorOf(argv)).toBe(message);
   });
@@ -276,6 +290,11 @@ describe('flagsForStatus', () => {
       'push.disable-consistency-check': 'false',
       'push.enable-utf8-names': 'false',
       'push.max-body-bytes': '64MiB',
+      'push.max-line-bytes': '1MiB',
+      'push.max-series': '500000',
+      'push.max-labels-per-series': '128',
+      'push.max-label-name-bytes': '1KiB',
+      'push.max-label-value-bytes': '64KiB',
       'log.level': 'info',
       'log.format': 'logfmt',
     });

@@ -1,6 +1,8 @@
 // PUT and POST /metrics/job/…: path → grouping labels, body → families, store.apply → status.
-import { BodyTooLargeError, encodeTextBody, parseBody } from '../parse/body.ts';
+import { encodeTextBody, parseBody } from '../parse/body.ts';
 import { ParseError } from '../parse/parse-error.ts';
+import type { PushLimits } from '../model/push-limits.ts';
+import { bodyTooLarge } from '../parse/push-limit-error.ts';
 import { parseText } from '../parse/text-parser.ts';
 import type { Persistence } from '../persist/persistence.ts';
 import type { Store, WriteRequest } from '../store/store.ts';
@@ -14,7 +16,8 @@ export interface PushDeps {
   readonly store: Store;
   readonly metrics: SelfMetrics;
   readonly checkConsistency: boolean;
-  readonly maxBodyBytes: number;
+  /** What one push may hold (`--push.max-…`, SPEC D5). */
+  readonly limits: PushLimits;
   /** Told the declared size of every body read (see youngCollector). */
   readonly pushed: (bodyBytes: number) => void;
   /** With `--persistence.file`: a write is answered only once it is durable (SPEC D6). */
@@ -33,18 +36,18 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
   // NaN when undeclared (chunked): then neither refused up front nor read whole.
   const declared = Number(req.headers.get('content-length') ?? NaN);
   // A declared length past the limit is refused before reading; compressed bodies are counted as they inflate.
-  if (declared > deps.maxBodyBytes) return requestError(new BodyTooLargeError(deps.maxBodyBytes));
+  if (declared > deps.limits.maxBodyBytes) return requestError(bodyTooLarge(deps.limits.maxBodyBytes));
   const options = {
     contentType: req.headers.get('content-type'),
     contentEncoding: req.headers.get('content-encoding'),
-    maxBytes: deps.maxBodyBytes,
+    limits: deps.limits,
   };
   let write: Pick<WriteRequest, 'families' | 'encoded'>;
   try {
     const body = declared <= SMALL_BODY_BYTES ? await bodyBytes(req) : req.body;
     const encoded = body instanceof Uint8Array ? encodeTextBody(body, options, grouping.labels) : undefined;
     write = encoded !== undefined
-      ? { encoded: { families: encoded, structured: () => parseText(body as Uint8Array) } }
+      ? { encoded: { families: encoded, structured: () => parseText(body as Uint8Array, deps.limits) } }
       : { families: await parseBody(body, options) };
   } catch (error) {
     return requestError(error);

@@ -38,7 +38,7 @@ export function createHandler(deps: ServerDeps): (req: Request) => Promise<Respo
     store,
     metrics,
     checkConsistency: !config.disableConsistencyCheck,
-    maxBodyBytes: config.maxBodyBytes,
+    limits: config.pushLimits,
     pushed: youngCollector(YOUNG_GC_EVERY_BYTES, YOUNG_GC_MIN_RESIDENT_BYTES),
     persistence: deps.persistence,
   };

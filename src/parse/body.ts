@@ -1,28 +1,22 @@
 // A push's request body → families: undoes Content-Encoding, enforces the size limit, streams into the parser.
 import type { EncodedFamily } from '../model/group.ts';
 import type { Labels, MetricFamily } from '../model/metric.ts';
+import type { PushLimits } from '../model/push-limits.ts';
 import { bodyFormatOf } from './content-type.ts';
 import { ParseError } from './parse-error.ts';
 import { ProtobufParser } from './protobuf-parser.ts';
+import { bodyTooLarge, checkFamilies } from './push-limit-error.ts';
 import { SnappyFrameReader } from './snappy-frames.ts';
 import { TextParser } from './text-parser.ts';
 import { transcodeText } from './text-transcoder.ts';
-
-/** The body was larger than `--push.max-body-bytes` (after decompression): answered with 413. */
-export class BodyTooLargeError extends Error {
-  constructor(readonly limit: number) {
-    super(`request body is larger than the limit of ${limit} bytes (--push.max-body-bytes)`);
-    this.name = 'BodyTooLargeError';
-  }
-}
 
 export interface BodyOptions {
   /** The request's Content-Type header: delimited protobuf or text, see bodyFormatOf (SPEC §4.2); absent = text. */
   readonly contentType?: string | null;
   /** The request's Content-Encoding header; `gzip` and `snappy` (any case) are undone, anything else is read raw (SPEC §4.1). */
   readonly contentEncoding: string | null;
-  /** Most bytes a body may have once decompressed. */
-  readonly maxBytes: number;
+  /** What the body may hold: its bytes once decompressed, its lines, samples and labels. */
+  readonly limits: PushLimits;
 }
 
 const GZIP_HEADER_BYTES = 10;
@@ -36,29 +30,36 @@ interface BodyParser {
 /**
  * Reads and parses a push body chunk by chunk as it arrives; the whole body is never held at once, and
  * neither is its decompressed form. A body already in hand may be passed as bytes. Throws ParseError
- * (400) for a bad body, a bad gzip or snappy stream or a body cut off mid-way, and BodyTooLargeError (413)
- * past the limit. Resolves to the families in first-seen order.
+ * (400) for a bad body, a bad gzip or snappy stream or a body cut off mid-way, and PushLimitError (413)
+ * past a limit: a compressed body is counted as it inflates, so a bomb stops at `maxBodyBytes` (or earlier,
+ * at `maxSeries`) instead of costing memory. Resolves to the families in first-seen order.
  */
 export async function parseBody(body: ReadableStream<Uint8Array> | Uint8Array | null, options: BodyOptions): Promise<MetricFamily[]> {
-  const parser: BodyParser = bodyFormatOf(options.contentType) === 'protobuf'
-    ? new ProtobufParser({ maxMessageBytes: options.maxBytes })
-    : new TextParser();
+  const limits = options.limits;
+  const isProtobuf = bodyFormatOf(options.contentType) === 'protobuf';
+  const parser: BodyParser = isProtobuf ? new ProtobufParser({ maxMessageBytes: limits.maxBodyBytes }) : new TextParser(limits);
+  // The text parser checks the per-line limits as it goes; protobuf families are checked once decoded.
+  const finish = (): MetricFamily[] => {
+    const families = parser.end();
+    if (isProtobuf) checkFamilies(families, limits);
+    return families;
+  };
   const coding = contentCodingOf(options.contentEncoding);
   if (body instanceof Uint8Array && coding === 'identity') {
     // A body in hand needs no stream machinery, which costs more than parsing a small push.
-    if (body.length > options.maxBytes) throw new BodyTooLargeError(options.maxBytes);
+    if (body.length > limits.maxBodyBytes) throw bodyTooLarge(limits.maxBodyBytes);
     parser.push(body);
-    return parser.end();
+    return finish();
   }
   let total = 0;
   const raw = readChunks(body);
   const chunks = coding === 'gzip' ? gunzip(raw) : coding === 'snappy' ? unsnappy(raw) : raw;
   for await (const chunk of chunks) {
     total += chunk.length;
-    if (total > options.maxBytes) throw new BodyTooLargeError(options.maxBytes);
+    if (total > limits.maxBodyBytes) throw bodyTooLarge(limits.maxBodyBytes);
     parser.push(chunk);
   }
-  return parser.end();
+  return finish();
 }
 
 /**
@@ -68,8 +69,8 @@ export async function parseBody(body: ReadableStream<Uint8Array> | Uint8Array | 
  */
 export function encodeTextBody(body: Uint8Array, options: BodyOptions, grouping: Labels): EncodedFamily[] | undefined {
   if (bodyFormatOf(options.contentType) !== 'text' || contentCodingOf(options.contentEncoding) !== 'identity') return undefined;
-  if (body.length > options.maxBytes) return undefined;
-  return transcodeText(body, grouping);
+  if (body.length > options.limits.maxBodyBytes) return undefined;
+  return transcodeText(body, grouping, options.limits);
 }
 
 /**

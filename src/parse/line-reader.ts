@@ -1,6 +1,6 @@
 // Cuts a chunked byte stream into lines, carrying the unfinished line between chunks, with a length cap.
 
-import { ParseError } from './parse-error.ts';
+import { PushLimitError } from './push-limit-error.ts';
 
 /**
  * Receives one line: its bytes are `buf[start, end)` without the line end, and `line` is its 1-based
@@ -33,7 +33,7 @@ export class LineReader {
     this.#sink = sink;
   }
 
-  /** Feeds the next chunk; throws ParseError for an over-long line, or whatever the sink throws. */
+  /** Feeds the next chunk; throws PushLimitError for an over-long line, or whatever the sink throws. */
   push(chunk: Uint8Array): void {
     let start = 0;
     if (this.#carryLength > 0) {
@@ -84,6 +84,6 @@ export class LineReader {
   }
 
   #tooLong(): never {
-    throw new ParseError(this.#line + 1, `line is longer than ${this.#maxLineBytes} bytes`);
+    throw new PushLimitError('maxLineBytes', `line ${this.#line + 1} is longer than the limit of ${this.#maxLineBytes} bytes`);
   }
 }

@@ -7,20 +7,20 @@ import { FamilyTable, type FamilyState, type SampleRole } from './family-table.t
 import { charOfByte, quoteByte, quoteBytes } from './go-quote.ts';
 import { LineReader } from './line-reader.ts';
 import { ParseError } from './parse-error.ts';
+import { DEFAULT_PUSH_LIMITS, type PushLimits } from '../model/push-limits.ts';
+import { PushLimitError, checkLabel, tooManyLabels, tooManySamples } from './push-limit-error.ts';
 import {
   BACKSLASH, BRACE_CLOSE, BRACE_OPEN, COMMA, EQUALS, HASH, LABEL_REST, LABEL_START, LETTER_N, METRIC_REST, METRIC_START,
   NAME_CLASS, NEWLINE, QUOTE, contains, isBlank, matches, metricTypeOf, skipBlanks,
 } from './text-syntax.ts';
 import { isValidUtf8 } from './utf8.ts';
 
-/** The default cap on one line of a body, in bytes. */
-export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
-
 /**
  * An incremental parser for one text-format push body (SPEC §4.3). Feed the body's chunks in order with
  * `push`, then call `end`; chunks may be cut anywhere, even inside a UTF-8 character. Memory is bounded
- * per line: only an unfinished line is copied between chunks, and a line longer than `maxLineBytes`
- * (default 1 MiB) is an error.
+ * per line: only an unfinished line is copied between chunks. What the body may hold is bounded by
+ * `limits` (PushLimits: line length, samples, labels per series, label name and value length): the parse
+ * holds an object per sample, so past `maxSeries` it stops with PushLimitError instead of growing.
  *
  * Behaves like Go expfmt as shipped in Pushgateway 1.5.1, message for message, except for two product
  * decisions: an unterminated last line is complete when the body ends (D1), and `\r\n` ends a line (D2).
@@ -32,8 +32,10 @@ export class TextParser {
   readonly #reader: LineReader;
   readonly #families = new FamilyTable();
   readonly #strings = new TokenStrings();
+  readonly #limits: PushLimits;
+  #samples = 0;
   #line = 0;
-  #failure: ParseError | undefined;
+  #failure: ParseError | PushLimitError | undefined;
   #ended = false;
   // Where escaped label values and HELP texts are unescaped into; grows to the longest such line.
   #scratch = new Uint8Array(256);
@@ -49,15 +51,16 @@ export class TextParser {
   // which is also why a `quantile="NaN"` sample is silently dropped.
   #bound = NaN;
 
-  /** `maxLineBytes` caps the bytes of one line, not counting its `\n`. */
-  constructor(options: { maxLineBytes?: number } = {}) {
-    this.#reader = new LineReader(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, (buf, start, end, line) => {
+  /** `limits` (DEFAULT_PUSH_LIMITS when absent) bound what the body may hold; `maxBodyBytes` is the caller's. */
+  constructor(limits: PushLimits = DEFAULT_PUSH_LIMITS) {
+    this.#limits = limits;
+    this.#reader = new LineReader(limits.maxLineBytes, (buf, start, end, line) => {
       this.#line = line;
       this.#parseLine(buf, start, end);
     });
   }
 
-  /** Feeds the next chunk of the body. Throws ParseError as soon as one is certain. The chunk is not kept. */
+  /** Feeds the next chunk of the body. Throws ParseError or PushLimitError as soon as one is certain. The chunk is not kept. */
   push(chunk: Uint8Array): void {
     this.#checkUsable();
     try {
@@ -89,7 +92,7 @@ export class TextParser {
   }
 
   #remember(error: unknown): unknown {
-    if (error instanceof ParseError) this.#failure = error;
+    if (error instanceof ParseError || error instanceof PushLimitError) this.#failure = error;
     return error;
   }
 
@@ -168,6 +171,7 @@ export class TextParser {
   #sample(buf: Uint8Array, start: number, end: number): void {
     let i = this.#scanName(buf, start, end, METRIC_START, METRIC_REST);
     if (i === start) throw this.#fail('invalid metric name');
+    if (++this.#samples > this.#limits.maxSeries) throw tooManySamples(this.#limits, `line ${this.#line}`);
     const { family, role } = this.#families.resolve(this.#strings.ascii(buf, start, i, this.#nameHash));
     family.type ??= 'untyped'; // from now on a TYPE line for this family is an error
     if (i < end && isBlank(buf[i]!)) i = skipBlanks(buf, i, end);
@@ -216,6 +220,7 @@ export class TextParser {
       const valueBuf = this.#valueBuf;
       const valueStart = this.#valueStart;
       const valueEnd = this.#valueEnd;
+      checkLabel(nameEnd - nameStart, valueEnd - valueStart, this.#limits, `line ${this.#line}`);
       if (this.#valueHighBits >= 0x80 && !isValidUtf8(valueBuf, valueStart, valueEnd)) {
         throw this.#fail(`invalid label value ${quoteBytes(valueBuf, valueStart, valueEnd)}`);
       }
@@ -229,6 +234,7 @@ export class TextParser {
         const value = this.#valueHighBits < 0x80
           ? this.#strings.ascii(valueBuf, valueStart, valueEnd, this.#valueHash)
           : this.#strings.utf8(valueBuf, valueStart, valueEnd);
+        if (labels.length / 2 >= this.#limits.maxLabels) throw tooManyLabels(this.#limits, labels.length / 2 + 1, `line ${this.#line}`);
         labels.push(name, value);
       }
       i = skipBlanks(buf, i + 1, end); // past the closing quote
@@ -358,8 +364,8 @@ export class TextParser {
 }
 
 /** Parses a whole text-format body at once (one `push` and `end`); see TextParser for the contract. */
-export function parseText(body: Uint8Array | string, options?: { maxLineBytes?: number }): MetricFamily[] {
-  const parser = new TextParser(options);
+export function parseText(body: Uint8Array | string, limits?: PushLimits): MetricFamily[] {
+  const parser = new TextParser(limits);
   parser.push(typeof body === 'string' ? new TextEncoder().encode(body) : body);
   return parser.end();
 }

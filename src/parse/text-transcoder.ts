@@ -11,7 +11,7 @@ import { type GroupingPair, groupingPairs } from '../stored/grouping-pairs.ts';
 import { compareRanges, compareToBytes, sameBytes, sameRangeAs } from './byte-ranges.ts';
 import { FamilyTable, type FamilyState, type Resolution, type SampleRole } from './family-table.ts';
 import { LineReader } from './line-reader.ts';
-import { DEFAULT_MAX_LINE_BYTES } from './text-parser.ts';
+import { DEFAULT_PUSH_LIMITS, type PushLimits } from '../model/push-limits.ts';
 import {
   BACKSLASH, BRACE_CLOSE, BRACE_OPEN, COMMA, EQUALS, HASH, LABEL_REST, LABEL_START, LETTER_N, METRIC_REST, METRIC_START,
   NAME_CLASS, QUOTE, isBlank, matches, skipBlanks,
@@ -29,17 +29,18 @@ import { isValidUtf8 } from './utf8.ts';
  * to TextParser and the ordinary store path, on anything that path would treat specially — a syntax
  * error (TextParser words it), a timestamp, an escape in HELP, a body label that a grouping label
  * overrides, a reserved label name, a `-0`, a count that is not a whole number, a histogram without
- * `+Inf`, a summary or histogram series without `_sum` or `_count`, a family whose lines are not
+ * `+Inf`, a summary or histogram series without `_sum` or `_count`, anything at or past one of `limits`
+ * (TextParser words the 413; label values are measured escaped here, so one near its limit is left to it), a family whose lines are not
  * together. A family whose series come back later in the body gives duplicate hashes, and the store
  * then applies the structured parse instead (see EncodedPush). So whenever it answers, the families are
  * byte for byte what TextParser + sanitising + encodeFamilyText (stored/family-text.ts) would store.
  */
-export function transcodeText(body: Uint8Array, grouping: Labels): EncodedFamily[] | undefined {
+export function transcodeText(body: Uint8Array, grouping: Labels, limits: PushLimits = DEFAULT_PUSH_LIMITS): EncodedFamily[] | undefined {
   const pairs = groupingPairs(grouping);
   if (pairs === undefined) return undefined;
-  const transcoder = new Transcoder(pairs);
+  const transcoder = new Transcoder(pairs, limits);
   try {
-    const reader = new LineReader(DEFAULT_MAX_LINE_BYTES, (buf, start, end) => transcoder.line(buf, start, end));
+    const reader = new LineReader(limits.maxLineBytes, (buf, start, end) => transcoder.line(buf, start, end));
     reader.push(body);
     reader.end();
     return transcoder.end();
@@ -109,6 +110,8 @@ function familyName(name: string): { bytes: Uint8Array; seed: SeriesSeed } {
 class Transcoder {
   readonly #grouping: GroupingPair[];
   readonly #groupingBytes: number;
+  readonly #limits: PushLimits;
+  #samples = 0;
   readonly #families = new FamilyTable();
   readonly #outputs = new Map<FamilyState, FamilyOutput>();
   #at = 0;
@@ -133,9 +136,10 @@ class Transcoder {
   #hasCount = false;
   #infinitySeen = false;
 
-  constructor(grouping: GroupingPair[]) {
+  constructor(grouping: GroupingPair[], limits: PushLimits) {
     for (const entry of recentNames) entry.length = -1;
     this.#grouping = grouping;
+    this.#limits = limits;
     let bytes = 0;
     for (const pair of grouping) bytes += pair.pair.length + 1;
     this.#groupingBytes = bytes;
@@ -200,7 +204,7 @@ class Transcoder {
 
   #sample(buf: Uint8Array, start: number, end: number): void {
     let i = scanName(buf, start, end, METRIC_START, METRIC_REST);
-    if (i === start) throw GIVE_UP;
+    if (i === start || ++this.#samples > this.#limits.maxSeries) throw GIVE_UP;
     const { family: state, role } = this.#resolve(buf, start, i);
     const output = this.#lastOutput!;
     state.type ??= 'untyped';
@@ -368,11 +372,13 @@ class Transcoder {
   }
 
   // Records a body label, keeping the spans sorted by name (ASCII bytes sort as the store's strings
-  // do); gives up on a reserved name or a repeated one (which the insertion meets next to its place).
+  // do); gives up on a label past a limit, a reserved name or a repeated one (which the insertion meets next to its place).
   // Grouping-label names are caught when the block is written.
   #addSpan(buf: Uint8Array, nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void {
     if (buf[nameStart] === UNDERSCORE && nameEnd - nameStart > 1 && buf[nameStart + 1] === UNDERSCORE) throw GIVE_UP;
     const count = this.#labelCount;
+    const limits = this.#limits;
+    if (count >= limits.maxLabels || nameEnd - nameStart > limits.maxLabelNameBytes || valueEnd - valueStart > limits.maxLabelValueBytes) throw GIVE_UP;
     if (4 * count + 4 > spans.length) {
       const grown = new Int32Array(spans.length * 2);
       grown.set(spans);

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { type BodyOptions, parseBody } from '../../src/parse/body.ts';
 import { ParseError } from '../../src/parse/parse-error.ts';
+import { DEFAULT_PUSH_LIMITS } from '../../src/model/push-limits.ts';
 import { parseProtobuf } from '../../src/parse/protobuf-parser.ts';
 import { type PushedScrape, scrapePushed, send } from '../helpers/http.ts';
 import { PROTOBUF_CONTENT_TYPE, delimited, labels, snappyFramed } from '../helpers/metrics-proto.ts';
@@ -29,7 +30,7 @@ function streamOf(bytes: Uint8Array, size: number): ReadableStream<Uint8Array> {
 /** parseBody's families, or the ParseError message. */
 async function parse(bytes: Uint8Array, options: Partial<BodyOptions>, size = 7): Promise<unknown> {
   try {
-    return await parseBody(streamOf(bytes, size), { contentEncoding: null, maxBytes: 1 << 20, ...options });
+    return await parseBody(streamOf(bytes, size), { contentEncoding: null, limits: { ...DEFAULT_PUSH_LIMITS, maxBodyBytes: 1 << 20 }, ...options });
   } catch (error) {
     if (error instanceof ParseError) return `error: ${error.message}`;
     throw error;
@@ -73,7 +74,7 @@ describe('parseBody with protobuf bodies', () => {
 
   test('a snappy stream that decompresses past the limit is too large', async () => {
     const big = snappyFramed(new Uint8Array(200_000));
-    await expect(parseBody(streamOf(big, 4096), { contentEncoding: 'snappy', maxBytes: 100_000 })).rejects.toThrow('request body is larger');
+    await expect(parseBody(streamOf(big, 4096), { contentEncoding: 'snappy', limits: { ...DEFAULT_PUSH_LIMITS, maxBodyBytes: 100_000 } })).rejects.toThrow('request body is larger');
   });
 });
 

@@ -5,6 +5,8 @@
 import { describe, expect, test } from 'bun:test';
 import type { Metric, MetricFamily } from '../../src/model/metric.ts';
 import { ParseError } from '../../src/parse/parse-error.ts';
+import { DEFAULT_PUSH_LIMITS, type PushLimits } from '../../src/model/push-limits.ts';
+import { PushLimitError } from '../../src/parse/push-limit-error.ts';
 import { TextParser, parseText } from '../../src/parse/text-parser.ts';
 
 const encoder = new TextEncoder();
@@ -57,9 +59,9 @@ function num(value: number): string {
  * Feeds `body` in chunks of `size` bytes. Each chunk is a fresh copy that is overwritten right after
  * `push`, so a parser that kept a view of an old chunk would produce garbage.
  */
-function parseInChunks(body: Body, size: number, options?: { maxLineBytes?: number }): MetricFamily[] {
+function parseInChunks(body: Body, size: number, limits?: PushLimits): MetricFamily[] {
   const bytes = bytesOf(body);
-  const parser = new TextParser(options);
+  const parser = new TextParser(limits);
   for (let offset = 0; offset < bytes.length; offset += size) {
     const chunk = bytes.slice(offset, offset + size);
     parser.push(chunk);
@@ -397,36 +399,71 @@ describe('TextParser chunk handling', () => {
   });
 });
 
-describe('TextParser line length limit', () => {
-  const limited = { maxLineBytes: 8 };
+// The limits bound what one push may make the parser hold (issue #11, SPEC D5): each is a 413 naming the
+// line, the limit and its flag, whatever the chunking.
+describe('TextParser limits', () => {
+  const limitsWith = (limits: Partial<PushLimits>): PushLimits => ({ ...DEFAULT_PUSH_LIMITS, ...limits });
+  const limited = limitsWith({ maxLineBytes: 8 });
+
+  /** The PushLimitError message a parse ends in; fails the test if it ends otherwise. */
+  function limitErrorOf(parse: () => unknown): string {
+    try {
+      parse();
+    } catch (error) {
+      if (!(error instanceof PushLimitError)) throw error;
+      return error.message;
+    }
+    throw new Error('expected a PushLimitError, but parsing succeeded');
+  }
 
   test('accepts a line of exactly the limit, not counting its \\n', () => {
     expect(summarize(parseText('abc 1234\n', limited))).toEqual(['untyped abc', '  {} value=1234']);
   });
 
   test.each([1, 3, 64])('rejects a longer line with its number and the limit, in %i-byte chunks', (size) => {
-    expect(errorOf(() => parseInChunks('a 1\nabc 12345\n', size, limited))).toEqual(lineError(2, 'line is longer than 8 bytes'));
+    expect(limitErrorOf(() => parseInChunks('a 1\nabc 12345\n', size, limited))).toBe('line 2 is longer than the limit of 8 bytes (--push.max-line-bytes)');
   });
 
   test('rejects a long unfinished line before its end arrives, so memory stays bounded', () => {
     const parser = new TextParser(limited);
     parser.push(encoder.encode('a 1\nabc 1'));
-    expect(errorOf(() => parser.push(encoder.encode('2345')))).toEqual(lineError(2, 'line is longer than 8 bytes'));
+    expect(limitErrorOf(() => parser.push(encoder.encode('2345')))).toBe('line 2 is longer than the limit of 8 bytes (--push.max-line-bytes)');
   });
 
   test('counts a \\r before \\n, so the verdict never depends on where chunks are cut', () => {
-    expect(errorOf(() => parseText('abc 1234\r\n', limited))).toEqual(lineError(1, 'line is longer than 8 bytes'));
-    expect(errorOf(() => parseInChunks('abc 1234\r\n', 1, limited))).toEqual(lineError(1, 'line is longer than 8 bytes'));
+    expect(limitErrorOf(() => parseText('abc 1234\r\n', limited))).toBe('line 1 is longer than the limit of 8 bytes (--push.max-line-bytes)');
+    expect(limitErrorOf(() => parseInChunks('abc 1234\r\n', 1, limited))).toBe('line 1 is longer than the limit of 8 bytes (--push.max-line-bytes)');
   });
 
   test('applies to a last line without \\n', () => {
-    expect(errorOf(() => parseText('abc 12345', limited))).toEqual(lineError(1, 'line is longer than 8 bytes'));
+    expect(limitErrorOf(() => parseText('abc 12345', limited))).toBe('line 1 is longer than the limit of 8 bytes (--push.max-line-bytes)');
   });
 
   test('defaults to 1 MiB', () => {
     const name = 'a'.repeat(1024 * 1024 - 2);
     expect(parseText(`${name} 1\n`)[0]!.name).toBe(name);
-    expect(errorOf(() => parseText(`${name}a 1\n`))).toEqual(lineError(1, 'line is longer than 1048576 bytes'));
+    expect(limitErrorOf(() => parseText(`${name}a 1\n`))).toBe('line 1 is longer than the limit of 1048576 bytes (--push.max-line-bytes)');
+  });
+
+  test.each([
+    // Every sample line counts, a histogram's buckets, _sum and _count too: each is a series once scraped.
+    ['samples', { maxSeries: 3 }, 'a 1\n# TYPE h histogram\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 1\n', 'line 5: more samples than the limit of 3 per push (--push.max-series)'],
+    // le and quantile are not counted: they are part of the sample, not of the series.
+    ['labels', { maxLabels: 2 }, '# TYPE h histogram\nh_bucket{a="1",b="2",le="+Inf"} 1\nx{a="1",b="2",c="3"} 1\n', 'line 3: 3 labels on one series, more than the limit of 2 (--push.max-labels-per-series)'],
+    ['label name', { maxLabelNameBytes: 3 }, 'x{abc="1"} 1\nx{abcd="1"} 1\n', 'line 2: label name of 4 bytes, longer than the limit of 3 (--push.max-label-name-bytes)'],
+    // Measured unescaped, in bytes: `\\n` is one byte and `é` two.
+    ['label value', { maxLabelValueBytes: 4 }, 'x{a="\\n\\n\\n\\n"} 1\nx{a="éé."} 1\n', 'line 2: label value of 5 bytes, longer than the limit of 4 (--push.max-label-value-bytes)'],
+  ] as const)('refuses a body past its %s limit at the line that passes it', (_what, limits, body, message) => {
+    for (const size of [1, 5, 1000]) expect(limitErrorOf(() => parseInChunks(body, size, limitsWith(limits)))).toBe(message);
+  });
+
+  test('stops at the sample limit instead of holding every sample of a large body', () => {
+    const parser = new TextParser(limitsWith({ maxSeries: 1000 }));
+    const chunk = encoder.encode('a 1\n'.repeat(600));
+    parser.push(chunk);
+    expect(limitErrorOf(() => parser.push(chunk))).toBe('line 1001: more samples than the limit of 1000 per push (--push.max-series)');
+    // The parser stays refused: nothing more is read into it.
+    expect(limitErrorOf(() => parser.push(chunk))).toBe('line 1001: more samples than the limit of 1000 per push (--push.max-series)');
   });
 });
 

@@ -1,0 +1,62 @@
+// The 413 a push gets past one of its limits (SPEC D5), and the checks that throw it.
+
+import type { MetricFamily } from '../model/metric.ts';
+import { LIMIT_FLAGS, type PushLimits } from '../model/push-limits.ts';
+
+/**
+ * A push broke one of its limits: answered 413, nothing is changed. The message says where (`line N` of a
+ * text body, or the family of a protobuf one), what was too large, the limit and the flag that sets it.
+ */
+export class PushLimitError extends Error {
+  /** `text` names where and what, and ends with the limit's value; the flag is appended. */
+  constructor(readonly limit: keyof PushLimits, text: string) {
+    super(`${text} (--${LIMIT_FLAGS[limit]})`);
+    this.name = 'PushLimitError';
+  }
+}
+
+/** The body passed `--push.max-body-bytes` (after decompression). */
+export function bodyTooLarge(limit: number): PushLimitError {
+  return new PushLimitError('maxBodyBytes', `request body is larger than the limit of ${limit} bytes`);
+}
+
+/** The push passed `--push.max-series` at `where`. */
+export function tooManySamples(limits: PushLimits, where: string): PushLimitError {
+  return new PushLimitError('maxSeries', `${where}: more samples than the limit of ${limits.maxSeries} per push`);
+}
+
+/** A series at `where` has `count` labels, past `--push.max-labels-per-series`. */
+export function tooManyLabels(limits: PushLimits, count: number, where: string): PushLimitError {
+  return new PushLimitError('maxLabels', `${where}: ${count} labels on one series, more than the limit of ${limits.maxLabels}`);
+}
+
+/**
+ * Checks decoded families against the per-series limits: the protobuf parser keeps no line to point at, so
+ * its bodies are checked once decoded (their memory is bounded by `maxBodyBytes` meanwhile). Throws
+ * PushLimitError naming the family.
+ */
+export function checkFamilies(families: readonly MetricFamily[], limits: PushLimits): void {
+  let samples = 0;
+  for (const family of families) {
+    const where = `family ${JSON.stringify(family.name)}`;
+    for (const metric of family.metrics) {
+      samples += metric.buckets !== undefined ? metric.buckets.length + 2 : metric.quantiles !== undefined ? metric.quantiles.length + 2 : 1;
+      if (samples > limits.maxSeries) throw tooManySamples(limits, where);
+      const labels = metric.labels;
+      if (labels.length / 2 > limits.maxLabels) throw tooManyLabels(limits, labels.length / 2, where);
+      for (let i = 0; i < labels.length; i += 2) {
+        checkLabel(Buffer.byteLength(labels[i]!), Buffer.byteLength(labels[i + 1]!), limits, where);
+      }
+    }
+  }
+}
+
+/** Throws PushLimitError when a label's name or (unescaped) value at `where` is longer than its limit. Lengths in bytes. */
+export function checkLabel(nameBytes: number, valueBytes: number, limits: PushLimits, where: string): void {
+  if (nameBytes > limits.maxLabelNameBytes) {
+    throw new PushLimitError('maxLabelNameBytes', `${where}: label name of ${nameBytes} bytes, longer than the limit of ${limits.maxLabelNameBytes}`);
+  }
+  if (valueBytes > limits.maxLabelValueBytes) {
+    throw new PushLimitError('maxLabelValueBytes', `${where}: label value of ${valueBytes} bytes, longer than the limit of ${limits.maxLabelValueBytes}`);
+  }
+}

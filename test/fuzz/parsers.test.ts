@@ -26,5 +26,5 @@ describe.each(['text', 'protobuf'] as BodyFormat[])('the %s parser on mutated bo
     // Both verdicts must occur, or the mutations have stopped reaching one side of the parser.
     expect(verdicts.accepted).toBeGreaterThan(INPUTS / 50);
     expect(verdicts.refused).toBeGreaterThan(INPUTS / 50);
-  });
+  }, 60_000);
 });

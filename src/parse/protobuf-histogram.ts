@@ -23,7 +23,7 @@ export function readHistogram(wire: WireReader, target: Metric, nested: NestedRe
   const outer = wire.enter();
   const buckets = (target.buckets ??= []);
   while (r.pos < r.len) {
-    const tag = r.uint32();
+    const tag = wire.tag();
     switch (tag) {
       case HISTOGRAM_TAG.COUNT:
         target.count = wire.uint64();
@@ -55,7 +55,7 @@ function readNativeField(wire: WireReader, tag: number, target: Metric): boolean
   const r = wire.reader;
   switch (tag) {
     case HISTOGRAM_TAG.SCHEMA:
-      nativeOf(target).schema = r.sint32();
+      nativeOf(target).schema = wire.sint32();
       return true;
     case HISTOGRAM_TAG.ZERO_THRESHOLD:
       nativeOf(target).zeroThreshold = r.double();
@@ -110,7 +110,7 @@ function readBucket(wire: WireReader, nested: NestedReaders): Bucket {
   const outer = wire.enter();
   const bucket: Bucket = { upperBound: 0, cumulativeCount: 0 };
   while (r.pos < r.len) {
-    const tag = r.uint32();
+    const tag = wire.tag();
     switch (tag) {
       case BUCKET_TAG.COUNT:
         bucket.cumulativeCount = wire.uint64();
@@ -137,9 +137,9 @@ function readSpan(wire: WireReader): BucketSpan {
   const outer = wire.enter();
   const span: BucketSpan = { offset: 0, length: 0 };
   while (r.pos < r.len) {
-    const tag = r.uint32();
-    if (tag === SPAN_TAG.OFFSET) span.offset = r.sint32();
-    else if (tag === SPAN_TAG.LENGTH) span.length = r.uint32();
+    const tag = wire.tag();
+    if (tag === SPAN_TAG.OFFSET) span.offset = wire.sint32();
+    else if (tag === SPAN_TAG.LENGTH) span.length = wire.uint32();
     else wire.skip(tag, GO_SPAN);
   }
   wire.leave(outer);

@@ -1,14 +1,19 @@
-// Reading protobuf fields on protobufjs's Reader, with Go 1.5.1's wire errors: nesting bounds, 64-bit numbers, UTF-8 strings, skipping.
-import { type Long, Reader } from 'protobufjs/minimal.js';
+// Reading protobuf fields on protobufjs's Reader, with Go 1.5.1's wire errors: varints, nesting bounds, UTF-8 strings, skipping.
+import { Reader } from 'protobufjs/minimal.js';
 import { TokenStrings, hashStep } from '../model/token-strings.ts';
 import { ParseError } from './parse-error.ts';
 import { isValidUtf8 } from './utf8.ts';
 
+/** Field number 2^29 - 1 (the largest protobuf allows): no message of metrics.proto has it. */
+const UNKNOWN_FIELD_TAG = 0xfffffff8;
+
 /**
  * A protobufjs Reader plus what a message decoder needs beyond it. `reader` is used directly for the
- * scalar fields (`uint32()` tags, `double()`, `sint32()`, …); its `len` is narrowed to the message being
- * read (see `enter`), so that protobufjs's bounds checks stop at that message's end. Every read past
- * an end, and every malformed varint, surfaces from `decoding` as Go's `unexpected EOF`.
+ * fixed-width fields (`double()`, `skip(n)`); its `len` is narrowed to the message being read (see
+ * `enter`), so that protobufjs's bounds checks stop at that message's end. Varints (tags, lengths, enums,
+ * integers) are read here, not with protobufjs: its `uint32()` skips a fixed five bytes after a varint's
+ * fifth byte and so loses its place in a non-canonical longer one, which Go reads (issue 11, finding 3).
+ * Every read past an end, and every malformed varint, surfaces from `decoding` as Go's `unexpected EOF`.
  */
 export class WireReader {
   readonly reader = new Reader(new Uint8Array(0));
@@ -16,6 +21,9 @@ export class WireReader {
   /** The bytes of the last string field moved past (`skipText`, `text`): reader.buf[textStart, textEnd). */
   textStart = 0;
   textEnd = 0;
+  /** The last varint read (see #varint). */
+  #low = 0;
+  #high = 0;
 
   /** Runs `decode` on the message `bytes[start, end)`, turning protobufjs's read errors into Go's. */
   decoding<T>(bytes: Uint8Array, start: number, end: number, decode: () => T): T {
@@ -36,9 +44,8 @@ export class WireReader {
    */
   enter(): number {
     const r = this.reader;
-    const length = r.uint32();
+    const length = this.length();
     const outer = r.len;
-    if (r.pos + length > outer) throw truncated();
     r.len = r.pos + length;
     return outer;
   }
@@ -49,31 +56,131 @@ export class WireReader {
   }
 
   /**
-   * A uint64 as a number (exact up to 2^53). Counts nearly always fit in four varint bytes (< 2^28):
-   * those are read without the two objects protobufjs allocates for a 64-bit value.
+   * The next field's tag. Go 1.5.1 takes the field number from all 64 bits of the varint: a tag past 32
+   * bits names a field no message has, so it becomes one of field number 2^29 - 1 with the same wire type.
    */
-  uint64(): number {
+  tag(): number {
     const r = this.reader;
-    const last = Math.min(r.pos + 4, r.len);
-    for (let i = r.pos; i < last; i++) if (r.buf[i]! < 0x80) return r.uint32();
-    return toNumber(r.uint64());
+    // Nearly every tag is one byte.
+    if (r.pos < r.len) {
+      const first = r.buf[r.pos]!;
+      if (first < 0x80) {
+        r.pos++;
+        return first;
+      }
+    }
+    this.#varint();
+    return this.#high === 0 ? this.#low : UNKNOWN_FIELD_TAG | (this.#low & 7);
+  }
+
+  /** A length that must fit in what is left of the current message (Go: `unexpected EOF` otherwise). */
+  length(): number {
+    const r = this.reader;
+    let length: number;
+    // Most lengths (labels, values, series) are one byte too.
+    if (r.pos < r.len && r.buf[r.pos]! < 0x80) {
+      length = r.buf[r.pos++]!;
+    } else {
+      this.#varint();
+      if (this.#high !== 0) throw truncated();
+      length = this.#low;
+    }
+    if (length > r.len - r.pos) throw truncated();
+    return length;
+  }
+
+  /** A uint32 (Go keeps the varint's low 32 bits). */
+  uint32(): number {
+    this.#varint();
+    return this.#low;
+  }
+
+  /** An int32 or enum (Go keeps the varint's low 32 bits, signed). */
+  int32(): number {
+    this.#varint();
+    return this.#low | 0;
+  }
+
+  /** A zigzag sint32: Go decodes bits 1–32 of the varint and the sign from bit 0. */
+  sint32(): number {
+    this.#varint();
+    return ((this.#low >>> 1) | (this.#high << 31)) ^ -(this.#low & 1);
+  }
+
+  /** A uint64 as a number (exact up to 2^53). */
+  uint64(): number {
+    this.#varint();
+    return this.#high * 2 ** 32 + this.#low;
   }
 
   /** An int64 as a number (exact up to 2^53). */
   int64(): number {
-    return toNumber(this.reader.int64());
+    this.#varint();
+    return (this.#high | 0) * 2 ** 32 + this.#low;
   }
 
   /** A zigzag sint64 as a number (exact up to 2^53). */
   sint64(): number {
-    return toNumber(this.reader.sint64());
+    this.#varint();
+    const sign = -(this.#low & 1);
+    const low = ((this.#low >>> 1) | (this.#high << 31)) ^ sign;
+    const high = (this.#high >>> 1) ^ sign;
+    return high * 2 ** 32 + (low >>> 0);
+  }
+
+  /**
+   * Reads a varint into #low and #high (its low and high 32 bits, unsigned), as Go 1.5.1's decoder
+   * does: at most ten bytes, the tenth 0 or 1 (bit 63); a longer one, or one cut by the message's end,
+   * is `unexpected EOF`. Canonical or not, the same value.
+   */
+  #varint(): void {
+    const r = this.reader;
+    const buf = r.buf;
+    const end = r.len;
+    let pos = r.pos;
+    let low = 0;
+    let high = 0;
+    let byte = 0x80;
+    // Bytes 1 to 4: bits 0–27.
+    for (let shift = 0; shift < 28 && byte >= 0x80; shift += 7) {
+      if (pos >= end) throw truncated();
+      byte = buf[pos++]!;
+      low |= (byte & 0x7f) << shift;
+    }
+    if (byte >= 0x80) {
+      // Byte 5: bits 28–34, split between the halves.
+      if (pos >= end) throw truncated();
+      byte = buf[pos++]!;
+      low |= (byte & 0x0f) << 28;
+      high = (byte & 0x7f) >>> 4;
+      // Bytes 6 to 9: bits 35–62; byte 10: bit 63.
+      for (let shift = 3; shift < 31 && byte >= 0x80; shift += 7) {
+        if (pos >= end) throw truncated();
+        byte = buf[pos++]!;
+        high |= (byte & 0x7f) << shift;
+      }
+      if (byte >= 0x80) {
+        if (pos >= end) throw truncated();
+        byte = buf[pos++]!;
+        if (byte > 1) throw truncated();
+        high |= byte << 31;
+      }
+    }
+    r.pos = pos;
+    this.#low = low >>> 0;
+    this.#high = high >>> 0;
+  }
+
+  /** Moves past a length-delimited field (a string, bytes or a message). */
+  skipBytes(): void {
+    const length = this.length();
+    this.reader.pos += length;
   }
 
   /** Moves past a string field, leaving its bytes in [textStart, textEnd). */
   skipText(): void {
     const r = this.reader;
-    const length = r.uint32();
-    if (r.pos + length > r.len) throw truncated();
+    const length = this.length();
     this.textStart = r.pos;
     this.textEnd = r.pos + length;
     r.pos += length;
@@ -113,17 +220,17 @@ export class WireReader {
     if (tag >>> 3 === 0) throw ParseError.withoutLine(`proto: ${goType}: illegal tag 0 (wire type ${wireType})`);
     switch (wireType) {
       case 0:
-        r.skip();
+        this.#varint();
         return;
       case 1:
         r.skip(8);
         return;
       case 2:
-        r.skip(r.uint32());
+        this.skipBytes();
         return;
       case 3:
         // A group: skip fields up to its end-group tag.
-        for (let inner = r.uint32(); (inner & 7) !== 4; inner = r.uint32()) this.skip(inner, goType);
+        for (let inner = this.tag(); (inner & 7) !== 4; inner = this.tag()) this.skip(inner, goType);
         return;
       case 5:
         r.skip(4);
@@ -134,21 +241,13 @@ export class WireReader {
   }
 }
 
-/** A 64-bit protobufjs value as a number, whether or not protobufjs found long.js. */
-function toNumber(value: number | Long): number {
-  if (typeof value === 'number') return value;
-  const high = value.unsigned ? value.high >>> 0 : value.high;
-  return high * 2 ** 32 + (value.low >>> 0);
-}
-
 function truncated(): ParseError {
   return ParseError.withoutLine('unexpected EOF');
 }
 
-// protobufjs reports a read past the end as a RangeError and a varint longer than 10 bytes as an Error;
-// Go's decoder answers both with io.ErrUnexpectedEOF.
+// protobufjs reports a read past the end as a RangeError; Go's decoder answers it with io.ErrUnexpectedEOF.
 function asParseError(error: unknown): unknown {
   if (error instanceof ParseError) return error;
-  if (error instanceof RangeError || (error instanceof Error && error.message === 'invalid varint encoding')) return truncated();
+  if (error instanceof RangeError) return truncated();
   return error;
 }

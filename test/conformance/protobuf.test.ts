@@ -3,6 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { scrapePushed, send } from "../helpers/http.ts";
 import { PROTOBUF_CONTENT_TYPE, type FamilyObject, decodeDelimited, delimited, labels, snappyFramed } from "../helpers/metrics-proto.ts";
+import { withLongVarints } from "../helpers/long-varints.ts";
 import { COUNTER, HISTOGRAM, MIXED_HISTOGRAM, NATIVE_HISTOGRAM, SUMMARY } from "../helpers/protobuf-families.ts";
 import type { Gateway } from "../helpers/start-server.ts";
 import { type Case, decision, gauges, normaliseErrorBody, oursSide, runCases, withPair } from "./differential.ts";
@@ -134,6 +135,35 @@ runCases("protobuf push bodies Go and ours treat alike (SPEC §4.4)", [
     ],
     scrape: ['c{instance="",job="t"} 1', ...gauges('instance="",job="t"'), ...gauges(LABELS, "0", "<t>")],
   },
+]);
+
+// Varints longer than they need be: Go reads up to ten bytes whatever the value; ours once lost its place
+// after five and answered 200 having stored nothing (issue 11, finding 3).
+const PROBE_TYPE_2_40 = Uint8Array.from([
+  0x1d, 0x0a, 0x04, ...new TextEncoder().encode("pb_t"), 0x12, 0x01, 0x68, 0x18, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20,
+  0x22, 0x0b, 0x12, 0x09, 0x09, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f,
+]);
+runCases("protobuf varints of any length up to ten bytes", [
+  {
+    name: "every varint inside the messages spelled in ten bytes reads as the canonical body",
+    steps: [{ method: "PUT", path: PATH, body: withLongVarints(delimited(COUNTER, GAUGE, SUMMARY), () => 10), headers: PB, expect: { status: 200, body: "" } }],
+    scrape: [
+      line("c", "3", 'a="1"'),
+      line("g", "-2.5", 'b="x",z="9"'),
+      line("s", "1.5", "", 'quantile="0.5"'),
+      line("s", "2", "", 'quantile="0.99"'),
+      line("s_sum", "10"),
+      line("s_count", "4"),
+      ...gauges(LABELS),
+    ],
+  },
+  {
+    name: "a type field of six bytes (2^40) keeps its low 32 bits: a counter family holding a gauge, refused",
+    steps: [{ method: "PUT", path: PATH, body: PROBE_TYPE_2_40, headers: PB, expect: { status: 400, body: `${INVALID}collected metric "pb_t" {…} is not a <TYPE>\n` } }],
+    scrape: gauges(LABELS, "0", "<t>"),
+  },
+  unparsable("an eleven-byte varint", Uint8Array.from([0x0e, 0x0a, 0x01, 0x78, 0x18, 0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00]), "unexpected EOF"),
+  unparsable("a string length past 32 bits", Uint8Array.from([0x07, 0x0a, 0x81, 0x80, 0x80, 0x80, 0x10, 0x78]), "unexpected EOF"),
 ]);
 
 const PB_MEDIA = "application/vnd.google.protobuf";

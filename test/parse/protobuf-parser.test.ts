@@ -5,6 +5,7 @@ import type { MetricFamily } from '../../src/model/metric.ts';
 import { ParseError } from '../../src/parse/parse-error.ts';
 import { ProtobufParser, parseProtobuf } from '../../src/parse/protobuf-parser.ts';
 import { type FamilyObject, delimited, encodeFamily, labels } from '../helpers/metrics-proto.ts';
+import { withLongVarints } from '../helpers/long-varints.ts';
 import { COUNTER, FULL_NATIVE_HISTOGRAM, HISTOGRAM, SUMMARY } from '../helpers/protobuf-families.ts';
 import { seededRandom } from '../helpers/seeded-random.ts';
 
@@ -272,6 +273,82 @@ describe('ProtobufParser refuses broken bodies with Go 1.5.1’s messages', () =
     expect(errorOf(() => parser.end())).toBe("proto: can't skip unknown wire type 7");
   });
 });
+
+// Go reads a varint of up to ten bytes whatever its value needs; protobufjs's uint32() lost its place in
+// one longer than five bytes, so a body Go refuses was stored half read (issue 11, finding 3).
+describe('ProtobufParser reads every varint as Go 1.5.1 does, canonical or not', () => {
+  // Every kind of varint field: negative int32 and int64 (ten bytes canonically), sint32 and sint64 at
+  // their extremes, 64-bit counts, packed and unpacked deltas.
+  const EXTREMES: FamilyObject = {
+    name: 'ex',
+    type: 'HISTOGRAM',
+    metric: [{
+      label: labels(['a', '1']),
+      histogram: {
+        sampleCount: 2 ** 53 - 1,
+        sampleSum: 1,
+        bucket: [{ cumulativeCount: 2 ** 40, upperBound: 1, exemplar: { label: labels(['t', 'x']), value: 1, timestamp: { seconds: -5, nanos: -1 } } }],
+        createdTimestamp: { seconds: 2 ** 40, nanos: 2 ** 31 - 1 },
+        schema: -8,
+        zeroCount: 0,
+        negativeSpan: [{ offset: -(2 ** 31), length: 2 ** 32 - 1 }],
+        negativeDelta: [-3, 2 ** 40, -(2 ** 50)],
+        positiveSpan: [{ offset: 2 ** 31 - 1, length: 1 }],
+        positiveDelta: [1],
+      },
+    }],
+  };
+  const body = delimited(COUNTER, GAUGE, SUMMARY, HISTOGRAM, FULL_NATIVE_HISTOGRAM, FLOAT_NATIVE_HISTOGRAM, EXTREMES);
+  const expected = parseProtobuf(body);
+
+  test.each([5, 6, 10])('every varint spelled in %i bytes decodes to the same families', (bytes) => {
+    expect(parseProtobuf(withLongVarints(body, () => bytes))).toEqual(expected);
+  });
+
+  test('every varint spelled in a random length up to ten bytes decodes to the same families', () => {
+    const next = seededRandom(11);
+    for (let round = 0; round < 50; round++) {
+      expect(parseProtobuf(withLongVarints(body, (canonical) => canonical + Math.floor(next() * (11 - canonical))))).toEqual(expected);
+    }
+  });
+
+  /** One MetricFamily message of raw bytes, with its length prefix. */
+  const message = (...bytes: number[]): Uint8Array => raw(...delimitedPrefix(bytes.length), ...bytes);
+  const NAME_X = [0x0a, 0x01, 0x78];
+  const GAUGE_ONE = [0x22, 0x0b, 0x12, 0x09, 0x09, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f];
+
+  test('the probe’s type field of six bytes (2^40) keeps its low 32 bits, as in Go: a counter holding a gauge', () => {
+    const [family] = parseProtobuf(message(...NAME_X, 0x18, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20, ...GAUGE_ONE));
+    expect([family!.type, family!.metrics[0]!.kindMismatch !== undefined]).toEqual(['counter', true]);
+  });
+
+  test('a label value length of 0x80 0x00 is an empty value followed by more fields', () => {
+    // 127 bytes after the length: an unknown string field (3) of 125 bytes.
+    const pair = [0x0a, 0x01, 0x61, 0x12, 0x80, 0x00, 0x1a, 0x7d, ...new Array<number>(125).fill(0x62)];
+    const metric = [0x0a, ...delimitedPrefix(pair.length), ...pair, ...GAUGE_ONE.slice(2)];
+    const [family] = parseProtobuf(message(...NAME_X, 0x18, 0x01, 0x22, ...delimitedPrefix(metric.length), ...metric));
+    expect(family!.metrics[0]!.labels).toEqual(['a', '']);
+  });
+
+  test.each([
+    ['an eleven-byte varint', [...NAME_X, 0x18, 0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00], 'unexpected EOF'],
+    ['a ten-byte varint whose last byte is above 1', [...NAME_X, 0x18, 0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x02], 'unexpected EOF'],
+    ['a string length past 32 bits', [...NAME_X, 0x12, 0x81, 0x80, 0x80, 0x80, 0x10, 0x68], 'unexpected EOF'],
+    ['an unknown varint field of eleven bytes', [...NAME_X, 0x28, 0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00], 'unexpected EOF'],
+    // Go reads field number 2^29 + 1 here, unknown: it skips the name and stores a nameless family.
+    ['a name tag past 32 bits', [0x8a, 0x80, 0x80, 0x80, 0x10, 0x01, 0x78], 'protobuf message 1: metric family has no name'],
+  ])('%s', (_why, fields, error) => {
+    expect(errorOf(() => parseProtobuf(message(...fields, ...GAUGE_ONE)))).toBe(error);
+  });
+});
+
+/** A canonical varint length prefix. */
+function delimitedPrefix(length: number): number[] {
+  const bytes: number[] = [];
+  for (; length >= 0x80; length = Math.floor(length / 0x80)) bytes.push((length & 0x7f) | 0x80);
+  bytes.push(length);
+  return bytes;
+}
 
 describe('ProtobufParser refuses what Go stores but cannot expose ([Rec] of SPEC §4.4)', () => {
   test.each([

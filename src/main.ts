@@ -7,10 +7,27 @@ import { createLogger } from './log.ts';
 import { loadPersisted } from './persist/load.ts';
 import { Persistence } from './persist/persistence.ts';
 import { Store } from './store/store.ts';
+import { watchWebConfig } from './web-config/watch.ts';
+import { readWebConfig, WebConfigError } from './web-config/web-config.ts';
 
 const config = readFlagsOrExit(process.argv.slice(2));
 const log = createLogger({ level: config.logLevel, format: config.logFormat });
 const startedAtMs = Date.now();
+
+/** How often the web config file is checked for changes (Go re-reads it for every request). */
+const WEB_CONFIG_CHECK_MS = 1000;
+// Read before anything starts: a web config we cannot honour stops the gateway with the file and the reason
+// (Go 1.5.1 logs the error and exits 0 without serving; SPEC D4).
+let webConfig: ReturnType<typeof watchWebConfig> | undefined;
+if (config.webConfigFile !== '') {
+  try {
+    webConfig = watchWebConfig(readWebConfig(config.webConfigFile), log, WEB_CONFIG_CHECK_MS);
+  } catch (error) {
+    if (!(error instanceof WebConfigError)) throw error;
+    log.error('cannot use the web config', { err: error.message });
+    process.exit(1);
+  }
+}
 const store = new Store({ checkConsistency: !config.disableConsistencyCheck, ownTypes: OWN_TYPES });
 /** A journal generation past this size is folded into a snapshot, so replay at start stays short. */
 const JOURNAL_FOLD_BYTES = 64 * 1024 * 1024;
@@ -52,7 +69,7 @@ function shutdown(reason: string): Promise<void> {
 }
 
 try {
-  listeners = startServers({ config, store, metrics, log, persistence, quit: () => void shutdown('/-/quit') });
+  listeners = startServers({ config, store, metrics, log, persistence, webConfig, quit: () => void shutdown('/-/quit') });
 } catch (error) {
   log.error('cannot listen', { address: config.listenAddresses.join(','), err: String(error) });
   process.exit(1);
@@ -62,6 +79,10 @@ log.info('listening', {
   consistency_check: !config.disableConsistencyCheck,
   persistence_file: config.persistenceFile,
   journal: config.persistenceFile !== '' && config.persistenceJournal,
+  // Bun.serve speaks HTTP/1.1 only, also over TLS; the web config's http2 cannot change that.
+  tls: webConfig?.initial.tls !== undefined,
+  http2: false,
+  basic_auth_users: webConfig?.initial.users.size ?? 0,
 });
 // A request whose client vanished mid-body can leave a rejected promise nobody awaits; it must not end the
 // gateway for everyone else.

@@ -6,9 +6,9 @@ import { join, posix } from 'node:path';
 const SRC = join(import.meta.dir, '..', 'src');
 
 /** Top-level folders of src/ and top-level files of src/ (by their name without `.ts`). */
-const ROOMS = ['model', 'stored', 'parse', 'store', 'render', 'persist', 'ui', 'http', 'main', 'flags', 'log', 'version'] as const;
+const ROOMS = ['model', 'stored', 'parse', 'store', 'render', 'persist', 'ui', 'web-config', 'http', 'main', 'flags', 'log', 'version'] as const;
 type Room = (typeof ROOMS)[number];
-const FOLDER_ROOMS: readonly Room[] = ['model', 'stored', 'parse', 'store', 'render', 'persist', 'ui', 'http'];
+const FOLDER_ROOMS: readonly Room[] = ['model', 'stored', 'parse', 'store', 'render', 'persist', 'ui', 'web-config', 'http'];
 const FILE_ROOMS: readonly Room[] = ['main', 'flags', 'log', 'version'];
 
 /**
@@ -18,7 +18,9 @@ const FILE_ROOMS: readonly Room[] = ['main', 'flags', 'log', 'version'];
  * sits just above `model` and holds every writer, reader, editor and searcher of that form: the store
  * encodes, edits and searches with it, the parser's fast path writes lines with its pieces, render reads
  * them back, persist writes groups to disk; it imports none of them. `persist` borrows `parse`'s protobuf
- * decoder for the families in a Go gateway's file, and logs what it finds on disk.
+ * decoder for the families in a Go gateway's file, and logs what it finds on disk. `web-config` (the
+ * `--web.config.file` YAML read into validated data) logs what a re-read changes and borrows flag-values.ts's
+ * Go duration syntax; only http (which applies it to requests) and main (which reads it) see it.
  */
 const MAY_IMPORT: Readonly<Record<Room, readonly Room[]>> = {
   model: [],
@@ -28,8 +30,9 @@ const MAY_IMPORT: Readonly<Record<Room, readonly Room[]>> = {
   render: ['model', 'stored'],
   persist: ['model', 'stored', 'parse', 'log'],
   ui: ['model', 'render'],
-  http: ['model', 'stored', 'parse', 'store', 'render', 'persist', 'ui', 'flags', 'log', 'version'],
-  main: ['model', 'stored', 'parse', 'store', 'render', 'persist', 'ui', 'http', 'flags', 'log', 'version'],
+  'web-config': ['model', 'log', 'flags'],
+  http: ['model', 'stored', 'parse', 'store', 'render', 'persist', 'ui', 'web-config', 'flags', 'log', 'version'],
+  main: ['model', 'stored', 'parse', 'store', 'render', 'persist', 'ui', 'web-config', 'http', 'flags', 'log', 'version'],
   flags: ['model', 'log', 'version'],
   log: ['model'],
   version: ['model'],
@@ -182,6 +185,9 @@ describe('checkImports on small in-memory trees', () => {
     ['the stored form is below the parser', 'src/stored/family-lines.ts', "import { TextParser } from '../parse/text-parser.ts';\n"],
     ['the stored form knows no store', 'src/stored/group-bytes.ts', "import type { Store } from '../store/store.ts';\n"],
     ['ui may not use the store', 'src/ui/status-page.ts', "import type { Store } from '../store/store.ts';\n"],
+    ['the web config is data: it serves no request', 'src/web-config/web-config.ts', "import { textError } from '../http/errors.ts';\n"],
+    ['the web config knows no store', 'src/web-config/watch.ts', "import type { Store } from '../store/store.ts';\n"],
+    ['only http and main read the web config', 'src/store/store.ts', "import type { WebConfig } from '../web-config/web-config.ts';\n"],
     ['nothing imports main.ts, not even http', 'src/http/server.ts', "import '../main.ts';\n"],
     ['flags is below http', 'src/flags.ts', "import { routePrefixOf } from './http/server.ts';\n"],
     ['log imports only model', 'src/log.ts', "import type { Config } from './flags.ts';\n"],
@@ -205,6 +211,7 @@ describe('checkImports on small in-memory trees', () => {
     ['any room importing model', 'src/parse/body.ts', "import type { MetricFamily } from '../model/metric.ts';\n"],
     ['every room below http reading the stored form', 'src/persist/snapshot.ts', "import { decodeGroup } from '../stored/group-bytes.ts';\n"],
     ['ui borrowing render', 'src/ui/status-page.ts', "import { escapeHelp } from '../render/escape.ts';\n"],
+    ['http applying the web config', 'src/http/web-guard.ts', "import type { WatchedWebConfig } from '../web-config/watch.ts';\n"],
     ['http importing every room below main', 'src/http/push.ts', "import { Store } from '../store/store.ts';\nimport { parseBody } from '../parse/body.ts';\nimport type { Config } from '../flags.ts';\n"],
     ['main wiring everything', 'src/main.ts', "import { startServers } from './http/server.ts';\nimport { Store } from './store/store.ts';\n"],
     ['flags reading the log words', 'src/flags.ts', "import { LOG_LEVELS } from './log.ts';\nimport pkg from '../package.json' with { type: 'json' };\n"],

@@ -4,6 +4,7 @@ import type { Config } from '../flags.ts';
 import type { Logger } from '../log.ts';
 import type { Persistence } from '../persist/persistence.ts';
 import type { Store } from '../store/store.ts';
+import type { WatchedWebConfig } from '../web-config/watch.ts';
 import { handleDelete } from './delete.ts';
 import { methodNotAllowed, notFound, options, redirect } from './errors.ts';
 import { handleHealth, handleQuit, quitWrongMethod } from './lifecycle.ts';
@@ -11,6 +12,8 @@ import { handlePush } from './push.ts';
 import { ALLOWED, matchRoute, type RouteConfig } from './routes.ts';
 import { handleScrape } from './scrape.ts';
 import type { SelfMetrics } from './self-metrics.ts';
+import { tlsOptionsOf } from './tls-options.ts';
+import { guardWithWebConfig } from './web-guard.ts';
 import { youngCollector } from './young-gc.ts';
 
 // Measured: every 1, 2 and 4 MiB of bodies did about as well at 10 000 groups. A store of 1 000 pgbench groups
@@ -28,6 +31,8 @@ export interface ServerDeps {
   readonly quit: () => void;
   /** With `--persistence.file`; writes wait for it to make them durable. */
   readonly persistence?: Persistence;
+  /** With `--web.config.file`: TLS for every listener, and the guard in front of every endpoint. */
+  readonly webConfig?: WatchedWebConfig;
 }
 
 /** The request handler for every listener: routes, dispatches, counts (SPEC §2.1, §6.5). */
@@ -96,7 +101,9 @@ export interface Listeners {
 
 /** Starts one Bun server per listen address; throws if an address cannot be bound. */
 export function startServers(deps: ServerDeps): Listeners {
-  const handle = createHandler(deps);
+  // Without a web config the handler runs bare: a push pays nothing for the feature.
+  const handle = deps.webConfig === undefined ? createHandler(deps) : guardWithWebConfig(createHandler(deps), deps.webConfig);
+  const tls = deps.webConfig?.initial.tls;
   let inFlight = 0;
   const fetch = async (req: Request): Promise<Response> => {
     inFlight++;
@@ -112,6 +119,7 @@ export function startServers(deps: ServerDeps): Listeners {
       hostname,
       port,
       fetch,
+      ...(tls === undefined ? {} : { tls: tlsOptionsOf(tls) }),
       // Our own limit answers 413 with a message; Bun's would cut the connection first.
       maxRequestBodySize: Number.MAX_SAFE_INTEGER,
       error(error) {

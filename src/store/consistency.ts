@@ -5,6 +5,7 @@ import { PROTO_TYPE_NAMES } from '../model/metric.ts';
 import { isReservedLabelName, isValidLabelName, sampleNamesOf } from '../model/names.ts';
 import { debugMetric } from './metric-debug.ts';
 import type { NameIndex } from './name-index.ts';
+import type { Problems } from './problems.ts';
 
 /** A sanitised family of a write with the identity hash of each of its series. */
 export interface PreparedFamily {
@@ -34,13 +35,13 @@ export interface CheckContext {
 }
 
 /**
- * Lists what would be wrong with the store after the write: `added` joins it, `removed` (families of the
- * target group that the write drops or replaces) leaves it. The cost is proportional to the size of the
- * write and of the target group, never to the rest of the store: Go re-gathers everything instead.
- * Messages are Go's, so clients and people see the same text (SPEC §5.2). Empty = consistent.
+ * Adds to `problems` what would be wrong with the store after the write: `added` joins it, `removed`
+ * (families of the target group that the write drops or replaces) leaves it. The cost is proportional to
+ * the size of the write and of the target group, never to the rest of the store: Go re-gathers
+ * everything instead. Messages are Go's, so clients and people see the same text (SPEC §5.2). None
+ * added = consistent.
  */
-export function checkWrite(ctx: CheckContext, added: readonly PreparedFamily[], removed: readonly StoredFamily[]): string[] {
-  const errors: string[] = [];
+export function checkWrite(ctx: CheckContext, added: readonly PreparedFamily[], removed: readonly StoredFamily[], problems: Problems): void {
   const removedByName = new Map<string, StoredFamily>();
   for (const family of removed) removedByName.set(family.name, family);
   const addedTypes = new Map<string, MetricType>();
@@ -59,62 +60,55 @@ export function checkWrite(ctx: CheckContext, added: readonly PreparedFamily[], 
     const describe = (i: number): string => (family.metrics === undefined ? '{ }' : debugMetric(family.metrics[i]!, family.type));
     const own = ctx.ownTypes.get(family.name);
     if (own !== undefined && own !== family.type) {
-      errors.push(`gathered metric family ${family.name} has type ${PROTO_TYPE_NAMES[family.type]} but should have ${PROTO_TYPE_NAMES[own]}`);
+      problems.add(() => `gathered metric family ${family.name} has type ${PROTO_TYPE_NAMES[family.type]} but should have ${PROTO_TYPE_NAMES[own]}`);
       continue;
     }
     const held = heldType(family.name);
     if (held !== undefined && held !== family.type) {
       for (let i = 0; i < hashes.length; i++) {
-        errors.push(`collected metric "${family.name}" ${describe(i)} is not a ${PROTO_TYPE_NAMES[held]}`);
+        problems.add(() => `collected metric "${family.name}" ${describe(i)} is not a ${PROTO_TYPE_NAMES[held]}`);
       }
       continue;
     }
-    checkSuffixes(family, heldType, errors);
+    checkSuffixes(family, heldType, problems);
     for (let i = 0; i < hashes.length; i++) {
       const metric = family.metrics?.[i];
       const problem = metric === undefined ? undefined
         : metric.kindMismatch === true ? `is not a ${PROTO_TYPE_NAMES[family.type]}` : labelProblem(metric.labels, family.type);
       if (problem !== undefined) {
-        errors.push(`collected metric "${family.name}" ${describe(i)} ${problem}`);
+        problems.add(() => `collected metric "${family.name}" ${describe(i)} ${problem}`);
         continue;
       }
       const hash = hashes[i]!;
       // The written group's own series of this name are in a family the write drops (`removed`).
       if (addedHashes.has(hash) || ctx.heldElsewhere(hash, metric?.labels)) {
-        errors.push(`collected metric "${family.name}" ${describe(i)} was collected before with the same name and label values`);
+        problems.add(() => `collected metric "${family.name}" ${describe(i)} was collected before with the same name and label values`);
       }
       addedHashes.add(hash);
     }
     addedTypes.set(family.name, family.type);
   }
-  return errors;
-}
-
-/** Joins check errors the way Go's MultiError does; a single error stands alone. */
-export function formatErrors(errors: readonly string[]): string {
-  if (errors.length === 1) return errors[0]!;
-  return `${errors.length} error(s) occurred:` + errors.map((e) => `\n* ${e}`).join('');
 }
 
 // A summary `x` owns the names x_count and x_sum, a histogram also x_bucket; Prometheus could not tell
 // them apart after a scrape, so Go refuses both orders.
-function checkSuffixes(family: PreparedFamily, heldType: (name: string) => MetricType | undefined, errors: string[]): void {
+function checkSuffixes(family: PreparedFamily, heldType: (name: string) => MetricType | undefined, problems: Problems): void {
   const name = family.name;
   const names = sampleNamesOf(name);
   if (family.type === 'summary' || isHistogram(family.type)) {
     const owned = isHistogram(family.type) ? [names.count, names.sum, names.bucket] : [names.count, names.sum];
     for (const suffixed of owned) {
       if (heldType(suffixed) !== undefined) {
-        errors.push(`collected histogram or summary named "${name}" collides with previously collected metric named "${suffixed}"`);
+        problems.add(() => `collected histogram or summary named "${name}" collides with previously collected metric named "${suffixed}"`);
       }
     }
   }
   if (names.base === undefined) return;
   const type = heldType(names.base);
   if (type === 'summary' && names.suffix !== '_bucket') {
-    errors.push(`collected metric named "${name}" collides with previously collected summary named "${names.base}"`);
+    problems.add(() => `collected metric named "${name}" collides with previously collected summary named "${names.base}"`);
   } else if (type !== undefined && isHistogram(type)) {
-    errors.push(`collected metric named "${name}" collides with previously collected histogram named "${names.base}"`);
+    problems.add(() => `collected metric named "${name}" collides with previously collected histogram named "${names.base}"`);
   }
 }
 

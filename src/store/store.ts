@@ -4,9 +4,10 @@ import type { EncodedFamily, EncodedPush, Group, StoredFamily } from '../model/g
 import { groupKeyOf } from '../model/group.ts';
 import type { Labels, MetricFamily, MetricType } from '../model/metric.ts';
 import type { HeldElsewhere, PreparedFamily } from './consistency.ts';
-import { checkWrite, formatErrors } from './consistency.ts';
+import { checkWrite } from './consistency.ts';
 import { GroupingShapes, type Reach, keyWithin } from './grouping-shapes.ts';
 import { NameIndex } from './name-index.ts';
+import { Problems } from './problems.ts';
 import { hasTimestamps, sanitizeFamilies, seriesLabelsOf } from './sanitize.ts';
 import { PUSH_FAILURE_TIME_METRIC, PUSH_TIME_METRIC, pushFailureTimeFamily, pushTimeFamily } from './timestamp-gauges.ts';
 import { decodeFamilyLines } from '../stored/family-lines.ts';
@@ -174,7 +175,7 @@ export class Store {
   #recheck(): string | undefined {
     const seen = new Set<number>();
     const ctx = { names: new NameIndex(), heldElsewhere: (hash: number) => seen.has(hash), ownTypes: this.#options.ownTypes };
-    const errors: string[] = [];
+    const problems = new Problems();
     for (const group of this.groups()) {
       const stored = [...group.families.values()].filter((family) => family.seriesHashes.length > 0);
       const prepared = stored.map((family) => ({
@@ -183,13 +184,13 @@ export class Store {
         hashes: family.seriesHashes,
         metrics: this.#unchecked.get(family)!.metrics,
       }));
-      errors.push(...checkWrite(ctx, prepared, []));
+      checkWrite(ctx, prepared, [], problems);
       for (const family of stored) {
         ctx.names.add(family.name, family.type);
         for (const hash of family.seriesHashes) seen.add(hash);
       }
     }
-    return errors.length === 0 ? undefined : formatErrors(errors);
+    return problems.count === 0 ? undefined : problems.format();
   }
 
   /**
@@ -239,10 +240,11 @@ export class Store {
       // A family without samples never shows in a scrape and clashes with nothing, as in Go's per-sample check.
       const checked = added.filter((prepared) => prepared.hashes.length > 0);
       const ctx = { names: this.#names, heldElsewhere: this.#heldElsewhere(reach), ownTypes: this.#options.ownTypes };
-      const errors = checkWrite(ctx, checked, removed);
-      if (errors.length > 0) {
+      const problems = new Problems();
+      checkWrite(ctx, checked, removed, problems);
+      if (problems.count > 0) {
         // Nothing has changed yet: the structured families give the refusal Go's wording.
-        return encoded !== undefined ? this.#applyStructured(write, encoded) : this.#fail(key, old, write, formatErrors(errors));
+        return encoded !== undefined ? this.#applyStructured(write, encoded) : this.#fail(key, old, write, problems.format());
       }
     }
 

@@ -35,6 +35,8 @@ export class HttpFuzzSession {
   readonly #gw: Gateway;
   #before = '';
   #sent = 0;
+  /** Body bytes of the last answer (error answers must stay small: issue #11 item 2). */
+  lastBodyBytes = 0;
   /** Answers per kind of input and status, e.g. `text body` → `400` → 812. */
   readonly statuses = new Map<string, Map<number, number>>();
 
@@ -59,6 +61,7 @@ export class HttpFuzzSession {
     const problems: string[] = [];
     const reply = await rawRequest(this.#gw, request);
     this.#count(request.kind, reply.status);
+    this.lastBodyBytes = reply.bodyBytes;
     if (reply.status === 0) problems.push('no answer: the connection closed (or timed out) before a status line');
     else if (!request.allowed.includes(reply.status)) problems.push(`status ${reply.status} not in ${request.allowed.join('/')}: ${reply.head.split('\r\n')[0]}`);
     const health = await fetch(`${this.#gw.url}/-/healthy`, { signal: AbortSignal.timeout(15_000) }).catch((error: unknown) => error);

@@ -57,7 +57,7 @@ export function readWebConfig(file: string): WebConfig {
   if (duplicate !== undefined) throw fail(`line ${duplicate.line}: key ${JSON.stringify(duplicate.key)} already set in map`);
   try {
     // Bun.YAML gives an array for a file of several documents; Go reads the first and ignores the rest.
-    if (Array.isArray(document)) throw new WebConfigProblem('the file must hold one YAML document with a mapping at its top');
+    if (Array.isArray(document)) throw new WebConfigProblem('the file must hold one YAML mapping, not a list or several documents');
     const top = mappingAt(document, '');
     refuseUnknownKeys(top, TOP_KEYS, '');
     const tls = readTlsServerConfig(top.tls_server_config, dirname(file));

@@ -30,6 +30,10 @@ export interface ServerOptions {
   cwd?: string;
   /** How long the server may take to answer 200 on `/-/ready` before the start counts as failed (15 s). */
   readyTimeoutMs?: number;
+  /** `https` for a server with TLS (the base URL uses it too); `http` by default. */
+  scheme?: "http" | "https";
+  /** Fetch options of the readiness probe: the CA that signed the server's certificate, credentials. */
+  probe?: BunFetchRequestInit;
 }
 
 /**
@@ -73,7 +77,7 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
 
 async function startOnce(options: ServerOptions, port: number): Promise<ServerProcess> {
   const cmd = options.argv(port);
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${options.scheme ?? "http"}://127.0.0.1:${port}`;
   const proc = Bun.spawn([...KILLED_WITH_TEST_PROCESS, ...cmd], {
     cwd: options.cwd,
     stdin: "ignore",
@@ -128,7 +132,7 @@ async function startOnce(options: ServerOptions, port: number): Promise<ServerPr
       throw new Error(`${options.name} exited with ${proc.exitCode} before it was ready: ${cmd.join(" ")}\n${log}`);
     }
     try {
-      const response = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1_000) });
+      const response = await fetch(`${url}/-/ready`, { ...options.probe, signal: AbortSignal.timeout(1_000) });
       await response.arrayBuffer();
       if (response.status === 200) return server;
     } catch {

@@ -1,0 +1,32 @@
+// Starts our gateway with a --web.config.file written by the test, over HTTPS when the config has TLS.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { startServer } from "./server-process.ts";
+import { type Gateway, ourGatewayArgv } from "./start-server.ts";
+
+/** How the test reaches the gateway: the scheme, and fetch options (CA, client certificate, credentials). */
+export interface Access {
+  readonly scheme: "http" | "https";
+  readonly init: BunFetchRequestInit;
+}
+
+/**
+ * Writes `yaml` to `web.yml` in `dir` (relative certificate paths in it are read from there, as Go reads
+ * them) and starts our gateway with it, memory only; resolves once `/-/ready` answers 200 through `access`.
+ */
+export async function startSecuredGateway(dir: string, yaml: string, access: Access): Promise<Gateway> {
+  const file = join(dir, "web.yml");
+  writeFileSync(file, yaml);
+  const server = await startServer({
+    name: "our gateway with a web config",
+    argv: (port) => ourGatewayArgv(port, ["--persistence.file=", `--web.config.file=${file}`]),
+    scheme: access.scheme,
+    probe: access.init,
+  });
+  return { kind: "ours", ...server };
+}
+
+/** The `Authorization` header of HTTP basic auth. */
+export function basicAuth(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+}

@@ -89,12 +89,19 @@ export interface Metric {
   /** When a counter, summary or histogram series was created (protobuf `created_timestamp`). */
   createdTimestamp?: Timestamp;
   /**
-   * True when a protobuf series carries no value of its family's type (a `counter` field in a gauge
-   * family, or no value at all); its value fields are then unset. The store refuses such a series with
-   * Go's `… is not a GAUGE` (SPEC §4.4).
+   * Set when a protobuf series carries no value of its family's type (a `counter` field in a gauge
+   * family, or no value at all): the value messages it carried instead (none for no value at all); its
+   * own value fields are then unset. The store refuses such a series with Go's `… is not a GAUGE`,
+   * quoting those messages as Go does (SPEC §4.4).
    */
-  kindMismatch?: boolean;
+  kindMismatch?: ForeignValues;
 }
+
+/** The value messages a protobuf Metric can carry, named by the type word of their kind. */
+export type ValueKind = Exclude<MetricType, 'gaugehistogram'>;
+
+/** Value messages of kinds other than its family's type that a protobuf series carried, each in a series' value fields. */
+export type ForeignValues = { [kind in ValueKind]?: Metric };
 
 /** A named family of series of one type. `help` is undefined when the push gave none (never ''). */
 export interface MetricFamily {

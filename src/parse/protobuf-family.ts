@@ -1,5 +1,5 @@
 // One io.prometheus.client.MetricFamily message → a family of the model, with Go's wire errors and our [Rec] checks.
-import type { Exemplar, Labels, Metric, MetricFamily, MetricType, Quantile, Timestamp } from '../model/metric.ts';
+import type { Exemplar, ForeignValues, Labels, Metric, MetricFamily, MetricType, Quantile, Timestamp, ValueKind } from '../model/metric.ts';
 import {
   EXEMPLAR_TAG, FAMILY_TAG, LABEL_TAG, METRIC_TAG, PROTO_TYPES, QUANTILE_TAG, SUMMARY_TAG, TIMESTAMP_TAG, VALUE_TAG,
 } from '../model/metrics-proto.ts';
@@ -29,6 +29,15 @@ const VALUE_FIELD_OF: Readonly<Record<MetricType, number>> = {
   untyped: METRIC_TAG.UNTYPED,
   histogram: METRIC_TAG.HISTOGRAM,
   gaugehistogram: METRIC_TAG.HISTOGRAM,
+};
+
+/** The kind of each value message of a Metric, by its tag. */
+const VALUE_KIND_OF: Readonly<Record<number, ValueKind>> = {
+  [METRIC_TAG.GAUGE]: 'gauge',
+  [METRIC_TAG.COUNTER]: 'counter',
+  [METRIC_TAG.SUMMARY]: 'summary',
+  [METRIC_TAG.UNTYPED]: 'untyped',
+  [METRIC_TAG.HISTOGRAM]: 'histogram',
 };
 
 /**
@@ -127,6 +136,7 @@ export class MetricFamilyDecoder {
     const metric: Metric = { labels };
     const wanted = VALUE_FIELD_OF[type];
     let matched = false;
+    let foreign: ForeignValues | undefined;
     while (r.pos < r.len) {
       const tag = this.#wire.tag();
       if (tag === METRIC_TAG.LABEL) {
@@ -137,10 +147,17 @@ export class MetricFamilyDecoder {
         metric.timestampMs = this.#wire.int64();
         continue;
       }
-      // A value message of another kind is still decoded (Go refuses the push if it is malformed), into a
-      // throw-away series: only the family type's kind counts, as in Go's text encoder.
-      const target = tag === wanted ? metric : { labels: [] };
+      const kind = VALUE_KIND_OF[tag];
+      if (kind === undefined) {
+        this.#wire.skip(tag, GO_METRIC);
+        continue;
+      }
+      // A value message of another kind is still decoded (Go refuses the push if it is malformed), apart
+      // from the series: only the family type's kind counts, as in Go's text encoder, but Go quotes the
+      // others when it refuses a series that lacks its own. Repeated messages merge, as in Go.
+      let target = metric;
       if (tag === wanted) matched = true;
+      else target = (foreign ??= {})[kind] ??= { labels: [] };
       switch (tag) {
         case METRIC_TAG.GAUGE:
           this.#value(target, GO_GAUGE);
@@ -157,12 +174,10 @@ export class MetricFamilyDecoder {
         case METRIC_TAG.HISTOGRAM:
           readHistogram(this.#wire, target, this.#nested);
           break;
-        default:
-          this.#wire.skip(tag, GO_METRIC);
       }
     }
     this.#wire.leave(outer);
-    if (!matched) metric.kindMismatch = true;
+    if (!matched) metric.kindMismatch = foreign ?? {};
     return metric;
   }
 

@@ -90,7 +90,7 @@ export function encodeMetricFields(type: MetricType, metrics: readonly Metric[])
   for (const metric of metrics) {
     w.uint32(FAMILY_TAG.METRIC).fork();
     writeLabels(w, METRIC_TAG.LABEL, metric.labels);
-    if (metric.kindMismatch !== true) writeValue(w, type, metric);
+    if (metric.kindMismatch === undefined) writeValue(w, type, metric);
     w.ldelim();
   }
   return w.finish();

@@ -74,7 +74,7 @@ export function checkWrite(ctx: CheckContext, added: readonly PreparedFamily[], 
     for (let i = 0; i < hashes.length; i++) {
       const metric = family.metrics?.[i];
       const problem = metric === undefined ? undefined
-        : metric.kindMismatch === true ? `is not a ${PROTO_TYPE_NAMES[family.type]}` : labelProblem(metric.labels, family.type);
+        : metric.kindMismatch !== undefined ? `is not a ${PROTO_TYPE_NAMES[family.type]}` : labelProblem(metric.labels, family.type);
       if (problem !== undefined) {
         problems.add(() => `collected metric "${family.name}" ${describe(i)} ${problem}`);
         continue;

@@ -188,10 +188,15 @@ describe('ProtobufParser follows Go on the rules of SPEC §4.4', () => {
   });
 
   // Go's check: the series must carry the value message of its family's type (others do not matter).
+  // A mismatched series keeps the value messages it carried, for the store's message (issue 11, finding 6).
   test.each([
-    ['a counter value in a gauge family', 'GAUGE', { counter: { value: 3 } }, true, undefined],
-    ['an untyped value in a family without type', undefined, { untyped: { value: 3 } }, true, undefined],
-    ['no value at all', 'GAUGE', {}, true, undefined],
+    ['a counter value in a gauge family', 'GAUGE', { counter: { value: 3 } }, { counter: { labels: [], value: 3 } }, undefined],
+    ['an untyped value in a family without type', undefined, { untyped: { value: 3 } }, { untyped: { labels: [], value: 3 } }, undefined],
+    ['a gauge and an untyped value in a counter family', 'COUNTER', { gauge: { value: 1 }, untyped: { value: 2 } }, {
+      gauge: { labels: [], value: 1 },
+      untyped: { labels: [], value: 2 },
+    }, undefined],
+    ['no value at all', 'GAUGE', {}, {}, undefined],
     ['the right value message plus another one', 'GAUGE', { gauge: { value: 1 }, counter: { value: 2 } }, undefined, 1],
     ['a gauge message without value', 'GAUGE', { gauge: {} }, undefined, undefined],
   ])('%s: kindMismatch %p', (_why, type, value, mismatch, kept) => {

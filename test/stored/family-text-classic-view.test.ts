@@ -76,7 +76,7 @@ describe('encodeFamilyText is lossless only when the text gives back the family'
     ['a NaN quantile', family('s', 'summary', [{ labels: [], count: 1, sum: 1, quantiles: [{ quantile: NaN, value: 1 }] }]), false],
     ['a NaN bucket bound', family('h', 'histogram', [{ ...plain, buckets: [{ upperBound: NaN, cumulativeCount: 1 }, { upperBound: Infinity, cumulativeCount: 2 }] }]), false],
     ['a gauge message without value', family('g', 'gauge', [{ labels: [] }]), false],
-    ['a series whose value does not match the family type', family('g', 'gauge', [{ labels: [], kindMismatch: true }]), false],
+    ['a series whose value does not match the family type', family('g', 'gauge', [{ labels: [], kindMismatch: {} }]), false],
   ])('%s', (_why, input, lossless) => {
     expect(encodedText(input).lossless).toBe(lossless);
   });

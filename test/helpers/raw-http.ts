@@ -17,6 +17,8 @@ export interface RawRequest {
   readonly target: string;
   readonly body?: Uint8Array;
   readonly headers?: Record<string, string>;
+  /** How long to wait for the whole answer before giving up (status 0); RAW_TIMEOUT_MS by default. */
+  readonly timeoutMs?: number;
 }
 
 /** How long a raw request may take before it counts as unanswered (status 0). */
@@ -56,7 +58,7 @@ export async function rawRequest(gw: Gateway, request: RawRequest): Promise<RawR
   const timer = setTimeout(() => {
     socket.terminate();
     resolve();
-  }, RAW_TIMEOUT_MS);
+  }, request.timeoutMs ?? RAW_TIMEOUT_MS);
   await closed;
   clearTimeout(timer);
   return parseReply(Buffer.concat(received));

@@ -128,7 +128,8 @@ export function gzipBombBody(inflatedBytes: number): Promise<Uint8Array> {
 
 /** Pushes a gzip bomb (gzipBombBody) once: 413 past the body limit, or 400 for its duplicate series. */
 export function pushGzipBomb(gw: Gateway, bomb: Uint8Array): Promise<RawReply> {
-  return rawRequest(gw, { method: 'PUT', target: '/metrics/job/bomb', body: bomb, headers: { 'Content-Encoding': 'gzip' } });
+  // Minutes, not seconds: today a bomb can hold the gateway's event loop for tens of seconds (issue #11 item 1).
+  return rawRequest(gw, { method: 'PUT', target: '/metrics/job/bomb', body: bomb, headers: { 'Content-Encoding': 'gzip' }, timeoutMs: 180_000 });
 }
 
 // `block` repeated until `total` bytes, gzipped as a stream (the inflated form is never held whole).

@@ -1,21 +1,14 @@
 // A real Prometheus (Debian's 2.42) scrapes our gateway with honor_labels: once with its default Accept header
 // (text), once with native histograms enabled, when it asks for protobuf first (SPEC §4.6, §6.3).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { send } from "../helpers/http.ts";
 import { PROTOBUF_CONTENT_TYPE, delimited } from "../helpers/metrics-proto.ts";
-import { type ServerProcess, startServer } from "../helpers/server-process.ts";
+import { type Prometheus, WAIT_MS, query, queryWhenPresent, startPrometheus } from "../helpers/prometheus.ts";
 import { type Gateway, startOurs } from "../helpers/start-server.ts";
 import { NATIVE_LATENCY_HISTOGRAM } from "./clients.ts";
 
-/** Installed by the Debian package `prometheus` (test/peers.sh checks it). */
-const PROMETHEUS = "/usr/bin/prometheus";
 /** The scrape job's name: the pushed series must keep their own `job` instead (honor_labels). */
 const SCRAPE_JOB = "pushgateway_scrape";
-/** Bounds every wait on Prometheus: start, first scrape, a series showing up. */
-const WAIT_MS = 20_000;
 
 /** A classic push in the text format: a counter, a gauge and a histogram. */
 const TEXT_PUSH = `# HELP import_rows_total Rows imported.
@@ -40,84 +33,6 @@ const NATIVE_PUSH = delimited({
   metric: [{ histogram: NATIVE_LATENCY_HISTOGRAM }],
 });
 
-/** A running Prometheus started by this file. */
-type Prometheus = ServerProcess;
-
-/**
- * Starts Prometheus on a free loopback port with a fresh temp dir (config and TSDB), scraping `target`
- * every second with honor_labels, and resolves once `/-/ready` answers 200. `stop()` ends this PID only
- * (SIGKILL after 5 s) and removes the temp dir.
- */
-async function startPrometheus(target: string, flags: string[]): Promise<Prometheus> {
-  const dir = mkdtempSync(join(tmpdir(), "pg-interop-prometheus-"));
-  const config = join(dir, "prometheus.yml");
-  await Bun.write(
-    config,
-    `global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-  evaluation_interval: 1s
-scrape_configs:
-  - job_name: ${SCRAPE_JOB}
-    honor_labels: true
-    static_configs:
-      - targets: ["${new URL(target).host}"]
-`,
-  );
-  let server: ServerProcess;
-  try {
-    server = await startServer({
-      name: "prometheus",
-      argv: (port) => [
-        PROMETHEUS,
-        `--config.file=${config}`,
-        `--storage.tsdb.path=${join(dir, "data")}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        ...flags,
-      ],
-      cwd: dir,
-      readyTimeoutMs: WAIT_MS,
-    });
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
-  return {
-    ...server,
-    async stop() {
-      await server.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** One element of an instant query's result vector. */
-interface Series {
-  metric: Record<string, string>;
-  value?: [number, string];
-  histogram?: [number, { count: string; sum: string; buckets?: [number, string, string, string][] }];
-}
-
-/** Runs the instant query `expr` and returns its result vector. */
-async function query(prometheus: Prometheus, expr: string): Promise<Series[]> {
-  const response = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(expr)}`, {
-    signal: AbortSignal.timeout(5_000),
-  });
-  const answer = (await response.json()) as { status: string; error?: string; data: { result: Series[] } };
-  if (answer.status !== "success") throw new Error(`query ${expr}: ${answer.error}`);
-  return answer.data.result;
-}
-
-/** Polls `expr` until it returns a non-empty vector, for at most WAIT_MS; then returns the last answer. */
-async function queryWhenPresent(prometheus: Prometheus, expr: string): Promise<Series[]> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const result = await query(prometheus, expr);
-    if (result.length > 0 || Date.now() > deadline) return result;
-    await Bun.sleep(200);
-  }
-}
-
 /** Waits (bounded) until `prometheus` has scraped our gateway successfully once, and checks `up`. */
 async function expectUp(prometheus: Prometheus): Promise<void> {
   const up = await queryWhenPresent(prometheus, `up{job="${SCRAPE_JOB}"} == 1`);
@@ -138,7 +53,10 @@ beforeAll(async () => {
   gw = await startOurs();
   expect((await send(gw, "PUT", "/metrics/job/orders_import/instance/etl-01", TEXT_PUSH)).status).toBe(200);
   expect((await send(gw, "PUT", "/metrics/job/source_probe/instance/probe-02", NATIVE_PUSH, { "Content-Type": PROTOBUF_CONTENT_TYPE })).status).toBe(200);
-  const results = await Promise.allSettled([startPrometheus(gw.url, []), startPrometheus(gw.url, ["--enable-feature=native-histograms"])]);
+  const results = await Promise.allSettled([
+    startPrometheus({ name: SCRAPE_JOB, target: gw.url }, []),
+    startPrometheus({ name: SCRAPE_JOB, target: gw.url }, ["--enable-feature=native-histograms"]),
+  ]);
   for (const result of results) if (result.status === "fulfilled") started.push(result.value);
   for (const result of results) if (result.status === "rejected") throw result.reason;
   [textScraper, protobufScraper] = started as [Prometheus, Prometheus];

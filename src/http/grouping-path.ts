@@ -6,6 +6,8 @@ import { quoteBytes } from '../parse/go-quote.ts';
 import { decodeBase64 } from './base64.ts';
 
 const BASE64_SUFFIX = '@base64';
+/** U+FFFD, the replacement character, as UTF-8 bytes held one char per byte. */
+const REPLACEMENT = '\xef\xbf\xbd';
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export type GroupingResult = { ok: true; labels: Labels } | { ok: false; error: string };
@@ -14,7 +16,10 @@ export type GroupingResult = { ok: true; labels: Labels } | { ok: false; error: 
  * Decodes the job segment and the label path of a push or delete URL, in Go's order (SPEC §2.2–2.4).
  * Inputs are percent-decoded already and hold one char per byte (latin1), so bytes that are not UTF-8
  * can be reported as Go reports them. Unlike Go, a job or value that is not valid UTF-8 is refused here:
- * Go stores it and then fails every later push and scrape (SPEC §5.7). Returns labels sorted by name.
+ * Go stores it and then fails every later push and scrape (SPEC §5.7). So is a U+FFFD in a job or
+ * value not sent in base64: Bun's URL parser puts it in place of raw path bytes that are not UTF-8
+ * (`\xff`, which Go refuses), so every such path would land in one group (issue 11, finding 4; README).
+ * Returns labels sorted by name.
  */
 export function parseGroupingPath(jobSegment: string, jobIsBase64: boolean, labelPath: string): GroupingResult {
   let job = jobSegment;
@@ -24,6 +29,8 @@ export function parseGroupingPath(jobSegment: string, jobIsBase64: boolean, labe
       return fail(`invalid base64 encoding in job name ${quoteLatin1(bytesToLatin1(decoded.partial))}: illegal base64 data at input byte ${decoded.offset}`);
     }
     job = bytesToLatin1(decoded.bytes);
+  } else if (job.includes(REPLACEMENT)) {
+    return replacementFailure('job', job);
   }
   const pairs = new Map<string, string>();
   if (labelPath !== '' && labelPath !== '/') {
@@ -35,6 +42,7 @@ export function parseGroupingPath(jobSegment: string, jobIsBase64: boolean, labe
       const trimmed = name.endsWith(BASE64_SUFFIX) ? name.slice(0, -BASE64_SUFFIX.length) : name;
       if (!isValidLabelName(trimmed) || isReservedLabelName(trimmed)) return fail(`improper label name ${quoteLatin1(trimmed)}`);
       if (trimmed === name) {
+        if (value.includes(REPLACEMENT)) return replacementFailure(name, value);
         pairs.set(name, value);
         continue;
       }
@@ -59,6 +67,13 @@ export function parseGroupingPath(jobSegment: string, jobIsBase64: boolean, labe
 
 function fail(error: string): GroupingResult {
   return { ok: false, error };
+}
+
+function replacementFailure(name: string, value: string): GroupingResult {
+  return fail(
+    `label value ${quoteLatin1(value)} for label ${name} contains U+FFFD, which stands for path bytes that are not valid UTF-8; ` +
+      'send the character itself in @base64',
+  );
 }
 
 /** The bytes of a latin1 string as UTF-8 text, or undefined when they are not valid UTF-8. */

@@ -119,6 +119,12 @@ const BYTES_ROWS: Case[] = [
   ['a percent-decoded job that is not UTF-8 is refused', '\xc3', false, '', error('label value "\\xc3" for label job is not valid UTF-8')],
   ['a truncated UTF-8 sequence is refused', 'x', false, `/l/${bytesOf('Π').slice(0, 1)}`, error('label value "\\xce" for label l is not valid UTF-8')],
   ['an encoded surrogate is refused', 'x', false, '/l/\xed\xa0\x80', error('label value "\\xed\\xa0\\x80" for label l is not valid UTF-8')],
+  // Issue 11, finding 4: Bun's URL parser puts U+FFFD where a raw path had bytes that are not UTF-8.
+  ['a U+FFFD job, from a raw \\xff in the path, is refused', bytesOf('\ufffd'), false, '',
+    error('label value "\ufffd" for label job contains U+FFFD, which stands for path bytes that are not valid UTF-8; send the character itself in @base64')],
+  ['so is a U+FFFD in a value', 'x', false, `/l/a${bytesOf('\ufffd')}b`,
+    error('label value "a\ufffdb" for label l contains U+FFFD, which stands for path bytes that are not valid UTF-8; send the character itself in @base64')],
+  ['a U+FFFD sent in base64 is kept', '77-9', true, '/l@base64/77-9', ok('job', '\ufffd', 'l', '\ufffd')],
   ['an odd path with UTF-8 in it is quoted as text', 'x', false, `/${bytesOf('é')}`, error('odd number of components in label string "/é"')],
   ['an odd path with a stray byte is quoted with \\x', 'x', false, '/\xff', error('odd number of components in label string "/\\xff"')],
   ['an improper name in UTF-8 is quoted as text', 'x', false, `/${bytesOf('é')}/1`, error('improper label name "é"')],

@@ -12,8 +12,6 @@ export interface WatchedWebConfig {
    * gets 500 as in Go (fail closed: a broken edit must not open the gateway).
    */
   current(): WebConfig | undefined;
-  /** Stops the checks. */
-  stop(): void;
 }
 
 /**
@@ -48,10 +46,9 @@ export function watchWebConfig(initial: WebConfig, log: Logger, everyMs: number)
     }
     log.info('web config re-read', { file: initial.file, users: current.users.size });
   };
-  const timer = setInterval(check, everyMs);
-  // The checks must not keep the process alive on shutdown.
-  timer.unref();
-  return { initial, current: () => current, stop: () => clearInterval(timer) };
+  // For the life of the process; unref'd, so the checks never keep it alive on shutdown.
+  setInterval(check, everyMs).unref();
+  return { initial, current: () => current };
 }
 
 /** What tells a changed file: modification time, size and inode (an editor or `mv` replaces the inode). */

@@ -275,6 +275,22 @@ test("the file is re-read when it changes: a new user works, a broken file answe
   expect(gw.log()).toContain("unable to read the web config");
 });
 
+test("a changed certificate file or TLS section is logged as needing a restart, and the old certificate stays in use", async () => {
+  const gw = await gateway(TLS_AUTH_HEADERS(), { scheme: "https", init: https({ Authorization: GOOD }) });
+  /** Polls the gateway's log for `text`, for at most 5 s (the files are checked once a second). */
+  const logged = async (text: string) => {
+    const deadline = Date.now() + 5_000;
+    while (!gw.log().includes(text) && Date.now() < deadline) await Bun.sleep(100);
+    return gw.log();
+  };
+  // Rewritten with the same bytes: a rotation tool would write new ones, which Bun.serve could not pick up either.
+  writeFileSync(certs.serverCert, readFileSync(certs.serverCert));
+  expect(await logged("a TLS certificate or key file changed")).toContain("until it is restarted");
+  writeFileSync(join(certs.dir, "web.yml"), TLS_AUTH_HEADERS().replace("key_file: server.key\n", "key_file: server.key\n  min_version: TLS13\n"));
+  expect(await logged("tls_server_config or rate_limit changed")).toContain("restart to apply them");
+  expect((await answer(`${gw.url}/-/healthy`, https({ Authorization: GOOD }))).status).toBe(200);
+});
+
 describe("a web config the gateway cannot honour stops the start with exit 1, naming the file and the problem", () => {
   /** Runs our gateway with `--web.config.file=<file>` until it exits; its exit code and stderr. */
   async function refusedStart(file: string): Promise<{ exitCode: number; stderr: string }> {

@@ -32,6 +32,12 @@ export interface Config {
   readonly enableUtf8Names: boolean;
   /** What one push may hold: body bytes after decompression, line, samples, labels (SPEC D5). Frozen; each a positive integer. */
   readonly pushLimits: PushLimits;
+  /** Large push bodies (over 64 KiB, compressed or chunked) read at once; more get 429 (SPEC D5). */
+  readonly maxConcurrentLargeBodies: number;
+  /** How long a push body may take to arrive, in milliseconds; then 408 (SPEC D5). */
+  readonly pushBodyTimeoutMs: number;
+  /** Bun's idle timeout: a connection silent this long (milliseconds, whole seconds 1–255) is closed. */
+  readonly idleTimeoutMs: number;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
 }
@@ -277,6 +283,9 @@ const DEFAULTS: Config = {
   disableConsistencyCheck: false,
   enableUtf8Names: false,
   pushLimits: DEFAULT_PUSH_LIMITS,
+  maxConcurrentLargeBodies: 32,
+  pushBodyTimeoutMs: 60_000,
+  idleTimeoutMs: 10_000,
   logLevel: 'info',
   logFormat: 'logfmt',
 };
@@ -333,6 +342,40 @@ const FLAGS: readonly Flag[] = [
   limitFlag('maxLabels', 'count', 'Most labels on one pushed series, not counting le, quantile and the grouping labels; more get 413.'),
   limitFlag('maxLabelNameBytes', 'bytes', 'Longest label name in a push body; a longer one gets 413.'),
   limitFlag('maxLabelValueBytes', 'bytes', 'Longest label value in a push body, unescaped; a longer one gets 413.'),
+  {
+    kind: 'value',
+    name: 'push.max-concurrent-large-bodies',
+    help: 'Most push bodies over 64KiB, compressed or of unknown length that are read at once; a push beyond them gets 429. Bounds the memory of all pushes together.',
+    defaultText: String(DEFAULTS.maxConcurrentLargeBodies),
+    set: (draft, value) => {
+      draft.maxConcurrentLargeBodies = parseCount(value);
+    },
+    show: (config) => String(config.maxConcurrentLargeBodies),
+  },
+  {
+    kind: 'value',
+    name: 'push.body-timeout',
+    help: 'Longest time a push body may take to arrive; a slower push gets 408.',
+    defaultText: formatGoDuration(DEFAULTS.pushBodyTimeoutMs),
+    set: (draft, value) => {
+      const ms = parseGoDuration(value);
+      if (!(ms > 0)) throw new FlagError(`push.body-timeout must be positive, got ${JSON.stringify(value)}`);
+      draft.pushBodyTimeoutMs = ms;
+    },
+    show: (config) => formatGoDuration(config.pushBodyTimeoutMs),
+  },
+  {
+    kind: 'value',
+    name: 'web.idle-timeout',
+    help: 'A connection that sends and receives nothing for this long is closed, also while its headers or body are awaited. Whole seconds from 1s to 255s (what Bun offers).',
+    defaultText: formatGoDuration(DEFAULTS.idleTimeoutMs),
+    set: (draft, value) => {
+      const ms = parseGoDuration(value);
+      if (!(ms % 1000 === 0 && ms >= 1000 && ms <= 255_000)) throw new FlagError(`web.idle-timeout must be whole seconds from 1s to 255s, got ${JSON.stringify(value)}`);
+      draft.idleTimeoutMs = ms;
+    },
+    show: (config) => formatGoDuration(config.idleTimeoutMs),
+  },
   choiceFlag('log.level', 'logLevel', LOG_LEVELS, 'log level', 'Only log messages with the given severity or above.'),
   choiceFlag('log.format', 'logFormat', LOG_FORMATS, 'log format', 'Output format of log messages.'),
   VERSION_FLAG,

@@ -57,6 +57,9 @@ describe('parseFlags defaults', () => {
         maxLabelNameBytes: 1024,
         maxLabelValueBytes: 64 * 1024,
       },
+      maxConcurrentLargeBodies: 32,
+      pushBodyTimeoutMs: 60_000,
+      idleTimeoutMs: 10_000,
       logLevel: 'info',
       logFormat: 'logfmt',
     });
@@ -95,6 +98,9 @@ describe('parseFlags values', () => {
     ['max line bytes', ['--push.max-line-bytes=4KiB'], { pushLimits: { ...DEFAULT_PUSH_LIMITS, maxLineBytes: 4096 } }],
     ['max series and labels', ['--push.max-series=10', '--push.max-labels-per-series', '3'], { pushLimits: { ...DEFAULT_PUSH_LIMITS, maxSeries: 10, maxLabels: 3 } }],
     ['max label name and value bytes', ['--push.max-label-name-bytes=7', '--push.max-label-value-bytes=1MiB'], { pushLimits: { ...DEFAULT_PUSH_LIMITS, maxLabelNameBytes: 7, maxLabelValueBytes: 1 << 20 } }],
+    ['large bodies at once', ['--push.max-concurrent-large-bodies=4'], { maxConcurrentLargeBodies: 4 }],
+    ['body timeout', ['--push.body-timeout=1.5s'], { pushBodyTimeoutMs: 1500 }],
+    ['idle timeout', ['--web.idle-timeout', '2m'], { idleTimeoutMs: 120_000 }],
     ['log level', ['--log.level=debug'], { logLevel: 'debug' }],
     ['log level, separate value', ['--log.level', 'error'], { logLevel: 'error' }],
     ['log format', ['--log.format=json'], { logFormat: 'json' }],
@@ -150,6 +156,10 @@ describe('parseFlags errors', () => {
     ['zero body limit', ['--push.max-body-bytes=0'], 'invalid byte size "0", want a positive number of bytes or of KiB, MiB, GiB'],
     ['SI body limit', ['--push.max-body-bytes=64MB'], 'invalid byte size "64MB", want a positive number of bytes or of KiB, MiB, GiB'],
     ['zero series', ['--push.max-series=0'], 'invalid count "0", want a positive whole number'],
+    ['zero body timeout', ['--push.body-timeout=0s'], 'push.body-timeout must be positive, got "0s"'],
+    // Bun takes whole seconds up to 255.
+    ['idle timeout past Bun’s range', ['--web.idle-timeout=5m'], 'web.idle-timeout must be whole seconds from 1s to 255s, got "5m"'],
+    ['idle timeout with a fraction', ['--web.idle-timeout=1.5s'], 'web.idle-timeout must be whole seconds from 1s to 255s, got "1.5s"'],
     ['a count with a unit', ['--push.max-labels-per-series=1k'], 'invalid count "1k", want a positive whole number'],
   ])('%s', (_name, argv, message) => {
     expect(errorOf(argv)).toBe(message);
@@ -295,6 +305,9 @@ describe('flagsForStatus', () => {
       'push.max-labels-per-series': '128',
       'push.max-label-name-bytes': '1KiB',
       'push.max-label-value-bytes': '64KiB',
+      'push.max-concurrent-large-bodies': '32',
+      'push.body-timeout': '1m0s',
+      'web.idle-timeout': '10s',
       'log.level': 'info',
       'log.format': 'logfmt',
     });

@@ -1,6 +1,7 @@
 // Error → Response: the one place that chooses status codes and the shape of error answers.
 import { ParseError } from '../parse/parse-error.ts';
 import { PushLimitError } from '../parse/push-limit-error.ts';
+import { BodyTimeoutError } from './body-bounds.ts';
 
 const TEXT_HEADERS = { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' };
 
@@ -9,10 +10,12 @@ export function textError(status: number, message: string, headers?: Record<stri
   return new Response(message + '\n', { status, headers: { ...TEXT_HEADERS, ...headers } });
 }
 
-/** 400 for a body or URL the gateway cannot accept, 413 past a push limit; anything else is a bug and rethrown. */
+/** 400 for a body or URL the gateway cannot accept, 413 past a push limit, 408 for a body too slow; anything else is a bug and rethrown. */
 export function requestError(error: unknown): Response {
   if (error instanceof ParseError) return textError(400, error.message);
   if (error instanceof PushLimitError) return textError(413, error.message);
+  // The body is unread: the connection cannot carry another request.
+  if (error instanceof BodyTimeoutError) return textError(408, error.message, { Connection: 'close' });
   throw error;
 }
 

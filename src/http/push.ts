@@ -1,11 +1,14 @@
 // PUT and POST /metrics/job/…: path → grouping labels, body → families, store.apply → status.
-import { encodeTextBody, parseBody } from '../parse/body.ts';
+import { formatGoDuration } from '../flags.ts';
+import type { Labels } from '../model/metric.ts';
+import { type BodyOptions, encodeTextBody, parseBody } from '../parse/body.ts';
 import { ParseError } from '../parse/parse-error.ts';
 import type { PushLimits } from '../model/push-limits.ts';
 import { bodyTooLarge } from '../parse/push-limit-error.ts';
 import { parseText } from '../parse/text-parser.ts';
 import type { Persistence } from '../persist/persistence.ts';
 import type { Store, WriteRequest } from '../store/store.ts';
+import { type LargeBodyGate, withinBodyTimeout } from './body-bounds.ts';
 import { persistenceRefusal, unlessDurable } from './durability.ts';
 import { requestError, textError } from './errors.ts';
 import type { GroupingRoute } from './routes.ts';
@@ -18,6 +21,11 @@ export interface PushDeps {
   readonly checkConsistency: boolean;
   /** What one push may hold (`--push.max-…`, SPEC D5). */
   readonly limits: PushLimits;
+  /** Large bodies (over 64 KiB, compressed, or of unknown length) read at once, at most `maxLargeBodies` (SPEC D5). */
+  readonly largeBodies: LargeBodyGate;
+  readonly maxLargeBodies: number;
+  /** How long a body may take to arrive (`--push.body-timeout`). */
+  readonly bodyTimeoutMs: number;
   /** Told the declared size of every body read (see youngCollector). */
   readonly pushed: (bodyBytes: number) => void;
   /** With `--persistence.file`: a write is answered only once it is durable (SPEC D6). */
@@ -42,15 +50,17 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
     contentEncoding: req.headers.get('content-encoding'),
     limits: deps.limits,
   };
+  // A small uncompressed body costs at most its 64 KiB; any other may stream or inflate up to the limits,
+  // so it needs a place at the gate.
+  const large = !(declared <= SMALL_BODY_BYTES) || options.contentEncoding !== null;
+  if (large && !deps.largeBodies.enter()) return tooManyLargeBodies(deps.maxLargeBodies);
   let write: Pick<WriteRequest, 'families' | 'encoded'>;
   try {
-    const body = declared <= SMALL_BODY_BYTES ? await bodyBytes(req) : req.body;
-    const encoded = body instanceof Uint8Array ? encodeTextBody(body, options, grouping.labels) : undefined;
-    write = encoded !== undefined
-      ? { encoded: { families: encoded, structured: () => parseText(body as Uint8Array, deps.limits) } }
-      : { families: await parseBody(body, options) };
+    write = await withinBodyTimeout(readWrite(req, declared, options, grouping.labels), deps.bodyTimeoutMs, formatGoDuration(deps.bodyTimeoutMs));
   } catch (error) {
     return requestError(error);
+  } finally {
+    if (large) deps.largeBodies.leave();
   }
   if (declared > 0) deps.pushed(declared);
   // Without persistence nothing is awaited here: a memory-only push pays nothing for it.
@@ -64,6 +74,19 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
   deps.metrics.observePush(req.method, (performance.now() - started) / 1000, approximateRequestSize(req, declared), timeMs);
   if (!deps.checkConsistency) return new Response(null, { status: 202 });
   return result.ok ? new Response(null, { status: 200 }) : textError(400, result.error);
+}
+
+// The body as the store takes it: in stored form when the text fast path can (see encodeTextBody), else parsed.
+async function readWrite(req: Request, declared: number, options: BodyOptions, grouping: Labels): Promise<Pick<WriteRequest, 'families' | 'encoded'>> {
+  const body = declared <= SMALL_BODY_BYTES ? await bodyBytes(req) : req.body;
+  const encoded = body instanceof Uint8Array ? encodeTextBody(body, options, grouping) : undefined;
+  return encoded !== undefined
+    ? { encoded: { families: encoded, structured: () => parseText(body as Uint8Array, options.limits) } }
+    : { families: await parseBody(body, options) };
+}
+
+function tooManyLargeBodies(max: number): Response {
+  return textError(429, `too many large push bodies being read at once: the limit is ${max} (--push.max-concurrent-large-bodies)`, { 'Retry-After': '1' });
 }
 
 // Bodies up to this size are read whole: Bun has them in hand when the handler runs, and its stream

@@ -5,6 +5,7 @@ import type { Logger } from '../log.ts';
 import type { Persistence } from '../persist/persistence.ts';
 import type { Store } from '../store/store.ts';
 import type { WatchedWebConfig } from '../web-config/watch.ts';
+import { LargeBodyGate } from './body-bounds.ts';
 import { handleDelete } from './delete.ts';
 import { methodNotAllowed, notFound, options, redirect } from './errors.ts';
 import { handleHealth, handleQuit, quitWrongMethod } from './lifecycle.ts';
@@ -44,6 +45,9 @@ export function createHandler(deps: ServerDeps): (req: Request) => Promise<Respo
     metrics,
     checkConsistency: !config.disableConsistencyCheck,
     limits: config.pushLimits,
+    largeBodies: new LargeBodyGate(config.maxConcurrentLargeBodies),
+    maxLargeBodies: config.maxConcurrentLargeBodies,
+    bodyTimeoutMs: config.pushBodyTimeoutMs,
     pushed: youngCollector(YOUNG_GC_EVERY_BYTES, YOUNG_GC_MIN_RESIDENT_BYTES),
     persistence: deps.persistence,
   };
@@ -122,6 +126,9 @@ export function startServers(deps: ServerDeps): Listeners {
       ...(tls === undefined ? {} : { tls: tlsOptionsOf(tls) }),
       // Our own limit answers 413 with a message; Bun's would cut the connection first.
       maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+      // Closes connections that go silent, before their headers are complete too: Bun has no header
+      // timeout of its own, and a slow trickle is caught by --push.body-timeout instead.
+      idleTimeout: deps.config.idleTimeoutMs / 1000,
       error(error) {
         deps.log.error('request failed', { err: String(error) });
         return new Response('internal server error\n', { status: 500 });

@@ -367,7 +367,7 @@ const FLAGS: readonly Flag[] = [
   {
     kind: 'value',
     name: 'web.idle-timeout',
-    help: 'A connection that sends and receives nothing for this long is closed, also while its headers or body are awaited. Whole seconds from 1s to 255s (what Bun offers).',
+    help: 'A connection whose request or keep-alive wait sends and receives nothing for this long is closed (Bun closes one with unfinished headers after ~10s on its own). Whole seconds from 1s to 255s.',
     defaultText: formatGoDuration(DEFAULTS.idleTimeoutMs),
     set: (draft, value) => {
       const ms = parseGoDuration(value);

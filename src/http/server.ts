@@ -126,8 +126,9 @@ export function startServers(deps: ServerDeps): Listeners {
       ...(tls === undefined ? {} : { tls: tlsOptionsOf(tls) }),
       // Our own limit answers 413 with a message; Bun's would cut the connection first.
       maxRequestBodySize: Number.MAX_SAFE_INTEGER,
-      // Closes connections that go silent, before their headers are complete too: Bun has no header
-      // timeout of its own, and a slow trickle is caught by --push.body-timeout instead.
+      // Closes a connection that goes silent mid-request or between keep-alive requests. Bun has no header
+      // timeout to set (it closes unfinished headers after ~10 s by itself, measured 12 s), and a body
+      // trickled a byte at a time never goes silent: --push.body-timeout catches that.
       idleTimeout: deps.config.idleTimeoutMs / 1000,
       error(error) {
         deps.log.error('request failed', { err: String(error) });

@@ -14,6 +14,8 @@ export interface Config {
   readonly listenAddresses: readonly string[];
   readonly systemdSocket: boolean;
   readonly webConfigFile: string;
+  /** Ours, not Go's: what each basic-auth user of the web config may do ('' = everything). */
+  readonly webScopesFile: string;
   /** Always starts with `/`. */
   readonly telemetryPath: string;
   /** Raw flag text ('' = not set); its path is the default route prefix (SPEC §2.6). */
@@ -172,7 +174,7 @@ export function flagsForStatus(config: Config): Record<string, string> {
 // The Config while flags are applied: the same fields, writable.
 type Draft = { -readonly [K in keyof Config]: Config[K] };
 type BooleanKey = { [K in keyof Config]: Config[K] extends boolean ? K : never }[keyof Config];
-type StringKey = 'webConfigFile' | 'telemetryPath' | 'externalUrl' | 'routePrefix' | 'persistenceFile';
+type StringKey = 'webConfigFile' | 'webScopesFile' | 'telemetryPath' | 'externalUrl' | 'routePrefix' | 'persistenceFile';
 
 /** One flag: how usage shows it, how a value is stored in the draft Config, how the status API prints it. */
 type Flag =
@@ -272,6 +274,7 @@ const DEFAULTS: Config = {
   listenAddresses: [DEFAULT_LISTEN_ADDRESS],
   systemdSocket: false,
   webConfigFile: '',
+  webScopesFile: '',
   telemetryPath: '/metrics',
   externalUrl: '',
   routePrefix: '',
@@ -306,6 +309,11 @@ const FLAGS: readonly Flag[] = [
     show: (config) => config.listenAddresses.join(','),
   },
   stringFlag('web.config.file', 'webConfigFile', '[EXPERIMENTAL] Path to configuration file that can enable TLS or authentication.'),
+  stringFlag(
+    'web.scopes-file',
+    'webScopesFile',
+    'Path to a YAML file limiting what each basic-auth user of --web.config.file may do: push, delete, read, admin, on which groups.',
+  ),
   stringFlag('web.telemetry-path', 'telemetryPath', 'Path under which to expose metrics.', {
     // Go accepts any text here and then dies registering the route (exit 2); refuse it up front instead.
     check: (value) => {

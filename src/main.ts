@@ -7,6 +7,7 @@ import { createLogger } from './log.ts';
 import { loadPersisted } from './persist/load.ts';
 import { Persistence } from './persist/persistence.ts';
 import { Store } from './store/store.ts';
+import { type Scopes, readScopes } from './web-config/scopes.ts';
 import { watchWebConfig } from './web-config/watch.ts';
 import { readWebConfig, WebConfigError } from './web-config/web-config.ts';
 
@@ -19,9 +20,15 @@ const WEB_CONFIG_CHECK_MS = 1000;
 // Read before anything starts: a web config we cannot honour stops the gateway with the file and the reason
 // (Go 1.5.1 logs the error and exits 0 without serving; SPEC D4).
 let webConfig: ReturnType<typeof watchWebConfig> | undefined;
-if (config.webConfigFile !== '') {
+let scopes: Scopes | undefined;
+if (config.webConfigFile !== '' || config.webScopesFile !== '') {
   try {
-    webConfig = watchWebConfig(readWebConfig(config.webConfigFile), log, WEB_CONFIG_CHECK_MS);
+    if (config.webConfigFile !== '') webConfig = watchWebConfig(readWebConfig(config.webConfigFile), log, WEB_CONFIG_CHECK_MS);
+    if (config.webScopesFile !== '') {
+      // Scopes limit basic-auth users: without them the file could only be ignored, which we never do.
+      if (!webConfig?.initial.users.size) throw new WebConfigError('--web.scopes-file needs basic_auth_users in --web.config.file');
+      scopes = readScopes(config.webScopesFile, webConfig.initial.users);
+    }
   } catch (error) {
     if (!(error instanceof WebConfigError)) throw error;
     log.error('cannot use the web config', { err: error.message });
@@ -69,7 +76,7 @@ function shutdown(reason: string): Promise<void> {
 }
 
 try {
-  listeners = startServers({ config, store, metrics, log, persistence, webConfig, quit: () => void shutdown('/-/quit') });
+  listeners = startServers({ config, store, metrics, log, persistence, webConfig, scopes, quit: () => void shutdown('/-/quit') });
 } catch (error) {
   log.error('cannot listen', { address: config.listenAddresses.join(','), err: String(error) });
   process.exit(1);

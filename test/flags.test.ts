@@ -39,6 +39,7 @@ describe('parseFlags defaults', () => {
       listenAddresses: [':9091'],
       systemdSocket: false,
       webConfigFile: '',
+      webScopesFile: '',
       telemetryPath: '/metrics',
       externalUrl: '',
       routePrefix: '',
@@ -84,6 +85,7 @@ describe('parseFlags values', () => {
     ['external URL without scheme', ['--web.external-url=foo'], { externalUrl: 'foo' }],
     ['route prefix', ['--web.route-prefix=/pg'], { routePrefix: '/pg' }],
     ['web config file', ['--web.config.file', 'web.yml'], { webConfigFile: 'web.yml' }],
+    ['scopes file (ours)', ['--web.scopes-file=scopes.yml'], { webScopesFile: 'scopes.yml' }],
     ['persistence file', ['--persistence.file=/tmp/pg.data'], { persistenceFile: '/tmp/pg.data' }],
     // `--persistence.file=""` in a shell is the empty value: memory only.
     ['empty persistence file', ['--persistence.file='], { persistenceFile: '' }],
@@ -289,6 +291,7 @@ describe('flagsForStatus', () => {
       'web.systemd-socket': 'false',
       'web.listen-address': ':9091',
       'web.config.file': '',
+      'web.scopes-file': '',
       'web.telemetry-path': '/metrics',
       'web.external-url': '',
       'web.route-prefix': '',

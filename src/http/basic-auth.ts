@@ -21,10 +21,13 @@ export class BasicAuth {
   readonly #verdicts = new Map<string, Promise<boolean>>();
   #queue: Promise<unknown> = Promise.resolve();
 
-  /** True when `authorization` carries valid credentials of a user in `users` (user → bcrypt hash, not empty). */
-  allows(authorization: string | null, users: ReadonlyMap<string, string>): Promise<boolean> {
+  /**
+   * The user whose valid credentials `authorization` carries, among `users` (user → bcrypt hash, not empty);
+   * undefined for none.
+   */
+  async authenticate(authorization: string | null, users: ReadonlyMap<string, string>): Promise<string | undefined> {
     const credentials = authorization === null ? undefined : parseBasic(authorization);
-    if (credentials === undefined) return Promise.resolve(false);
+    if (credentials === undefined) return undefined;
     const hash = users.get(credentials.user);
     // An unknown user is checked against a real user's hash and refused whatever bcrypt says: answering
     // costs the same as for a known user with a wrong password, so timing does not tell which users exist.
@@ -36,7 +39,7 @@ export class BasicAuth {
       if (this.#verdicts.size >= REMEMBERED_VERDICTS) this.#verdicts.delete(this.#verdicts.keys().next().value!);
       this.#verdicts.set(key, verdict);
     }
-    return hash === undefined ? verdict.then(() => false) : verdict;
+    return hash !== undefined && (await verdict) ? credentials.user : undefined;
   }
 
   #verify(password: Uint8Array, hash: string): Promise<boolean> {

@@ -4,6 +4,7 @@ import type { Config } from '../flags.ts';
 import type { Logger } from '../log.ts';
 import type { Persistence } from '../persist/persistence.ts';
 import type { Store } from '../store/store.ts';
+import type { Scopes } from '../web-config/scopes.ts';
 import type { WatchedWebConfig } from '../web-config/watch.ts';
 import { LargeBodyGate } from './body-bounds.ts';
 import { handleDelete } from './delete.ts';
@@ -11,6 +12,7 @@ import { methodNotAllowed, notFound, options, redirect } from './errors.ts';
 import { handleHealth, handleQuit, quitWrongMethod } from './lifecycle.ts';
 import { handlePush } from './push.ts';
 import { ALLOWED, matchRoute, type RouteConfig } from './routes.ts';
+import { scopeRefusal } from './scope-check.ts';
 import { handleScrape } from './scrape.ts';
 import type { SelfMetrics } from './self-metrics.ts';
 import { tlsOptionsOf } from './tls-options.ts';
@@ -34,10 +36,12 @@ export interface ServerDeps {
   readonly persistence?: Persistence;
   /** With `--web.config.file`: TLS for every listener, and the guard in front of every endpoint. */
   readonly webConfig?: WatchedWebConfig;
+  /** With `--web.scopes-file`: what each authenticated user may do. */
+  readonly scopes?: Scopes;
 }
 
 /** The request handler for every listener: routes, dispatches, counts (SPEC §2.1, §6.5). */
-export function createHandler(deps: ServerDeps): (req: Request) => Promise<Response> {
+export function createHandler(deps: ServerDeps): (req: Request, user?: string) => Promise<Response> {
   const { config, store, metrics } = deps;
   const routeConfig: RouteConfig = { prefix: routePrefixOf(config), telemetryPath: config.telemetryPath };
   const pushDeps = {
@@ -59,7 +63,7 @@ export function createHandler(deps: ServerDeps): (req: Request) => Promise<Respo
     return response;
   };
 
-  return async (req) => {
+  return async (req, user) => {
     const method = req.method;
     const route = matchRoute(req.url, method, routeConfig);
     switch (route.kind) {
@@ -72,6 +76,9 @@ export function createHandler(deps: ServerDeps): (req: Request) => Promise<Respo
     }
     const allow = ALLOWED[route.kind]!;
     if (method === 'OPTIONS') return options(allow);
+    const refused = deps.scopes === undefined || user === undefined ? undefined : scopeRefusal(route, method, user, deps.scopes);
+    // Counted like the handler it stands for would be; scrapes and quit are not counted in Go either.
+    if (refused !== undefined) return route.kind === 'grouping' ? counted(method === 'DELETE' ? 'delete' : 'push', method, refused) : refused;
     switch (route.kind) {
       case 'grouping':
         if (method === 'PUT' || method === 'POST') return counted('push', method, handlePush(req, route.grouping, pushDeps));

@@ -4,7 +4,8 @@ import { BasicAuth } from './basic-auth.ts';
 import { textError } from './errors.ts';
 import { tokenBucket } from './token-bucket.ts';
 
-type Handler = (req: Request) => Promise<Response>;
+/** A request handler that may be told the authenticated user (for scopes). */
+type Handler = (req: Request, user?: string) => Promise<Response>;
 
 /**
  * Wraps `handle` in the order exporter-toolkit's handler applies them: a broken re-read file → 500; the rate
@@ -13,7 +14,7 @@ type Handler = (req: Request) => Promise<Response>;
  * 401 `Unauthorized` with `WWW-Authenticate: Basic`. Nothing is counted in the gateway's request metrics for
  * the answers given here, as in Go, whose instrumentation sits inside this wrapper.
  */
-export function guardWithWebConfig(handle: Handler, watched: WatchedWebConfig): Handler {
+export function guardWithWebConfig(handle: Handler, watched: WatchedWebConfig): (req: Request) => Promise<Response> {
   const limit = watched.initial.rateLimit;
   const take = limit === undefined ? undefined : tokenBucket(limit);
   const auth = new BasicAuth();
@@ -22,8 +23,9 @@ export function guardWithWebConfig(handle: Handler, watched: WatchedWebConfig): 
     if (config === undefined) return textError(500, 'Internal Server Error');
     if (take !== undefined && !take()) return textError(429, 'Too Many Requests');
     const { headers } = config.http;
-    const allowed = config.users.size === 0 || (await auth.allows(req.headers.get('authorization'), config.users));
-    const response = allowed ? await handle(req) : textError(401, 'Unauthorized', { 'WWW-Authenticate': 'Basic' });
+    const user = config.users.size === 0 ? undefined : await auth.authenticate(req.headers.get('authorization'), config.users);
+    const allowed = config.users.size === 0 || user !== undefined;
+    const response = allowed ? await handle(req, user) : textError(401, 'Unauthorized', { 'WWW-Authenticate': 'Basic' });
     for (const [name, value] of headers) if (!response.headers.has(name)) response.headers.set(name, value);
     return response;
   };

@@ -12,14 +12,15 @@ export interface Access {
 
 /**
  * Writes `yaml` to `web.yml` in `dir` (relative certificate paths in it are read from there, as Go reads
- * them) and starts our gateway with it, memory only; resolves once `/-/ready` answers 200 through `access`.
+ * them) and starts our gateway with it and `flags`, memory only; resolves once `/-/ready` answers 200
+ * through `access`.
  */
-export async function startSecuredGateway(dir: string, yaml: string, access: Access): Promise<Gateway> {
+export async function startSecuredGateway(dir: string, yaml: string, access: Access, flags: readonly string[] = []): Promise<Gateway> {
   const file = join(dir, "web.yml");
   writeFileSync(file, yaml);
   const server = await startServer({
     name: "our gateway with a web config",
-    argv: (port) => ourGatewayArgv(port, ["--persistence.file=", `--web.config.file=${file}`]),
+    argv: (port) => ourGatewayArgv(port, ["--persistence.file=", `--web.config.file=${file}`, ...flags]),
     scheme: access.scheme,
     probe: access.init,
   });

@@ -1,0 +1,28 @@
+// 403 for a request outside the authenticated user's scope (--web.scopes-file), with the reason naming the scope.
+import { type Action, type Scopes, refusalOf } from '../web-config/scopes.ts';
+import { textError } from './errors.ts';
+import { parseGroupingPath } from './grouping-path.ts';
+import type { Route } from './routes.ts';
+
+/**
+ * The 403 answer when `user` may not make this request, else undefined. Only requests that act are checked:
+ * push and delete (with the group's labels), scrape (read), quit (admin); health, readiness, OPTIONS,
+ * redirects and unknown paths need no scope. A grouping path that does not parse is left to the handler,
+ * whose 400 changes nothing.
+ */
+export function scopeRefusal(route: Route, method: string, user: string, scopes: Scopes): Response | undefined {
+  let action: Action | undefined;
+  let labels: readonly string[] = [];
+  if (route.kind === 'grouping') {
+    action = method === 'DELETE' ? 'delete' : method === 'PUT' || method === 'POST' ? 'push' : undefined;
+    const grouping = parseGroupingPath(route.grouping.job, route.grouping.jobIsBase64, route.grouping.labelPath);
+    if (!grouping.ok) return undefined;
+    labels = grouping.labels;
+  } else if (route.kind === 'scrape' && method === 'GET') {
+    action = 'read';
+  } else if (route.kind === 'quit' && (method === 'PUT' || method === 'POST')) {
+    action = 'admin';
+  }
+  const refusal = action === undefined ? undefined : refusalOf(scopes, user, action, labels);
+  return refusal === undefined ? undefined : textError(403, refusal);
+}

@@ -1,0 +1,72 @@
+// --web.scopes-file end to end: each basic-auth user may do only what their scope allows; 403 names the scope and is counted.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { basicAuth, startSecuredGateway } from "../helpers/secured-gateway.ts";
+import type { Gateway } from "../helpers/start-server.ts";
+
+/** Installed by Debian's `apache2-utils` (test/peers.sh checks it). */
+const HTPASSWD = "/usr/bin/htpasswd";
+const USERS = ["ci", "prometheus", "admin"];
+const SCOPES = `users:
+  ci:
+    allow: [push, delete]
+    groups: '{job=~"ci-.*"}'
+  prometheus:
+    allow: [read]
+  admin:
+    allow: [push, delete, read, admin]
+`;
+
+const dir = mkdtempSync(join(tmpdir(), "pg-scopes-"));
+let gw: Gateway;
+
+beforeAll(async () => {
+  // Each user's password is their name, hashed as htpasswd does.
+  const hashes = USERS.map((user) => `  ${user}: ${Bun.spawnSync([HTPASSWD, "-nbB", "-C", "4", user, user]).stdout.toString().trim().split(":")[1]}\n`);
+  writeFileSync(join(dir, "scopes.yml"), SCOPES);
+  gw = await startSecuredGateway(dir, `basic_auth_users:\n${hashes.join("")}`, { scheme: "http", init: { headers: { Authorization: basicAuth("ci", "ci") } } }, [
+    `--web.scopes-file=${join(dir, "scopes.yml")}`,
+  ]);
+});
+
+afterAll(async () => {
+  await gw?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function as(user: string, method: string, path: string, body?: string) {
+  const response = await fetch(gw.url + path, { method, body, headers: { Authorization: basicAuth(user, user) }, signal: AbortSignal.timeout(5_000) });
+  return { status: response.status, body: await response.text() };
+}
+
+const CI_SCOPE = 'its scope is push, delete on groups {job=~"ci-.*"}';
+
+test("each user does what their scope allows, and gets 403 naming the scope for the rest", async () => {
+  // [user, method, path, status, body when refused]
+  const cases: [string, string, string, number, string?][] = [
+    ["ci", "PUT", "/metrics/job/ci-build", 200],
+    ["ci", "POST", "/metrics/job/ci-build/instance/runner-1", 200],
+    ["ci", "PUT", "/metrics/job/nightly", 403, `user "ci" may not push this group: ${CI_SCOPE}\n`],
+    ["ci", "DELETE", "/metrics/job/nightly", 403, `user "ci" may not delete this group: ${CI_SCOPE}\n`],
+    ["ci", "GET", "/metrics", 403, `user "ci" may not read: ${CI_SCOPE}\n`],
+    ["ci", "PUT", "/-/quit", 403, `user "ci" may not admin: ${CI_SCOPE}\n`],
+    // Health needs no scope.
+    ["ci", "GET", "/-/healthy", 200],
+    ["prometheus", "PUT", "/metrics/job/ci-build", 403, 'user "prometheus" may not push: its scope is read\n'],
+    ["prometheus", "GET", "/metrics", 200],
+    ["admin", "PUT", "/metrics/job/nightly", 200],
+    ["ci", "DELETE", "/metrics/job/ci-build", 202],
+  ];
+  for (const [user, method, path, status, body] of cases) {
+    const reply = await as(user, method, path, method === "PUT" || method === "POST" ? "scoped_total 1\n" : undefined);
+    expect({ user, method, path, ...reply }).toEqual({ user, method, path, status, body: body ?? expect.any(String) });
+  }
+  const scrape = (await as("prometheus", "GET", "/metrics")).body;
+  expect(scrape).toContain('scoped_total{instance="",job="nightly"} 1');
+  expect(scrape).toContain('scoped_total{instance="runner-1",job="ci-build"} 1');
+  // The refusals are counted by code, as the handler they stand for would have been.
+  expect(scrape).toContain('pushgateway_http_requests_total{code="403",handler="push",method="put"} 2');
+  expect(scrape).toContain('pushgateway_http_requests_total{code="403",handler="delete",method="delete"} 1');
+});

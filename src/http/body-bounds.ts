@@ -1,4 +1,5 @@
 // How many large push bodies are read at once, and how long one may take to arrive (SPEC D5).
+import { formatGoDuration } from '../flags.ts';
 
 /**
  * Counts the large push bodies being read and parsed. Each may hold up to `--push.max-series` parsed samples
@@ -28,8 +29,8 @@ export class LargeBodyGate {
 
 /** The body did not arrive within `--push.body-timeout`: answered 408, nothing is changed. */
 export class BodyTimeoutError extends Error {
-  constructor(readonly timeout: string) {
-    super(`request body not received within ${timeout} (--push.body-timeout)`);
+  constructor(readonly timeoutMs: number) {
+    super(`request body not received within ${formatGoDuration(timeoutMs)} (--push.body-timeout)`);
     this.name = 'BodyTimeoutError';
   }
 }
@@ -40,10 +41,10 @@ export class BodyTimeoutError extends Error {
  * closes connections that send nothing at all). On timeout the read is abandoned: it fails by itself when
  * the connection closes after the 408, and that failure is dropped here.
  */
-export async function withinBodyTimeout<T>(reading: Promise<T>, timeoutMs: number, timeoutText: string): Promise<T> {
+export async function withinBodyTimeout<T>(reading: Promise<T>, timeoutMs: number): Promise<T> {
   let timer: Timer | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new BodyTimeoutError(timeoutText)), timeoutMs);
+    timer = setTimeout(() => reject(new BodyTimeoutError(timeoutMs)), timeoutMs);
   });
   try {
     return await Promise.race([reading, expired]);

@@ -1,5 +1,4 @@
 // PUT and POST /metrics/job/…: path → grouping labels, body → families, store.apply → status.
-import { formatGoDuration } from '../flags.ts';
 import type { Labels } from '../model/metric.ts';
 import { type BodyOptions, encodeTextBody, parseBody } from '../parse/body.ts';
 import { ParseError } from '../parse/parse-error.ts';
@@ -56,7 +55,7 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
   if (large && !deps.largeBodies.enter()) return tooManyLargeBodies(deps.maxLargeBodies);
   let write: Pick<WriteRequest, 'families' | 'encoded'>;
   try {
-    write = await withinBodyTimeout(readWrite(req, declared, options, grouping.labels), deps.bodyTimeoutMs, formatGoDuration(deps.bodyTimeoutMs));
+    write = await withinBodyTimeout(readWrite(req, declared, options, grouping.labels), deps.bodyTimeoutMs);
   } catch (error) {
     return requestError(error);
   } finally {
@@ -85,8 +84,10 @@ async function readWrite(req: Request, declared: number, options: BodyOptions, g
     : { families: await parseBody(body, options) };
 }
 
+// The body is left unread, so the connection cannot carry another request.
 function tooManyLargeBodies(max: number): Response {
-  return textError(429, `too many large push bodies being read at once: the limit is ${max} (--push.max-concurrent-large-bodies)`, { 'Retry-After': '1' });
+  const headers = { 'Retry-After': '1', Connection: 'close' };
+  return textError(429, `too many large push bodies being read at once: the limit is ${max} (--push.max-concurrent-large-bodies)`, headers);
 }
 
 // Bodies up to this size are read whole: Bun has them in hand when the handler runs, and its stream

@@ -27,6 +27,18 @@ export async function startSecuredGateway(dir: string, yaml: string, access: Acc
   return { kind: "ours", ...server };
 }
 
+/**
+ * Runs our gateway with `flags` (memory only) until it exits by itself, for starts that must be refused;
+ * its exit code and stderr. Killed after 10 s if it does not exit.
+ */
+export async function refusedStart(flags: readonly string[]): Promise<{ exitCode: number; stderr: string }> {
+  const proc = Bun.spawn(ourGatewayArgv(0, ["--persistence.file=", ...flags]), { stdout: "ignore", stderr: "pipe" });
+  const timer = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+  const [stderr, exitCode] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
+  clearTimeout(timer);
+  return { exitCode, stderr };
+}
+
 /** The `Authorization` header of HTTP basic auth. */
 export function basicAuth(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;

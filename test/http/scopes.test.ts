@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { basicAuth, startSecuredGateway } from "../helpers/secured-gateway.ts";
+import { basicAuth, refusedStart, startSecuredGateway } from "../helpers/secured-gateway.ts";
 import type { Gateway } from "../helpers/start-server.ts";
 
 /** Installed by Debian's `apache2-utils` (test/peers.sh checks it). */
@@ -69,4 +69,16 @@ test("each user does what their scope allows, and gets 403 naming the scope for 
   // The refusals are counted by code, as the handler they stand for would have been.
   expect(scrape).toContain('pushgateway_http_requests_total{code="403",handler="push",method="put"} 2');
   expect(scrape).toContain('pushgateway_http_requests_total{code="403",handler="delete",method="delete"} 1');
+});
+
+// [why, the web config, the scopes file, what the log line says]
+test.each<[string, string, string, string]>([
+  ["scopes without users to limit", "", "users: {}\n", "--web.scopes-file needs basic_auth_users in --web.config.file"],
+  ["a scope for a user the web config lacks", "basic_auth_users:\n  ci: $2y$04$khKhr3d9DbtN9rJmfNGUcOztutcvI4dE2RznuWA6BFhCTxr/ZHqNK\n", "users:\n  ci: {allow: [read]}\n  cj: {allow: [read]}\n", "users.cj: no such user"],
+])("a start with %s is refused, exit 1", async (_why, web, scopes, problem) => {
+  writeFileSync(join(dir, "refused-web.yml"), web);
+  writeFileSync(join(dir, "refused-scopes.yml"), scopes);
+  const { exitCode, stderr } = await refusedStart([`--web.config.file=${join(dir, "refused-web.yml")}`, `--web.scopes-file=${join(dir, "refused-scopes.yml")}`]);
+  expect(exitCode).toBe(1);
+  expect(stderr).toContain(problem);
 });

@@ -5,9 +5,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Certificates, OPENSSL, makeCertificates } from "../helpers/certificates.ts";
 import { REFERENCE_BINARY } from "../helpers/reference.ts";
-import { type Access, basicAuth, startSecuredGateway } from "../helpers/secured-gateway.ts";
+import { type Access, basicAuth, refusedStart, startSecuredGateway } from "../helpers/secured-gateway.ts";
 import { startServer } from "../helpers/server-process.ts";
-import { type Gateway, ourGatewayArgv } from "../helpers/start-server.ts";
+import type { Gateway } from "../helpers/start-server.ts";
 
 /** Installed by Debian's `apache2-utils`: the tool the exporter-toolkit docs suggest for making the hashes. */
 const HTPASSWD = "/usr/bin/htpasswd";
@@ -292,15 +292,6 @@ test("a changed certificate file or TLS section is logged as needing a restart, 
 });
 
 describe("a web config the gateway cannot honour stops the start with exit 1, naming the file and the problem", () => {
-  /** Runs our gateway with `--web.config.file=<file>` until it exits; its exit code and stderr. */
-  async function refusedStart(file: string): Promise<{ exitCode: number; stderr: string }> {
-    const proc = Bun.spawn(ourGatewayArgv(0, ["--persistence.file=", `--web.config.file=${file}`]), { stdout: "ignore", stderr: "pipe" });
-    const timer = setTimeout(() => proc.kill("SIGKILL"), 10_000);
-    const [stderr, exitCode] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
-    clearTimeout(timer);
-    return { exitCode, stderr };
-  }
-
   // [why, file contents or undefined for a missing file, what the log line says]
   test.each<[string, string | undefined, string]>([
     ["a missing file", undefined, "ENOENT"],
@@ -311,7 +302,7 @@ describe("a web config the gateway cannot honour stops the start with exit 1, na
   ])("%s", async (_why, yaml, problem) => {
     const file = join(certs.dir, `refused-${yaml === undefined ? "absent" : Bun.hash(yaml)}.yml`);
     if (yaml !== undefined) writeFileSync(file, yaml);
-    const { exitCode, stderr } = await refusedStart(file);
+    const { exitCode, stderr } = await refusedStart([`--web.config.file=${file}`]);
     expect(exitCode).toBe(1);
     expect(stderr).toContain("level=error msg=\"cannot use the web config\"");
     expect(stderr).toContain(`web config file \\"${file}\\": `);

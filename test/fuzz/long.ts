@@ -62,7 +62,7 @@ function rate(count: number, ms: number): string {
 
 async function runParsers(deadline: number): Promise<void> {
   const started = performance.now();
-  const verdicts = { accepted: 0, refused: 0 };
+  const verdicts = { accepted: 0, refused: 0, 'over a limit': 0 };
   const problems = new ProblemLog();
   let slowest = { ms: 0, index: -1 };
   let i = 0;
@@ -76,7 +76,7 @@ async function runParsers(deadline: number): Promise<void> {
     for (const problem of result.problems) problems.add(problem, `input ${i} (${input.format}): ${showBytes(input.body)}`);
   }
   const ms = performance.now() - started;
-  console.log(`parsers: ${i.toLocaleString('en')} inputs in ${(ms / 1000).toFixed(1)} s (${rate(i, ms)}), ${verdicts.accepted} accepted, ${verdicts.refused} refused, ${problems.total} broken promises; slowest input ${slowest.index} took ${slowest.ms.toFixed(0)} ms`);
+  console.log(`parsers: ${i.toLocaleString('en')} inputs in ${(ms / 1000).toFixed(1)} s (${rate(i, ms)}), ${verdicts.accepted} accepted, ${verdicts.refused} refused, ${verdicts['over a limit']} over a limit, ${problems.total} broken promises; slowest input ${slowest.index} took ${slowest.ms.toFixed(0)} ms`);
   problems.print();
 }
 

@@ -1,17 +1,20 @@
 // One fuzz input through every in-process parser: what each made of it, and which of the parsers' promises it broke.
 import type { MetricFamily } from '../../src/model/metric.ts';
 import { ParseError } from '../../src/parse/parse-error.ts';
+import { PushLimitError } from '../../src/parse/push-limit-error.ts';
 import { ProtobufParser } from '../../src/parse/protobuf-parser.ts';
 import { TextParser } from '../../src/parse/text-parser.ts';
 import { transcodeText } from '../../src/parse/text-transcoder.ts';
 import type { BodyFormat } from '../helpers/fuzz-mutations.ts';
 
-/** How one parse ended: families, or a ParseError's message. */
-type Outcome = { readonly ok: true; readonly families: MetricFamily[] } | { readonly ok: false; readonly message: string };
+/** How one parse ended: families, or the message of the parse room's own error (ParseError or PushLimitError). */
+type Outcome = { readonly ok: true; readonly families: MetricFamily[] } | { readonly ok: false; readonly message: string; readonly limit: boolean };
 
-/** What the parsers made of one input: `accepted` or `refused` (by ParseError), and any broken promise. */
+export type Verdict = 'accepted' | 'refused' | 'over a limit';
+
+/** What the parsers made of one input: `accepted`, `refused` (ParseError) or `over a limit` (PushLimitError), and any broken promise. */
 export interface ParserVerdict {
-  readonly verdict: 'accepted' | 'refused';
+  readonly verdict: Verdict;
   /** Empty when every promise held; else one sentence per broken promise. */
   readonly problems: string[];
 }
@@ -21,7 +24,8 @@ const GROUPING = ['job', 'fz'];
 
 /**
  * Parses `body` whole and cut into chunks at `cuts` (sorted offsets), and for text also with the
- * transcoder (the fast path of a push). The promises: nothing but ParseError is thrown; the chunked parse
+ * transcoder (the fast path of a push), all with the default push limits. The promises: nothing but
+ * ParseError and PushLimitError is thrown (413 and 400; anything else would be a 500); the chunked parse
  * ends exactly as the whole one (same families or same message), since chunk boundaries are arbitrary on
  * the wire; and the transcoder answers only for bodies the full parser accepts (it claims to store the
  * same bytes), never throwing.
@@ -47,7 +51,7 @@ export function parseEveryWay(body: Uint8Array, format: BodyFormat, cuts: readon
       problems.push(`transcoder threw ${String(error)}`);
     }
   }
-  return { verdict: whole?.ok === false ? 'refused' : 'accepted', problems };
+  return { verdict: whole === undefined || whole.ok ? 'accepted' : whole.limit ? 'over a limit' : 'refused', problems };
 }
 
 function feed(format: BodyFormat, chunks: readonly Uint8Array[]): MetricFamily[] {
@@ -60,7 +64,8 @@ function outcome(parse: () => MetricFamily[], problems: string[], how: string): 
   try {
     return { ok: true, families: parse() };
   } catch (error) {
-    if (error instanceof ParseError) return { ok: false, message: error.message };
+    if (error instanceof ParseError) return { ok: false, message: error.message, limit: false };
+    if (error instanceof PushLimitError) return { ok: false, message: error.message, limit: true };
     problems.push(`${how} parse threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
     return undefined;
   }

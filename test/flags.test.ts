@@ -53,7 +53,7 @@ describe('parseFlags defaults', () => {
       pushLimits: {
         maxBodyBytes: 64 * 1024 * 1024,
         maxLineBytes: 1024 * 1024,
-        maxSeries: 500_000,
+        maxSeries: 100_000,
         maxLabels: 128,
         maxLabelNameBytes: 1024,
         maxLabelValueBytes: 64 * 1024,
@@ -304,7 +304,7 @@ describe('flagsForStatus', () => {
       'push.enable-utf8-names': 'false',
       'push.max-body-bytes': '64MiB',
       'push.max-line-bytes': '1MiB',
-      'push.max-series': '500000',
+      'push.max-series': '100000',
       'push.max-labels-per-series': '128',
       'push.max-label-name-bytes': '1KiB',
       'push.max-label-value-bytes': '64KiB',

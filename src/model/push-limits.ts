@@ -22,12 +22,14 @@ export interface PushLimits {
 
 /**
  * Generous for real fleets (a pgbench push is 60 samples of a dozen labels), small enough that one push
- * cannot take the process down: 500 000 samples parse into ~60 MB and store in well under a second.
+ * cannot take the process down. The store applies a push in one synchronous step, so `maxSeries` is also
+ * how long other requests may wait: 100 000 samples parse into ~12 MB and apply in ~0.15–0.3 s on the dev
+ * VM (490 000 took 0.7–1.3 s, issue #11).
  */
 export const DEFAULT_PUSH_LIMITS: PushLimits = Object.freeze({
   maxBodyBytes: 64 * 1024 * 1024,
   maxLineBytes: 1024 * 1024,
-  maxSeries: 500_000,
+  maxSeries: 100_000,
   maxLabels: 128,
   maxLabelNameBytes: 1024,
   maxLabelValueBytes: 64 * 1024,

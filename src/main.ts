@@ -88,6 +88,7 @@ log.info('listening', {
   journal: config.persistenceFile !== '' && config.persistenceJournal,
   // Bun.serve speaks HTTP/1.1 only, also over TLS; the web config's http2 cannot change that.
   tls: webConfig?.initial.tls !== undefined,
+  client_auth: webConfig?.initial.tls?.clientAuthType ?? 'NoClientCert',
   http2: false,
   basic_auth_users: webConfig?.initial.users.size ?? 0,
 });

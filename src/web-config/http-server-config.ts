@@ -2,8 +2,6 @@
 import { WebConfigProblem, booleanAt, mappingAt, refuseUnknownKeys, stringMapAt } from './yaml-fields.ts';
 
 export interface HttpServerConfig {
-  /** `http2` as written (default true). Bun.serve speaks HTTP/1.1 only: clients settle on it through ALPN. */
-  readonly http2: boolean;
   /** Header name → value, added to every response that does not set the header itself. */
   readonly headers: ReadonlyMap<string, string>;
 }
@@ -34,5 +32,8 @@ export function readHttpServerConfig(value: unknown): HttpServerConfig {
       throw new WebConfigProblem(`invalid value for ${name}. Expected one of: ${JSON.stringify(allowed)}, but got: ${JSON.stringify(headerValue)}`);
     }
   }
-  return Object.freeze({ http2: booleanAt(section, 'http2', WHERE, true), headers });
+  // `http2` is checked for its type only: Bun.serve speaks HTTP/1.1 alone, so whatever it says, clients settle
+  // on HTTP/1.1 through ALPN (README, Security).
+  booleanAt(section, 'http2', WHERE, true);
+  return Object.freeze({ headers });
 }

@@ -42,7 +42,7 @@ const TLS_VERSIONS = ['TLS10', 'TLS11', 'TLS12', 'TLS13'];
  * Go's names of the suites crypto/tls lists as secure (tls.CipherSuites(), the only names exporter-toolkit
  * takes) → OpenSSL's names, which Bun.serve's `ciphers` takes. Go lets a config choose TLS 1.2 suites only.
  */
-const TLS12_CIPHERS: ReadonlyMap<string, string> = new Map([
+export const CIPHER_NAMES: ReadonlyMap<string, string> = new Map([
   ['TLS_RSA_WITH_AES_128_CBC_SHA', 'AES128-SHA'],
   ['TLS_RSA_WITH_AES_256_CBC_SHA', 'AES256-SHA'],
   ['TLS_RSA_WITH_AES_128_GCM_SHA256', 'AES128-GCM-SHA256'],
@@ -59,9 +59,6 @@ const TLS12_CIPHERS: ReadonlyMap<string, string> = new Map([
   ['TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 'ECDHE-ECDSA-CHACHA20-POLY1305'],
 ]);
 const TLS13_CIPHERS = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
-
-/** Every Go cipher suite name we apply, with the OpenSSL name it becomes (for tests that try each one). */
-export const CIPHER_NAMES: ReadonlyMap<string, string> = TLS12_CIPHERS;
 
 /**
  * Reads the `tls_server_config` section: undefined when it switches TLS off (no certificate, key, CA or client
@@ -169,7 +166,7 @@ function ciphersOf(names: readonly string[]): Pick<TlsSettings, 'ciphers'> {
   if (names.length === 0) return {};
   const openssl = names.map((name) => {
     if (TLS13_CIPHERS.includes(name)) throw new WebConfigProblem(`cipher_suites: ${name} is a TLS 1.3 suite, which cannot be chosen`);
-    const mapped = TLS12_CIPHERS.get(name);
+    const mapped = CIPHER_NAMES.get(name);
     if (mapped === undefined) throw new WebConfigProblem(`unknown cipher: ${name}`);
     return mapped;
   });

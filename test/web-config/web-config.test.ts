@@ -29,7 +29,7 @@ describe("readWebConfig accepts", () => {
     expect(config.tls).toBeUndefined();
     expect(config.users.size).toBe(0);
     expect(config.rateLimit).toBeUndefined();
-    expect(config.http).toEqual({ http2: true, headers: new Map() });
+    expect(config.http).toEqual({ headers: new Map() });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -85,7 +85,7 @@ describe("readWebConfig accepts", () => {
     const yaml = `basic_auth_users:\n  alice: ${HASH}\n  "bob": '${HASH.replace("$2y$", "$2b$")}'\nhttp_server_config:\n  http2: false\n  headers:\n    X-Frame-Options: sameorigin\n    Content-Security-Policy: default-src 'self'\nrate_limit:\n  interval: 250ms\n  burst: 3\n`;
     const config = readWebConfig(configFile(yaml));
     expect([...config.users.keys()]).toEqual(["alice", "bob"]);
-    expect(config.http).toEqual({ http2: false, headers: new Map([["X-Frame-Options", "sameorigin"], ["Content-Security-Policy", "default-src 'self'"]]) });
+    expect(config.http).toEqual({ headers: new Map([["X-Frame-Options", "sameorigin"], ["Content-Security-Policy", "default-src 'self'"]]) });
     expect(config.rateLimit).toEqual({ intervalMs: 250, burst: 3 });
   });
 });

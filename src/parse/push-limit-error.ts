@@ -45,7 +45,12 @@ export function checkFamilies(families: readonly MetricFamily[], limits: PushLim
       const labels = metric.labels;
       if (labels.length / 2 > limits.maxLabels) throw tooManyLabels(limits, labels.length / 2, where);
       for (let i = 0; i < labels.length; i += 2) {
-        checkLabel(Buffer.byteLength(labels[i]!), Buffer.byteLength(labels[i + 1]!), limits, where);
+        const name = labels[i]!;
+        const value = labels[i + 1]!;
+        // A UTF-16 unit is at most 3 UTF-8 bytes: only a string that might pass its limit is measured.
+        if (3 * name.length > limits.maxLabelNameBytes || 3 * value.length > limits.maxLabelValueBytes) {
+          checkLabel(Buffer.byteLength(name), Buffer.byteLength(value), limits, where);
+        }
       }
     }
   }

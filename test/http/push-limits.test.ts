@@ -1,7 +1,7 @@
 // Each --push.max-… limit refuses a push past it with 413 naming the limit, the flag and where, and changes nothing (issue #11, SPEC D5).
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { scrapePushed, send } from '../helpers/http.ts';
-import { PROTOBUF_CONTENT_TYPE, delimited, labels } from '../helpers/metrics-proto.ts';
+import { PROTOBUF_CONTENT_TYPE, delimited, labels, snappyFramed } from '../helpers/metrics-proto.ts';
 import { type Gateway, startOurGateway } from '../helpers/start-server.ts';
 
 let gateway: Gateway;
@@ -36,6 +36,7 @@ describe('push limits', () => {
     ['body bytes', `a 1\n${'# padding\n'.repeat(120)}`, TEXT, 'request body is larger than the limit of 1024 bytes (--push.max-body-bytes)'],
     // A gzip bomb is counted as it inflates: refused at the limit, however small the compressed body.
     ['body bytes, gzip', Bun.gzipSync(encoder.encode('# comment\n'.repeat(10_000))), GZIP, 'request body is larger than the limit of 1024 bytes (--push.max-body-bytes)'],
+    ['body bytes, snappy', snappyFramed(encoder.encode('# comment\n'.repeat(10_000))), { 'Content-Encoding': 'snappy' }, 'request body is larger than the limit of 1024 bytes (--push.max-body-bytes)'],
     ['line bytes', `a 1\nb{x="${'y'.repeat(100)}"} 1\n`, TEXT, 'line 2 is longer than the limit of 100 bytes (--push.max-line-bytes)'],
     ['samples', 'a 1\nb 1\nc 1\nd 1\ne 1\nf 1\n', TEXT, 'line 6: more samples than the limit of 5 per push (--push.max-series)'],
     ['samples, gzip', Bun.gzipSync(encoder.encode('a 1\n'.repeat(200))), GZIP, 'line 6: more samples than the limit of 5 per push (--push.max-series)'],

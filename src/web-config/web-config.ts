@@ -8,7 +8,6 @@ import { type RateLimit, readRateLimit } from './rate-limit.ts';
 import { type TlsSettings, readTlsServerConfig } from './tls-server-config.ts';
 import { WebConfigProblem, mappingAt, refuseUnknownKeys } from './yaml-fields.ts';
 
-export type { HttpServerConfig } from './http-server-config.ts';
 export type { RateLimit } from './rate-limit.ts';
 export type { TlsSettings } from './tls-server-config.ts';
 

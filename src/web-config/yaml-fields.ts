@@ -12,7 +12,7 @@ export class WebConfigProblem extends Error {
 }
 
 /** The dotted path of `key` inside the mapping at `where` ('' for the top level). */
-export function pathOf(where: string, key: string): string {
+function pathOf(where: string, key: string): string {
   return where === '' ? key : `${where}.${key}`;
 }
 

@@ -56,12 +56,20 @@ export function checkFamilies(families: readonly MetricFamily[], limits: PushLim
   }
 }
 
-/** Throws PushLimitError when a label's name or (unescaped) value at `where` is longer than its limit. Lengths in bytes. */
-export function checkLabel(nameBytes: number, valueBytes: number, limits: PushLimits, where: string): void {
+/**
+ * Throws PushLimitError when a label's name or (unescaped) value is longer than its limit. Lengths in bytes;
+ * `where` is a line number of a text body or a place in words, made into text only for the error (this
+ * runs for every label of a text push).
+ */
+export function checkLabel(nameBytes: number, valueBytes: number, limits: PushLimits, where: number | string): void {
   if (nameBytes > limits.maxLabelNameBytes) {
-    throw new PushLimitError('maxLabelNameBytes', `${where}: label name of ${nameBytes} bytes, longer than the limit of ${limits.maxLabelNameBytes}`);
+    throw new PushLimitError('maxLabelNameBytes', `${place(where)}: label name of ${nameBytes} bytes, longer than the limit of ${limits.maxLabelNameBytes}`);
   }
   if (valueBytes > limits.maxLabelValueBytes) {
-    throw new PushLimitError('maxLabelValueBytes', `${where}: label value of ${valueBytes} bytes, longer than the limit of ${limits.maxLabelValueBytes}`);
+    throw new PushLimitError('maxLabelValueBytes', `${place(where)}: label value of ${valueBytes} bytes, longer than the limit of ${limits.maxLabelValueBytes}`);
   }
+}
+
+function place(where: number | string): string {
+  return typeof where === 'number' ? `line ${where}` : where;
 }

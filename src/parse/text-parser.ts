@@ -220,7 +220,7 @@ export class TextParser {
       const valueBuf = this.#valueBuf;
       const valueStart = this.#valueStart;
       const valueEnd = this.#valueEnd;
-      checkLabel(nameEnd - nameStart, valueEnd - valueStart, this.#limits, `line ${this.#line}`);
+      checkLabel(nameEnd - nameStart, valueEnd - valueStart, this.#limits, this.#line);
       if (this.#valueHighBits >= 0x80 && !isValidUtf8(valueBuf, valueStart, valueEnd)) {
         throw this.#fail(`invalid label value ${quoteBytes(valueBuf, valueStart, valueEnd)}`);
       }

@@ -10,13 +10,20 @@ export interface Access {
   readonly init: BunFetchRequestInit;
 }
 
+/** A gateway started with a web config, and that file (which it watches: a test may rewrite it). */
+export interface SecuredGateway extends Gateway {
+  readonly webConfigFile: string;
+}
+
+let configs = 0;
+
 /**
- * Writes `yaml` to `web.yml` in `dir` (relative certificate paths in it are read from there, as Go reads
- * them) and starts our gateway with it and `flags`, memory only; resolves once `/-/ready` answers 200
- * through `access`.
+ * Writes `yaml` to a new file in `dir` (relative certificate paths in it are read from there, as Go reads
+ * them; each gateway gets its own file, so rewriting one reaches no other) and starts our gateway with it and
+ * `flags`, memory only; resolves once `/-/ready` answers 200 through `access`.
  */
-export async function startSecuredGateway(dir: string, yaml: string, access: Access, flags: readonly string[] = []): Promise<Gateway> {
-  const file = join(dir, "web.yml");
+export async function startSecuredGateway(dir: string, yaml: string, access: Access, flags: readonly string[] = []): Promise<SecuredGateway> {
+  const file = join(dir, `web-${process.pid}-${configs++}.yml`);
   writeFileSync(file, yaml);
   const server = await startServer({
     name: "our gateway with a web config",
@@ -24,7 +31,7 @@ export async function startSecuredGateway(dir: string, yaml: string, access: Acc
     scheme: access.scheme,
     probe: access.init,
   });
-  return { kind: "ours", ...server };
+  return { kind: "ours", ...server, webConfigFile: file };
 }
 
 /**

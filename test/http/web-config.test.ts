@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Certificates, OPENSSL, makeCertificates } from "../helpers/certificates.ts";
 import { REFERENCE_BINARY } from "../helpers/reference.ts";
-import { type Access, basicAuth, refusedStart, startSecuredGateway } from "../helpers/secured-gateway.ts";
+import { type Access, type SecuredGateway, basicAuth, refusedStart, startSecuredGateway } from "../helpers/secured-gateway.ts";
 import { startServer } from "../helpers/server-process.ts";
 import type { Gateway } from "../helpers/start-server.ts";
 
@@ -17,7 +17,7 @@ const GOOD = basicAuth("alice", "secret");
 let certs: Certificates;
 /** alice's hash for "secret", as `htpasswd -B` writes it ($2y$), at bcrypt's lowest cost to keep the tests quick. */
 let aliceHash: string;
-const started: Gateway[] = [];
+const started: SecuredGateway[] = [];
 
 beforeAll(() => {
   certs = makeCertificates();
@@ -41,7 +41,7 @@ function https(headers: Record<string, string> = {}): BunFetchRequestInit {
 }
 
 /** Starts our gateway with `yaml` (written beside the certificates) and stops it after the file. */
-async function gateway(yaml: string, access: Access): Promise<Gateway> {
+async function gateway(yaml: string, access: Access): Promise<SecuredGateway> {
   const gw = await startSecuredGateway(certs.dir, yaml, access);
   started.push(gw);
   return gw;
@@ -171,7 +171,7 @@ test("the 401 answer is the Go gateway's, headers and body (Date aside)", async 
   // Go 1.5.1 reads the same file; the readiness probe needs the credentials there too.
   const go = await startServer({
     name: "go gateway with a web config",
-    argv: (port) => [REFERENCE_BINARY, `--web.listen-address=127.0.0.1:${port}`, "--persistence.file=", `--web.config.file=${join(certs.dir, "web.yml")}`],
+    argv: (port) => [REFERENCE_BINARY, `--web.listen-address=127.0.0.1:${port}`, "--persistence.file=", `--web.config.file=${ours.webConfigFile}`],
     probe: access.init,
   });
   try {
@@ -254,7 +254,7 @@ test("rate_limit: the burst passes, then 429 Too Many Requests without the confi
 test("the file is re-read when it changes: a new user works, a broken file answers 500, a fixed one works again", async () => {
   const yaml = (users: string) => `basic_auth_users:\n${users}`;
   const gw = await gateway(yaml(`  alice: ${aliceHash}\n`), { scheme: "http", init: { headers: { Authorization: GOOD } } });
-  const file = join(certs.dir, "web.yml");
+  const file = gw.webConfigFile;
   const bob = basicAuth("bob", "hunter2");
   const status = async (authorization: string) => (await answer(`${gw.url}/-/healthy`, { headers: { Authorization: authorization } })).status;
   /** Polls until `authorization` gets `expected`, for at most 5 s (the file is checked once a second). */
@@ -286,7 +286,7 @@ test("a changed certificate file or TLS section is logged as needing a restart, 
   // Rewritten with the same bytes: a rotation tool would write new ones, which Bun.serve could not pick up either.
   writeFileSync(certs.serverCert, readFileSync(certs.serverCert));
   expect(await logged("a TLS certificate or key file changed")).toContain("until it is restarted");
-  writeFileSync(join(certs.dir, "web.yml"), TLS_AUTH_HEADERS().replace("key_file: server.key\n", "key_file: server.key\n  min_version: TLS13\n"));
+  writeFileSync(gw.webConfigFile, TLS_AUTH_HEADERS().replace("key_file: server.key\n", "key_file: server.key\n  min_version: TLS13\n"));
   expect(await logged("tls_server_config or rate_limit changed")).toContain("restart to apply them");
   expect((await answer(`${gw.url}/-/healthy`, https({ Authorization: GOOD }))).status).toBe(200);
 });

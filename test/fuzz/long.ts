@@ -35,7 +35,7 @@ function parserInput(index: number) {
 
 function httpInput(index: number): FuzzRequest {
   const random = inputRandom(index, 2);
-  return random() < 0.5 ? bodyRequest(random, HTTP_EXTREME_RATE) : pathRequest(random, { knownBugs: true });
+  return random() < 0.5 ? bodyRequest(random, HTTP_EXTREME_RATE) : pathRequest(random);
 }
 
 /** Problems by their wording without numbers, each with its count and first input. */

@@ -147,17 +147,20 @@ export class MetricFamilyDecoder {
         metric.timestampMs = this.#wire.int64();
         continue;
       }
-      const kind = VALUE_KIND_OF[tag];
-      if (kind === undefined) {
-        this.#wire.skip(tag, GO_METRIC);
-        continue;
-      }
-      // A value message of another kind is still decoded (Go refuses the push if it is malformed), apart
-      // from the series: only the family type's kind counts, as in Go's text encoder, but Go quotes the
-      // others when it refuses a series that lacks its own. Repeated messages merge, as in Go.
       let target = metric;
-      if (tag === wanted) matched = true;
-      else target = (foreign ??= {})[kind] ??= { labels: [] };
+      if (tag === wanted) {
+        matched = true;
+      } else {
+        // A value message of another kind is still decoded (Go refuses the push if it is malformed), apart
+        // from the series: only the family type's kind counts, as in Go's text encoder, but Go quotes the
+        // others when it refuses a series that lacks its own. Repeated messages merge, as in Go.
+        const kind = VALUE_KIND_OF[tag];
+        if (kind === undefined) {
+          this.#wire.skip(tag, GO_METRIC);
+          continue;
+        }
+        target = (foreign ??= {})[kind] ??= { labels: [] };
+      }
       switch (tag) {
         case METRIC_TAG.GAUGE:
           this.#value(target, GO_GAUGE);

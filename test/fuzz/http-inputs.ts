@@ -1,7 +1,7 @@
 // Seeded fuzz requests for the HTTP suite: hostile bodies to fixed groups, and odd grouping paths with a plain body.
 import { gzipSync } from 'node:zlib';
 import { type BodyFormat, type Random, below, hostileBody, mutate, pick } from '../helpers/fuzz-mutations.ts';
-import { PROTOBUF_CONTENT_TYPE } from '../helpers/metrics-proto.ts';
+import { PROTOBUF_CONTENT_TYPE, snappyFramed } from '../helpers/metrics-proto.ts';
 import type { FuzzRequest } from './http-session.ts';
 
 /** The `--push.max-body-bytes` the fuzzed gateway runs with: small, so that 413 is cheap to reach. */
@@ -14,8 +14,9 @@ const BODY_TARGETS = ['/metrics/job/fz', '/metrics/job/fz/instance/i1', '/metric
 const BODY_ALLOWED = [200, 400, 413];
 
 /**
- * A push of a hostile body (hostileBody) in text or protobuf, one time in eight gzipped (and then one
- * time in three with the compressed bytes mutated too), one time in 200 larger than FUZZ_MAX_BODY.
+ * A push of a hostile body (hostileBody) in text or protobuf, one time in five gzipped or snappy-framed
+ * (and then one time in three with the compressed bytes mutated too), one time in 200 larger than
+ * FUZZ_MAX_BODY.
  */
 export function bodyRequest(random: Random, extremeRate: number): FuzzRequest {
   const format: BodyFormat = random() < 0.6 ? 'text' : 'protobuf';
@@ -25,11 +26,13 @@ export function bodyRequest(random: Random, extremeRate: number): FuzzRequest {
   if (random() < 0.005) {
     body = new Uint8Array(MAX_BODY_BYTES + 1 + below(random, 1000)).fill(0x31);
     kind = 'oversized body';
-  } else if (random() < 0.125) {
-    body = gzipSync(body);
+  } else if (random() < 0.2) {
+    // Both codings a push may carry (SPEC §4.1): gzip, and snappy's framing format (newest Go).
+    const coding = random() < 0.6 ? 'gzip' : 'snappy';
+    body = coding === 'gzip' ? gzipSync(body) : snappyFramed(body, { uncompressed: random() < 0.3 });
     if (random() < 1 / 3) body = mutate(random, body, 'protobuf');
-    headers['Content-Encoding'] = 'gzip';
-    kind = `gzipped ${format} body`;
+    headers['Content-Encoding'] = coding;
+    kind = `${coding} ${format} body`;
   }
   const target = pick(random, BODY_TARGETS);
   return { kind, method: random() < 0.5 ? 'PUT' : 'POST', target, body, headers, allowed: BODY_ALLOWED, cleanup: target };

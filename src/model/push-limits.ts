@@ -23,7 +23,7 @@ export interface PushLimits {
 /**
  * Generous for real fleets (a pgbench push is 60 samples of a dozen labels), small enough that one push
  * cannot take the process down. The store applies a push in one synchronous step, so `maxSeries` is also
- * how long other requests may wait: 100 000 samples parse into ~12 MB and apply in ~0.15–0.3 s on the dev
+ * how long other requests may wait: 100 000 samples parse into ~12 MB and apply in 0.2–0.5 s on the dev
  * VM (490 000 took 0.7–1.3 s, issue #11).
  */
 export const DEFAULT_PUSH_LIMITS: PushLimits = Object.freeze({

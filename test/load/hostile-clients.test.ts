@@ -22,7 +22,7 @@ afterAll(async () => {
  * figures are printed, never asserted (timings on a shared machine are not a test).
  */
 async function whileProbing<T>(name: string, scenario: () => Promise<T>): Promise<Measured<T>> {
-  const m = await measured(gateway, scenario, 30, 3_000);
+  const m = await measured(gateway, scenario, { settleMaxMs: 3_000, lingerMs: 200 });
   console.log(describeMeasured(name, m));
   expect(m.probe.failures).toEqual([]);
   expect(m.probe.healthy.count).toBeGreaterThan(0);

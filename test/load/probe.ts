@@ -100,14 +100,24 @@ export interface Measured<T> {
   readonly rss: { readonly beforeMiB: number; readonly peakMiB: number; readonly afterMiB: number; readonly settleMs: number };
 }
 
+/** How `measured` waits: RSS slack and longest wait for it to settle, and how long to keep probing after the scenario. */
+export interface MeasureOptions {
+  readonly slackMiB?: number;
+  readonly settleMaxMs?: number;
+  /** Probing goes on this long after the scenario's clients are done: a gateway may still be working through what they left (aborted bodies). */
+  readonly lingerMs?: number;
+}
+
 /**
- * Runs `scenario` under a probe, then waits (up to `settleMaxMs`) for the RSS to come back within
- * `slackMiB` of where it was before.
+ * Runs `scenario` under a probe (kept `lingerMs` longer), then waits up to `settleMaxMs` for the RSS to
+ * come back within `slackMiB` of where it was before.
  */
-export async function measured<T>(gw: Gateway, scenario: () => Promise<T>, slackMiB = 30, settleMaxMs = 15_000): Promise<Measured<T>> {
+export async function measured<T>(gw: Gateway, scenario: () => Promise<T>, options: MeasureOptions = {}): Promise<Measured<T>> {
+  const { slackMiB = 30, settleMaxMs = 15_000, lingerMs = 0 } = options;
   const beforeMiB = rssMiB(gw);
   const probe = startProbe(gw);
   const result = await scenario();
+  await Bun.sleep(lingerMs);
   const figures = await probe.stop();
   const after = await settle(gw, beforeMiB, slackMiB, settleMaxMs);
   return { result, probe: figures, rss: { beforeMiB, peakMiB: figures.peakRssMiB, afterMiB: after.rssMiB, settleMs: after.ms } };

@@ -43,8 +43,8 @@ interface BodyParser {
 export async function parseBody(body: ReadableStream<Uint8Array> | Uint8Array | null, options: BodyOptions): Promise<MetricFamily[]> {
   const limits = options.limits;
   const isProtobuf = bodyFormatOf(options.contentType) === 'protobuf';
-  const parser: BodyParser = isProtobuf ? new ProtobufParser({ maxMessageBytes: limits.maxBodyBytes }) : new TextParser(limits);
-  // The text parser checks the per-line limits as it goes; protobuf families are checked once decoded.
+  const parser: BodyParser = isProtobuf ? new ProtobufParser({ maxMessageBytes: limits.maxBodyBytes, maxSamples: limits.maxSeries }) : new TextParser(limits);
+  // The parsers stop at the sample limit as they go; protobuf families get the per-label limits once decoded.
   const finish = (): MetricFamily[] => {
     const families = parser.end();
     if (isProtobuf) checkFamilies(families, limits);

@@ -7,6 +7,7 @@ import { isValidMetricName } from '../model/names.ts';
 import { quoteBytes } from './go-quote.ts';
 import { ParseError } from './parse-error.ts';
 import { readHistogram } from './protobuf-histogram.ts';
+import { samplesOf, tooManySamples } from './push-limit-error.ts';
 import { WireReader } from './protobuf-wire.ts';
 
 // Go's names of the generated message types, as its "illegal tag" error quotes them.
@@ -60,6 +61,18 @@ export class MetricFamilyDecoder {
   /** For error texts: the 1-based number of the message in the body, and its family's name once known. */
   #message = 0;
   #familyName: string | undefined;
+  // Samples decoded so far in this body, against `maxSamples` (`--push.max-series`).
+  readonly #maxSamples: number;
+  #samples = 0;
+
+  /**
+   * `maxSamples` bounds the samples of the whole body (a value, or a bucket or quantile plus sum and count),
+   * checked before a family's series become objects: a 13-byte series decodes into ~140 bytes, so a body's
+   * byte limit alone would let one push hold gigabytes.
+   */
+  constructor(maxSamples = Infinity) {
+    this.#maxSamples = maxSamples;
+  }
 
   /**
    * Decodes the message `bytes[start, end)`, the `messageNumber`-th of the body. Throws ParseError. The
@@ -107,13 +120,22 @@ export class MetricFamilyDecoder {
     if (type === undefined) throw this.#fail(`unknown metric type ${typeNumber}`);
     // Go 1.5.1 stores it and then cuts every scrape short at this family ([Rec] of SPEC §4.6).
     if (type === 'gaugehistogram') throw this.#fail('gauge histograms are not supported: push it as a histogram');
+    // Every series is at least one sample: a family with too many is refused before any is decoded, and the
+    // exact count (buckets, quantiles) is kept as they are.
+    if (this.#samples + metricCount > this.#maxSamples) throw tooManySamples(this.#maxSamples, `family ${JSON.stringify(name)}`);
     const metrics: Metric[] = [];
     if (metricCount > 0) {
       r.pos = start;
       while (r.pos < end) {
         const tag = this.#wire.tag();
-        if (tag === FAMILY_TAG.METRIC) metrics.push(this.#metric(type));
-        else this.#wire.skip(tag, GO_FAMILY);
+        if (tag !== FAMILY_TAG.METRIC) {
+          this.#wire.skip(tag, GO_FAMILY);
+          continue;
+        }
+        const metric = this.#metric(type);
+        this.#samples += samplesOf(metric);
+        if (this.#samples > this.#maxSamples) throw tooManySamples(this.#maxSamples, `family ${JSON.stringify(name)}`);
+        metrics.push(metric);
       }
     }
     // Empty HELP is no HELP ([Rec] of SPEC §5.4; Go would print `# HELP name ` with a trailing blank).

@@ -2,6 +2,7 @@
 import type { MetricFamily } from '../model/metric.ts';
 import { ParseError } from './parse-error.ts';
 import { MetricFamilyDecoder } from './protobuf-family.ts';
+import { PushLimitError } from './push-limit-error.ts';
 
 /** The default cap on one message, in bytes. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
@@ -24,7 +25,7 @@ const INITIAL_CARRY_BYTES = 64 * 1024;
  * Not reusable: after `end()` or after an error, every call throws.
  */
 export class ProtobufParser {
-  readonly #decoder = new MetricFamilyDecoder();
+  readonly #decoder: MetricFamilyDecoder;
   readonly #families = new Map<string, MetricFamily>();
   readonly #maxMessageBytes: number;
   #messages = 0;
@@ -35,12 +36,13 @@ export class ProtobufParser {
   #carry: Uint8Array | undefined;
   #length = 0;
   #filled = 0;
-  #failure: ParseError | undefined;
+  #failure: ParseError | PushLimitError | undefined;
   #ended = false;
 
-  /** `maxMessageBytes` caps the length of one message (default 64 MiB). */
-  constructor(options: { maxMessageBytes?: number } = {}) {
+  /** `maxMessageBytes` caps the length of one message (default 64 MiB); `maxSamples` the samples of the body (none by default). */
+  constructor(options: { maxMessageBytes?: number; maxSamples?: number } = {}) {
     this.#maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.#decoder = new MetricFamilyDecoder(options.maxSamples);
   }
 
   /** Feeds the next chunk of the body. Throws ParseError as soon as one is certain. The chunk is not kept. */
@@ -49,7 +51,7 @@ export class ProtobufParser {
     try {
       this.#read(chunk);
     } catch (error) {
-      if (error instanceof ParseError) this.#failure = error;
+      if (error instanceof ParseError || error instanceof PushLimitError) this.#failure = error;
       throw error;
     }
   }

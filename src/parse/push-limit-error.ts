@@ -1,6 +1,6 @@
 // The 413 a push gets past one of its limits (SPEC D5), and the checks that throw it.
 
-import type { MetricFamily } from '../model/metric.ts';
+import type { Metric, MetricFamily } from '../model/metric.ts';
 import { LIMIT_FLAGS, type PushLimits } from '../model/push-limits.ts';
 
 /**
@@ -20,9 +20,9 @@ export function bodyTooLarge(limit: number): PushLimitError {
   return new PushLimitError('maxBodyBytes', `request body is larger than the limit of ${limit} bytes`);
 }
 
-/** The push passed `--push.max-series` at `where`. */
-export function tooManySamples(limits: PushLimits, where: string): PushLimitError {
-  return new PushLimitError('maxSeries', `${where}: more samples than the limit of ${limits.maxSeries} per push`);
+/** The push passed `--push.max-series` (`maxSeries`) at `where`. */
+export function tooManySamples(maxSeries: number, where: string): PushLimitError {
+  return new PushLimitError('maxSeries', `${where}: more samples than the limit of ${maxSeries} per push`);
 }
 
 /** A series at `where` has `count` labels, past `--push.max-labels-per-series`. */
@@ -30,9 +30,15 @@ export function tooManyLabels(limits: PushLimits, count: number, where: string):
   return new PushLimitError('maxLabels', `${where}: ${count} labels on one series, more than the limit of ${limits.maxLabels}`);
 }
 
+/** The samples a series counts for `--push.max-series`: its value, or its buckets or quantiles plus sum and count, as a text body spells them. */
+export function samplesOf(metric: Metric): number {
+  const bounds = metric.buckets ?? metric.quantiles;
+  return bounds === undefined ? 1 : bounds.length + 2;
+}
+
 /**
- * Checks decoded families against the per-series limits: the protobuf parser keeps no line to point at, so
- * its bodies are checked once decoded (their memory is bounded by `maxBodyBytes` meanwhile). Throws
+ * Checks decoded families against the limits: the protobuf decoder stops at the sample limit as it goes,
+ * and the per-label limits (bounded meanwhile by the body's bytes) are checked here, once decoded. Throws
  * PushLimitError naming the family.
  */
 export function checkFamilies(families: readonly MetricFamily[], limits: PushLimits): void {
@@ -40,8 +46,8 @@ export function checkFamilies(families: readonly MetricFamily[], limits: PushLim
   for (const family of families) {
     const where = `family ${JSON.stringify(family.name)}`;
     for (const metric of family.metrics) {
-      samples += metric.buckets !== undefined ? metric.buckets.length + 2 : metric.quantiles !== undefined ? metric.quantiles.length + 2 : 1;
-      if (samples > limits.maxSeries) throw tooManySamples(limits, where);
+      samples += samplesOf(metric);
+      if (samples > limits.maxSeries) throw tooManySamples(limits.maxSeries, where);
       const labels = metric.labels;
       if (labels.length / 2 > limits.maxLabels) throw tooManyLabels(limits, labels.length / 2, where);
       for (let i = 0; i < labels.length; i += 2) {

@@ -171,7 +171,7 @@ export class TextParser {
   #sample(buf: Uint8Array, start: number, end: number): void {
     let i = this.#scanName(buf, start, end, METRIC_START, METRIC_REST);
     if (i === start) throw this.#fail('invalid metric name');
-    if (++this.#samples > this.#limits.maxSeries) throw tooManySamples(this.#limits, `line ${this.#line}`);
+    if (++this.#samples > this.#limits.maxSeries) throw tooManySamples(this.#limits.maxSeries, `line ${this.#line}`);
     const { family, role } = this.#families.resolve(this.#strings.ascii(buf, start, i, this.#nameHash));
     family.type ??= 'untyped'; // from now on a TYPE line for this family is an error
     if (i < end && isBlank(buf[i]!)) i = skipBlanks(buf, i, end);

@@ -10,7 +10,7 @@ import type { Store, WriteRequest } from '../store/store.ts';
 import { type LargeBodyGate, withinBodyTimeout } from './body-bounds.ts';
 import { persistenceRefusal, unlessDurable } from './durability.ts';
 import { requestError, textError } from './errors.ts';
-import type { GroupingRoute } from './routes.ts';
+import { type GroupingRoute, hostStart } from './routes.ts';
 import { parseGroupingPath } from './grouping-path.ts';
 import type { SelfMetrics } from './self-metrics.ts';
 
@@ -107,10 +107,10 @@ async function bodyBytes(req: Request): Promise<Uint8Array> {
 // client_golang's computeApproximateRequestSize: URL, method, protocol, header names and values, host
 // and the declared body length.
 function approximateRequestSize(req: Request, declared: number): number {
-  // The request URL is absolute (`http://host/path?query`): host and path+query are its parts after the scheme.
+  // The request URL is absolute (`http://host/path?query`, or only the path without a Host): host and
+  // path+query are its parts after the scheme.
   const url = req.url;
-  const afterScheme = url.indexOf('//') + 2;
-  let size = url.length - afterScheme + req.method.length + 'HTTP/1.1'.length;
+  let size = url.length - hostStart(url) + req.method.length + 'HTTP/1.1'.length;
   for (const [name, value] of req.headers) if (name !== 'host') size += name.length + value.length;
   return Number.isFinite(declared) ? size + declared : size;
 }

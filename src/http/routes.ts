@@ -32,13 +32,21 @@ const JOB = '/metrics/job/';
 const JOB_BASE64 = '/metrics/job@base64/';
 
 /**
- * Matches `url` (a full request URL as Bun gives it) against the gateway's routes for `method`. Like Go,
+ * Where the host starts in a request URL as Bun gives it: after `scheme://`, or at 0 when the URL is only
+ * a path, as Bun gives it for a request without a Host header (HTTP/1.0 clients, raw probes).
+ */
+export function hostStart(url: string): number {
+  return url.startsWith('/') ? 0 : url.indexOf('//') + 2;
+}
+
+/**
+ * Matches `url` (a full request URL as Bun gives it, or only its path when the request had no Host) against the gateway's routes for `method`. Like Go,
  * the path is percent-decoded before routing, so `%2F` separates segments, and a malformed escape is a bad
  * request; the decoded path is then cleaned (`//`, `.`, `..`) with a 301 as Go's mux does, and a trailing
  * slash is redirected only where the route without it takes this method, as httprouter does.
  */
 export function matchRoute(url: string, method: string, config: RouteConfig): Route {
-  const start = url.indexOf('/', url.indexOf('//') + 2);
+  const start = url.indexOf('/', hostStart(url));
   const queryAt = url.indexOf('?', start);
   const rawPath = start < 0 ? '/' : url.slice(start, queryAt < 0 ? undefined : queryAt);
   const path = percentDecode(rawPath);

@@ -86,4 +86,18 @@ describe("raw bytes in a push path", () => {
       expect(await stored(ours)).toEqual([]);
     });
   });
+
+  // Bun gives `req.url` as the bare path when a request has no Host header (HTTP/1.0 clients, probes).
+  decision("a request without a Host header is routed on its path", [], async ({ go, ours }) => {
+    const noHost = (gw: Gateway, method: string, target: string, body?: Uint8Array) => rawRequest(gw, { method, target, body, host: false });
+    for (const gw of [go, ours]) {
+      expect((await noHost(gw, "GET", "/-/healthy")).status).toBe(200);
+      expect((await noHost(gw, "GET", "/metrics")).status).toBe(200);
+      expect((await noHost(gw, "GET", "/zz/-/healthy")).status).toBe(404);
+      expect((await noHost(gw, "PUT", "/x/metrics/job/wrong", BODY)).status).toBe(404);
+      expect((await noHost(gw, "PUT", "/metrics/job/nohost", BODY)).status).toBe(200);
+    }
+    expect(await stored(ours)).toEqual(await stored(go));
+    expect(await stored(go)).toEqual(['a{instance="",job="nohost"} 1']);
+  });
 });

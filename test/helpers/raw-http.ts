@@ -19,15 +19,18 @@ export interface RawRequest {
   readonly headers?: Record<string, string>;
   /** How long to wait for the whole answer before giving up (status 0); RAW_TIMEOUT_MS by default. */
   readonly timeoutMs?: number;
+  /** false: an HTTP/1.0 request without a Host header, as old clients and probes send. */
+  readonly host?: boolean;
 }
 
 /** How long a raw request may take before it counts as unanswered (status 0). */
 const RAW_TIMEOUT_MS = 15_000;
 
-/** The request's bytes: request line, Host, `Connection: close`, Content-Length, `headers`, body. */
+/** The request's bytes: request line, Host (unless `host` is false), `Connection: close`, Content-Length, `headers`, body. */
 export function requestBytes(request: RawRequest): Uint8Array {
   const body = request.body ?? new Uint8Array(0);
-  let head = `${request.method} ${request.target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: ${body.length}\r\n`;
+  const start = request.host === false ? `${request.method} ${request.target} HTTP/1.0\r\n` : `${request.method} ${request.target} HTTP/1.1\r\nHost: 127.0.0.1\r\n`;
+  let head = `${start}Connection: close\r\nContent-Length: ${body.length}\r\n`;
   for (const [name, value] of Object.entries(request.headers ?? {})) head += `${name}: ${value}\r\n`;
   head += '\r\n';
   // Latin-1, so that a target's chars 0x80-0xff go out as single raw bytes.

@@ -140,6 +140,15 @@ describe('matchRoute', () => {
     expect(matchRoute('https://gw.example/metrics', 'GET', DEFAULT)).toEqual(SCRAPE);
   });
 
+  // Bun gives only the path when a request has no Host header (HTTP/1.0 clients, raw probes).
+  test('reads a URL that is only a path', () => {
+    expect(matchRoute('/metrics', 'GET', DEFAULT)).toEqual(SCRAPE);
+    expect(matchRoute('/-/healthy', 'GET', DEFAULT)).toEqual({ kind: 'healthy' });
+    expect(matchRoute('/metrics/job/x?y=1', 'PUT', DEFAULT)).toEqual(grouping('x'));
+    expect(matchRoute('/zz/-/healthy', 'GET', DEFAULT)).toEqual(NOT_FOUND);
+    expect(matchRoute('/x/metrics/job/wrong', 'PUT', DEFAULT)).toEqual(NOT_FOUND);
+  });
+
   // A client follows a redirect; one that points back at itself loops until the client gives up.
   test.each([
     '/metrics/',

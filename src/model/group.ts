@@ -67,10 +67,16 @@ export function hasLabel(labels: Labels, name: string): boolean {
 }
 
 /**
- * Sorts flat label pairs by name, in place, and returns them. An insertion sort over the pairs: a series
- * has a handful of labels, usually almost in order, and this allocates nothing.
+ * Up to this many labels a series' pairs are sorted by insertion and searched for a repeated name by a
+ * scan: a series has a handful of labels, usually almost in order, and neither allocates. Past it both
+ * grow with the square of the count, which a hostile push can make seconds per series, so wider series
+ * take the n log n way (MANY_LABELS is also where the parsers switch).
  */
+export const MANY_LABELS = 32;
+
+/** Sorts flat label pairs by name, in place, and returns them. */
 export function sortLabels(labels: Labels): Labels {
+  if (labels.length > 2 * MANY_LABELS) return sortManyLabels(labels);
   for (let i = 2; i < labels.length; i += 2) {
     const name = labels[i]!;
     if (labels[i - 2]! <= name) continue;
@@ -84,6 +90,17 @@ export function sortLabels(labels: Labels): Labels {
     labels[j + 2] = name;
     labels[j + 3] = value;
   }
+  return labels;
+}
+
+function sortManyLabels(labels: Labels): Labels {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < labels.length; i += 2) pairs.push([labels[i]!, labels[i + 1]!]);
+  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  pairs.forEach(([name, value], k) => {
+    labels[2 * k] = name;
+    labels[2 * k + 1] = value;
+  });
   return labels;
 }
 

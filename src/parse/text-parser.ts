@@ -1,5 +1,6 @@
 // The text exposition format 0.0.4 parser: Go expfmt 1.5.1's grammar and messages, fed chunk by chunk.
 
+import { MANY_LABELS, hasLabel } from '../model/group.ts';
 import type { Labels, Metric, MetricFamily } from '../model/metric.ts';
 import { goUint64, parseGoFloat, parseGoInt64 } from '../model/parse-float.ts';
 import { TokenStrings, hashStep } from '../model/token-strings.ts';
@@ -190,6 +191,7 @@ export class TextParser {
   // `{name="value",…}` starting at the '{'; returns where the value starts. Fills `labels` and #bound.
   #labels(family: FamilyState, buf: Uint8Array, start: number, end: number, labels: Labels): number {
     const boundName = family.type === 'summary' ? 'quantile' : family.type === 'histogram' ? 'le' : undefined;
+    let names: Set<string> | undefined;
     let i = start;
     for (;;) {
       i = skipBlanks(buf, i + 1, end); // past '{' or ','
@@ -208,9 +210,9 @@ export class TextParser {
       const isBound = boundName !== undefined && nameEnd - nameStart === boundName.length && matches(buf, nameStart, boundName);
       const name = isBound ? '' : this.#strings.ascii(buf, nameStart, nameEnd, this.#nameHash);
       if (!isBound) {
-        for (let k = 0; k < labels.length; k += 2) {
-          if (labels[k] === name) throw this.#fail(`duplicate label names for metric "${family.name}"`);
-        }
+        // A scan while the series is narrow; a set once it is wide (see MANY_LABELS).
+        if (names === undefined && labels.length >= 2 * MANY_LABELS) names = new Set(labels.filter((_, k) => k % 2 === 0));
+        if (names === undefined ? hasLabel(labels, name) : names.has(name)) throw this.#fail(`duplicate label names for metric "${family.name}"`);
       }
       i = skipBlanks(buf, i + 1, end);
       if (i === end || buf[i] !== QUOTE) {
@@ -236,6 +238,7 @@ export class TextParser {
           : this.#strings.utf8(valueBuf, valueStart, valueEnd);
         if (labels.length / 2 >= this.#limits.maxLabels) throw tooManyLabels(this.#limits, labels.length / 2 + 1, `line ${this.#line}`);
         labels.push(name, value);
+        names?.add(name);
       }
       i = skipBlanks(buf, i + 1, end); // past the closing quote
       if (i < end && buf[i] === COMMA) continue;

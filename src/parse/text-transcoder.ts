@@ -1,7 +1,7 @@
 // The fast path of a text push: body bytes → families in stored form, with no object per series.
 
 import { MAX_FLOAT_BYTES, writeGoFloat } from '../model/format-float.ts';
-import type { EncodedFamily } from '../model/group.ts';
+import { type EncodedFamily, MANY_LABELS } from '../model/group.ts';
 import type { Labels } from '../model/metric.ts';
 import { parseGoFloat } from '../model/parse-float.ts';
 import { type SeriesSeed, seriesHash, seriesSeed } from '../model/series-hash.ts';
@@ -378,7 +378,8 @@ class Transcoder {
     if (buf[nameStart] === UNDERSCORE && nameEnd - nameStart > 1 && buf[nameStart + 1] === UNDERSCORE) throw GIVE_UP;
     const count = this.#labelCount;
     const limits = this.#limits;
-    if (count >= limits.maxLabels || nameEnd - nameStart > limits.maxLabelNameBytes || valueEnd - valueStart > limits.maxLabelValueBytes) throw GIVE_UP;
+    // Wide series go to the parser, whose sort and duplicate check stay n log n there (see MANY_LABELS).
+    if (count >= Math.min(limits.maxLabels, MANY_LABELS) || nameEnd - nameStart > limits.maxLabelNameBytes || valueEnd - valueStart > limits.maxLabelValueBytes) throw GIVE_UP;
     if (4 * count + 4 > spans.length) {
       const grown = new Int32Array(spans.length * 2);
       grown.set(spans);

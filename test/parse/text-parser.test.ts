@@ -304,6 +304,7 @@ const REJECTED: [string, Body, number, string][] = [
   ['a non-printable byte is quoted as a rune', raw('a{b\xa0} 1\n'), 1, "expected '=' after label name, found '\\u00a0'"],
   ['a NUL byte is quoted as \\x00', raw('a{b\x00} 1\n'), 1, "expected '=' after label name, found '\\x00'"],
   ['a repeated label name', 'x{a="1",a="2"} 1\n', 1, 'duplicate label names for metric "x"'],
+  ['a label name repeated in a wide series', `x{${Array.from({ length: 80 }, (_, i) => `n${i}="1",`).join('')}n70="2"} 1\n`, 1, 'duplicate label names for metric "x"'],
   ['__name__ is reserved', 'x{__name__="y"} 1\n', 1, 'label name "__name__" is reserved'],
   ['a label value must be quoted', 'a{b=1} 1\n', 1, `expected '"' at start of label value, found '1'`],
   ['labels need commas', 'a{b="1" c="2"} 1\n', 1, 'unexpected end of label value "1"'],

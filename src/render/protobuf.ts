@@ -9,6 +9,7 @@ import {
 import { decodeFamilyLines } from '../stored/family-lines.ts';
 import { HeaderCache, type MergedFamily, type OwnFamily, mergeFamilies } from './family-merge.ts';
 import { type FamilyChunks, GzipRuns } from './gzip-runs.ts';
+import { storedMetrics } from './stored-metrics.ts';
 
 // Stored families never change, so their encoded series are cached with them and go when they go.
 const metricFields = new WeakMap<StoredFamily, Uint8Array>();
@@ -74,10 +75,6 @@ export function mergedMetrics(family: MergedFamily): Metric[] {
   if (family.own !== undefined) metrics.push(...decodeFamilyLines(family.own.name, family.own.type, family.own.text));
   for (const stored of family.stored) metrics.push(...storedMetrics(stored));
   return metrics;
-}
-
-function storedMetrics(stored: StoredFamily): readonly Metric[] {
-  return stored.exact?.metrics ?? decodeFamilyLines(stored.name, stored.type, stored.text);
 }
 
 /**

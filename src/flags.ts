@@ -1,9 +1,9 @@
 // The Go Pushgateway's command-line flags (kingpin syntax, same names, defaults and error wording) → frozen Config.
 
-import { writeSync } from 'node:fs';
+import { statSync, writeSync } from 'node:fs';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.ts';
 import { DEFAULT_PUSH_LIMITS, LIMIT_FLAGS, type PushLimits } from './model/push-limits.ts';
-import { VERSION } from './version.ts';
+import { buildInfo } from './version.ts';
 import { FlagError, formatByteSize, formatGoDuration, parseByteSize, parseGoDuration } from './flag-values.ts';
 
 export { FlagError, formatByteSize, formatGoDuration, parseByteSize, parseGoDuration };
@@ -12,8 +12,12 @@ export { FlagError, formatByteSize, formatGoDuration, parseByteSize, parseGoDura
 export interface Config {
   /** `--web.listen-address`, in the order given; the default `:9091` is replaced, not extended, by explicit ones. */
   readonly listenAddresses: readonly string[];
-  readonly systemdSocket: boolean;
   readonly webConfigFile: string;
+  /**
+   * `--web.local-assets` (Debian's flag): a directory the web UI (src/ui/) serves its assets from instead of the
+   * built-in ones; '' = built-in. Checked to be a directory at start.
+   */
+  readonly localAssets: string;
   /** Ours, not Go's: what each basic-auth user of the web config may do ('' = everything). */
   readonly webScopesFile: string;
   /** Always starts with `/`. */
@@ -31,7 +35,6 @@ export interface Config {
   /** Journal every change beside the persistence file, durable before the write is acknowledged (SPEC D6). */
   readonly persistenceJournal: boolean;
   readonly disableConsistencyCheck: boolean;
-  readonly enableUtf8Names: boolean;
   /** What one push may hold: body bytes after decompression, line, samples, labels (SPEC D5). Frozen; each a positive integer. */
   readonly pushLimits: PushLimits;
   /** Large push bodies (over 64 KiB, compressed or chunked) read at once; more get 429 (SPEC D5). */
@@ -44,8 +47,12 @@ export interface Config {
   readonly logFormat: LogFormat;
 }
 
-/** What the command line asks for: a run with a Config, or only the usage or the version banner. */
-export type ParsedFlags = { readonly kind: 'run'; readonly config: Config } | { readonly kind: 'help' } | { readonly kind: 'version' };
+/** What the command line asks for: a run with a Config, or only the usage, the man page or the version banner. */
+export type ParsedFlags =
+  | { readonly kind: 'run'; readonly config: Config }
+  | { readonly kind: 'help' }
+  | { readonly kind: 'help-man' }
+  | { readonly kind: 'version' };
 
 
 /** The name `pushgateway` prints before `: error:`, as Go prints its own binary's name. */
@@ -59,8 +66,10 @@ const FLAG_ERROR_EXIT_CODE = 2;
 /**
  * Parses argv (without `bun src/main.ts`), following kingpin's rules: `--name=value` or `--name value`,
  * booleans as `--name` / `--no-name`, `-h`/`--help`, `--version`, `--` ends the flags. Precedence, as
- * observed on Go: `--version` anywhere before the first error wins; then syntax errors (unknown flag, missing
- * argument, a positional argument); then `--help`; then bad values and repeats, the first in argv order.
+ * observed on Go: the first of `--version`, `--help-long`, `--help-man` wins where it stands (kingpin runs them
+ * as it reads them, so nothing after them is looked at, not even their own `=value`); then syntax errors (unknown
+ * flag, missing argument, a positional argument); then `--help`; then bad values and repeats, the first in argv
+ * order.
  * Throws FlagError; never prints or exits.
  */
 export function parseFlags(argv: readonly string[]): ParsedFlags {
@@ -77,10 +86,13 @@ export function parseFlags(argv: readonly string[]): ParsedFlags {
       const eq = arg.indexOf('=');
       const name = arg.slice(2, eq < 0 ? undefined : eq);
       const inline = eq < 0 ? undefined : arg.slice(eq + 1);
-      const negated = !FLAGS_BY_NAME.has(name) && name.startsWith('no-') && FLAGS_BY_NAME.get(name.slice(3))?.kind === 'bool';
+      const unprefixedKind = FLAGS_BY_NAME.get(name.slice(3))?.kind;
+      const negated = !FLAGS_BY_NAME.has(name) && name.startsWith('no-') && (unprefixedKind === 'bool' || unprefixedKind === 'refused');
       const flag = FLAGS_BY_NAME.get(negated ? name.slice(3) : name);
       if (flag === undefined) {
         syntaxError = `unknown long flag '--${name}'`;
+      } else if (flag.kind === 'action' && flag.immediate !== undefined) {
+        return { kind: flag.immediate };
       } else if (flag.kind !== 'value') {
         given.push({ flag, value: negated ? 'false' : 'true' });
         // kingpin takes no value for a boolean: `--web.enable-lifecycle=false` leaves "false" as a stray argument.
@@ -109,7 +121,6 @@ export function parseFlags(argv: readonly string[]): ParsedFlags {
     }
   }
 
-  if (given.some((g) => g.flag === VERSION_FLAG)) return { kind: 'version' };
   if (syntaxError !== undefined) throw new FlagError(syntaxError);
   if (given.some((g) => g.flag === HELP)) return { kind: 'help' };
   return { kind: 'run', config: applyFlags(given) };
@@ -130,30 +141,46 @@ export function readFlagsOrExit(argv: readonly string[]): Config {
     process.exit(FLAG_ERROR_EXIT_CODE);
   }
   if (parsed.kind === 'run') return parsed.config;
-  writeSync(1, parsed.kind === 'help' ? usage() : versionBanner());
+  writeSync(1, parsed.kind === 'help' ? usage() : parsed.kind === 'help-man' ? manPage() : versionBanner());
   process.exit(0);
 }
 
-/** The `--help` text, laid out as kingpin does: 80 columns, descriptions from column 33. */
+/** The `--help` (and `--help-long`) text, laid out as kingpin does: 80 columns, descriptions from column 33. */
 export function usage(): string {
   let text = `usage: ${PROGRAM_NAME} [<flags>]\n\nThe Pushgateway\n\nFlags:\n`;
-  for (const flag of FLAGS) {
+  for (const flag of LISTED_FLAGS) {
     // A boolean that defaults to true is turned off with --no-<name>, which its usage line shows.
     const negatable = flag.kind === 'bool' && DEFAULTS[flag.key];
     let left = `${flag === HELP ? '  -h, ' : '      '}--${negatable ? '[no-]' : ''}${flag.name}`;
     if (flag.kind === 'value') left += `=${flag.defaultText}${flag.repeatable ? ' ...' : ''}`;
     const lines = wrapWords(flag.help, USAGE_WIDTH - HELP_COLUMN);
-    // A long flag column pushes its description to the next line instead of truncating either.
-    text += left.length + 2 <= HELP_COLUMN ? left.padEnd(HELP_COLUMN) + lines.shift() + '\n' : left + '\n';
+    // A long flag column pushes its description to the next line instead of truncating either; kingpin leaves
+    // its two separating spaces at the end of that line.
+    text += left.length + 2 <= HELP_COLUMN ? left.padEnd(HELP_COLUMN) + lines.shift() + '\n' : left + '  \n';
     for (const line of lines) text += ' '.repeat(HELP_COLUMN) + line + '\n';
   }
   return text;
 }
 
-/** The `--version` text, shaped like prometheus/common's version banner. */
+/**
+ * The `--help-man` text: the troff page kingpin writes, flag by flag, with the version banner in `.TH` exactly
+ * where kingpin puts it (line breaks and all, as Go 1.5.1 prints it).
+ */
+export function manPage(): string {
+  let text = `.TH ${PROGRAM_NAME} 1 ${versionBanner().trimEnd()} ""\n.SH "NAME"\n${PROGRAM_NAME}\n`;
+  text += `.SH "SYNOPSIS"\n.TP\n\\fB${PROGRAM_NAME} [<flags>]\\fR\n\n.SH "DESCRIPTION"\nThe Pushgateway\n.SH "OPTIONS"\n`;
+  for (const flag of LISTED_FLAGS) {
+    const value = flag.kind === 'value' ? `=${flag.defaultText}` : '';
+    text += `.TP\n\\fB${flag === HELP ? '-h, ' : ''}--${flag.name}${value}\\fR\n${flag.help}\n`;
+  }
+  return text;
+}
+
+/** The `--version` text, shaped like prometheus/common's version banner, with Bun where Go names its compiler. */
 export function versionBanner(): string {
+  const { version, branch, revision } = buildInfo();
   return (
-    `${PROGRAM_NAME}, version ${VERSION}\n` +
+    `${PROGRAM_NAME}, version ${version} (branch: ${branch}, revision: ${revision})\n` +
     `  bun version:      ${Bun.version}\n` +
     `  platform:         ${process.platform}/${process.arch}\n`
   );
@@ -165,7 +192,7 @@ export function versionBanner(): string {
  */
 export function flagsForStatus(config: Config): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const flag of FLAGS) if (flag.kind !== 'action') out[flag.name] = flag.show(config);
+  for (const flag of FLAGS) if (flag.kind !== 'action') out[flag.name] = flag.kind === 'refused' ? 'false' : flag.show(config);
   return out;
 }
 
@@ -174,11 +201,14 @@ export function flagsForStatus(config: Config): Record<string, string> {
 // The Config while flags are applied: the same fields, writable.
 type Draft = { -readonly [K in keyof Config]: Config[K] };
 type BooleanKey = { [K in keyof Config]: Config[K] extends boolean ? K : never }[keyof Config];
-type StringKey = 'webConfigFile' | 'webScopesFile' | 'telemetryPath' | 'externalUrl' | 'routePrefix' | 'persistenceFile';
+type StringKey = 'webConfigFile' | 'webScopesFile' | 'localAssets' | 'telemetryPath' | 'externalUrl' | 'routePrefix' | 'persistenceFile';
 
 /** One flag: how usage shows it, how a value is stored in the draft Config, how the status API prints it. */
 type Flag =
-  | { readonly kind: 'action'; readonly name: string; readonly help: string }
+  /** `immediate`: what kingpin does the moment it reads the flag; without it, the flag is `--help`. */
+  | { readonly kind: 'action'; readonly name: string; readonly help: string; readonly immediate?: 'version' | 'help' | 'help-man' }
+  /** A Go flag this gateway cannot honour: `--no-<name>` is accepted, `--<name>` stops start-up with `reason`. */
+  | { readonly kind: 'refused'; readonly name: string; readonly help: string; readonly reason: string }
   | { readonly kind: 'bool'; readonly name: string; readonly help: string; readonly key: BooleanKey; readonly show: (config: Config) => string }
   | {
       readonly kind: 'value';
@@ -198,8 +228,11 @@ interface Given {
 }
 
 const DEFAULT_LISTEN_ADDRESS = ':9091';
-const HELP: Flag = { kind: 'action', name: 'help', help: 'Show context-sensitive help.' };
-const VERSION_FLAG: Flag = { kind: 'action', name: 'version', help: 'Show application version.' };
+const HELP: Flag = { kind: 'action', name: 'help', help: 'Show context-sensitive help (also try --help-long and --help-man).' };
+// Both are hidden from the usage, as in Go; without subcommands the long help is the help.
+const HELP_LONG: Flag = { kind: 'action', name: 'help-long', help: 'Generate long help.', immediate: 'help' };
+const HELP_MAN: Flag = { kind: 'action', name: 'help-man', help: 'Generate a man page.', immediate: 'help-man' };
+const VERSION_FLAG: Flag = { kind: 'action', name: 'version', help: 'Show application version.', immediate: 'version' };
 
 function boolFlag(name: string, key: BooleanKey, help: string): Flag {
   return { kind: 'bool', name, key, help, show: (config) => String(config[key]) };
@@ -272,8 +305,8 @@ function parseCount(text: string): number {
 
 const DEFAULTS: Config = {
   listenAddresses: [DEFAULT_LISTEN_ADDRESS],
-  systemdSocket: false,
   webConfigFile: '',
+  localAssets: '',
   webScopesFile: '',
   telemetryPath: '/metrics',
   externalUrl: '',
@@ -284,7 +317,6 @@ const DEFAULTS: Config = {
   persistenceIntervalMs: 5 * 60 * 1000,
   persistenceJournal: true,
   disableConsistencyCheck: false,
-  enableUtf8Names: false,
   pushLimits: DEFAULT_PUSH_LIMITS,
   maxConcurrentLargeBodies: 32,
   pushBodyTimeoutMs: 60_000,
@@ -296,7 +328,15 @@ const DEFAULTS: Config = {
 /** In Go's usage order, our own `push.max-…` limits after the push flags. */
 const FLAGS: readonly Flag[] = [
   HELP,
-  boolFlag('web.systemd-socket', 'systemdSocket', 'Use systemd socket activation listeners instead of port listeners (Linux only).'),
+  {
+    kind: 'refused',
+    name: 'web.systemd-socket',
+    help: 'Use systemd socket activation listeners instead of port listeners (Linux only). Not supported: Bun cannot listen on an inherited socket.',
+    // Measured on Bun 1.4.5: node:net's listen({ fd }) fails with EINVAL and Bun.serve takes no descriptor
+    // (oven-sh/bun#22559, the adopting pull request #36491 is still open). Serving a fresh port instead would
+    // leave systemd's socket unanswered while the unit looks healthy.
+    reason: 'Bun cannot listen on the socket systemd passes (oven-sh/bun#22559); let the gateway bind the port itself with --web.listen-address',
+  },
   {
     kind: 'value',
     name: 'web.listen-address',
@@ -309,6 +349,7 @@ const FLAGS: readonly Flag[] = [
     show: (config) => config.listenAddresses.join(','),
   },
   stringFlag('web.config.file', 'webConfigFile', '[EXPERIMENTAL] Path to configuration file that can enable TLS or authentication.'),
+  stringFlag('web.local-assets', 'localAssets', 'Path to static assets/templates directory. Empty: the built-in ones.', { check: checkDirectory }),
   stringFlag(
     'web.scopes-file',
     'webScopesFile',
@@ -343,7 +384,12 @@ const FLAGS: readonly Flag[] = [
       'With --no-persistence.journal only the file is written, as the Go gateway does: a crash loses the changes since its last write.',
   ),
   boolFlag('push.disable-consistency-check', 'disableConsistencyCheck', 'Do not check consistency of pushed metrics. DANGEROUS.'),
-  boolFlag('push.enable-utf8-names', 'enableUtf8Names', 'Allow UTF-8 characters in metric and label names.'),
+  {
+    kind: 'refused',
+    name: 'push.enable-utf8-names',
+    help: 'Allow UTF-8 characters in metric and label names. Not supported yet.',
+    reason: 'UTF-8 metric and label names (quoted names, U__ label names in the URL) are not supported yet',
+  },
   limitFlag('maxBodyBytes', 'bytes', 'Largest push body accepted, after decompression (gzip, snappy); larger pushes get 413.'),
   limitFlag('maxLineBytes', 'bytes', 'Longest line of a text push body, without its newline; a longer line gets 413.'),
   limitFlag('maxSeries', 'count', 'Most samples in one push (text sample lines; protobuf values, buckets, quantiles, sums, counts); more get 413. Bounds the memory a push takes while it is parsed.'),
@@ -387,9 +433,13 @@ const FLAGS: readonly Flag[] = [
   choiceFlag('log.level', 'logLevel', LOG_LEVELS, 'log level', 'Only log messages with the given severity or above.'),
   choiceFlag('log.format', 'logFormat', LOG_FORMATS, 'log format', 'Output format of log messages.'),
   VERSION_FLAG,
+  HELP_LONG,
+  HELP_MAN,
 ];
 
 const FLAGS_BY_NAME: ReadonlyMap<string, Flag> = new Map(FLAGS.map((flag) => [flag.name, flag]));
+/** The flags usage and the man page show: kingpin hides `--help-long` and `--help-man`. */
+const LISTED_FLAGS: readonly Flag[] = FLAGS.filter((flag) => flag !== HELP_LONG && flag !== HELP_MAN);
 
 /** Applies the given flags in argv order over the defaults; throws FlagError for the first bad value or repeat. */
 function applyFlags(given: readonly Given[]): Config {
@@ -400,7 +450,10 @@ function applyFlags(given: readonly Given[]): Config {
     // kingpin refuses a second occurrence even when it agrees with the first, and `--x --no-x` as well.
     if (seen.has(flag) && !(flag.kind === 'value' && flag.repeatable)) throw new FlagError(`flag '${flag.name}' cannot be repeated`);
     seen.add(flag);
-    if (flag.kind === 'bool') draft[flag.key] = value === 'true';
+    if (flag.kind === 'refused') {
+      // Never accepted and then ignored: the operator learns at once that this gateway cannot do it.
+      if (value === 'true') throw new FlagError(`--${flag.name} is not supported: ${flag.reason}`);
+    } else if (flag.kind === 'bool') draft[flag.key] = value === 'true';
     else flag.set(draft, value);
   }
   if (draft.listenAddresses.length === 0) draft.listenAddresses = DEFAULTS.listenAddresses;
@@ -417,6 +470,18 @@ function checkUrl(text: string): void {
   const badEscape = /%(?![0-9a-fA-F]{2}).{0,2}/.exec(text);
   if (badEscape) throw fail(`invalid URL escape ${JSON.stringify(badEscape[0])}`);
   if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(text) && !URL.canParse(text)) throw fail('invalid URL');
+}
+
+/** Refuses a path that is not an existing directory (a typo would otherwise surface only as missing pages). */
+function checkDirectory(path: string): void {
+  if (path === '') return;
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch (error) {
+    throw new FlagError(`web.local-assets: cannot use ${JSON.stringify(path)}: ${(error as Error).message}`);
+  }
+  if (!isDirectory) throw new FlagError(`web.local-assets: ${JSON.stringify(path)} is not a directory`);
 }
 
 /** Greedy word wrap; a word longer than `width` gets a line of its own. */

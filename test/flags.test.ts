@@ -1,5 +1,6 @@
 // Command-line flags: defaults, both kingpin syntaxes, Go durations, error wording and precedence as observed on Go 1.5.1.
 import { describe, expect, test } from 'bun:test';
+import packageJson from '../package.json' with { type: 'json' };
 import { DEFAULT_PUSH_LIMITS } from '../src/model/push-limits.ts';
 import {
   type Config,
@@ -7,6 +8,7 @@ import {
   flagsForStatus,
   formatByteSize,
   formatGoDuration,
+  manPage,
   parseByteSize,
   type ParsedFlags,
   parseFlags,
@@ -37,8 +39,8 @@ describe('parseFlags defaults', () => {
   test('an empty command line gives Go’s defaults plus our body limit', () => {
     expect(configOf([])).toEqual({
       listenAddresses: [':9091'],
-      systemdSocket: false,
       webConfigFile: '',
+      localAssets: '',
       webScopesFile: '',
       telemetryPath: '/metrics',
       externalUrl: '',
@@ -49,7 +51,6 @@ describe('parseFlags defaults', () => {
       persistenceIntervalMs: 300_000,
       persistenceJournal: true,
       disableConsistencyCheck: false,
-      enableUtf8Names: false,
       pushLimits: {
         maxBodyBytes: 64 * 1024 * 1024,
         maxLineBytes: 1024 * 1024,
@@ -85,6 +86,11 @@ describe('parseFlags values', () => {
     ['external URL without scheme', ['--web.external-url=foo'], { externalUrl: 'foo' }],
     ['route prefix', ['--web.route-prefix=/pg'], { routePrefix: '/pg' }],
     ['web config file', ['--web.config.file', 'web.yml'], { webConfigFile: 'web.yml' }],
+    // Debian's flag; the directory must exist.
+    ['local assets', ['--web.local-assets', import.meta.dir], { localAssets: import.meta.dir }],
+    ['built-in assets', ['--web.local-assets='], { localAssets: '' }],
+    // What cannot be honoured may still be said to be off, as a Go unit file may.
+    ['a refused flag turned off', ['--no-web.systemd-socket', '--no-push.enable-utf8-names'], {}],
     ['scopes file (ours)', ['--web.scopes-file=scopes.yml'], { webScopesFile: 'scopes.yml' }],
     ['persistence file', ['--persistence.file=/tmp/pg.data'], { persistenceFile: '/tmp/pg.data' }],
     // `--persistence.file=""` in a shell is the empty value: memory only.
@@ -112,11 +118,9 @@ describe('parseFlags values', () => {
   });
 
   test.each<[string, keyof Config]>([
-    ['web.systemd-socket', 'systemdSocket'],
     ['web.enable-lifecycle', 'enableLifecycle'],
     ['web.enable-admin-api', 'enableAdminApi'],
     ['push.disable-consistency-check', 'disableConsistencyCheck'],
-    ['push.enable-utf8-names', 'enableUtf8Names'],
   ])('boolean --%s is set by --name and cleared by --no-name', (name, key) => {
     expect(configOf([`--${name}`])[key]).toBe(true);
     expect(configOf([`--no-${name}`])[key]).toBe(false);
@@ -163,6 +167,11 @@ describe('parseFlags errors', () => {
     ['idle timeout past Bun’s range', ['--web.idle-timeout=5m'], 'web.idle-timeout must be whole seconds from 1s to 255s, got "5m"'],
     ['idle timeout with a fraction', ['--web.idle-timeout=1.5s'], 'web.idle-timeout must be whole seconds from 1s to 255s, got "1.5s"'],
     ['a count with a unit', ['--push.max-labels-per-series=1k'], 'invalid count "1k", want a positive whole number'],
+    // Go accepts both; we cannot honour them and say so instead of ignoring them.
+    ['systemd socket activation', ['--web.systemd-socket'], '--web.systemd-socket is not supported: Bun cannot listen on the socket systemd passes (oven-sh/bun#22559); let the gateway bind the port itself with --web.listen-address'],
+    ['UTF-8 names', ['--push.enable-utf8-names'], '--push.enable-utf8-names is not supported: UTF-8 metric and label names (quoted names, U__ label names in the URL) are not supported yet'],
+    ['a missing assets directory', ['--web.local-assets=/nonexistent/pg'], `web.local-assets: cannot use "/nonexistent/pg": ENOENT: no such file or directory, stat '/nonexistent/pg'`],
+    ['assets that are a file', [`--web.local-assets=${import.meta.path}`], `web.local-assets: ${JSON.stringify(import.meta.path)} is not a directory`],
   ])('%s', (_name, argv, message) => {
     expect(errorOf(argv)).toBe(message);
   });
@@ -179,12 +188,22 @@ describe('parseFlags precedence', () => {
     ['--help wins over a repeat', ['--help', '--web.enable-lifecycle', '--web.enable-lifecycle'], 'help'],
     ['-h is --help', ['-h'], 'help'],
     ['help twice is fine', ['--help', '-hh'], 'help'],
+    // kingpin acts on --help-long, --help-man and --version the moment it reads them: the first one wins and
+    // nothing after it is read (each observed on Go 1.5.1).
+    ['--help-long is the help', ['--help-long'], 'help'],
+    ['--help-man', ['--help-man'], 'help-man'],
+    ['--help-man before --version', ['--help-man', '--version'], 'help-man'],
+    ['--version before --help-man', ['--version', '--help-man'], 'version'],
+    ['--help-man wins over --help', ['--help', '--help-man'], 'help-man'],
+    ['--help-long before a syntax error', ['--help-long=1', '--nope'], 'help'],
+    ['--help-man before a bad value', ['--log.level=loud', '--help-man'], 'help-man'],
   ])('%s', (_name, argv, kind) => {
     expect(parseFlags(argv).kind).toBe(kind);
   });
 
   test.each<[string, string[], string]>([
     ['a syntax error beats --help', ['--help', '--nope'], "unknown long flag '--nope'"],
+    ['a syntax error before --help-man', ['--nope', '--help-man'], "unknown long flag '--nope'"],
     ['flags after a syntax error are not read', ['--nope', '--version'], "unknown long flag '--nope'"],
     ['a positional argument beats --help', ['--help', 'positional'], 'unexpected positional'],
     ['--help takes no value', ['--help=1'], 'unexpected 1'],
@@ -291,6 +310,7 @@ describe('flagsForStatus', () => {
       'web.systemd-socket': 'false',
       'web.listen-address': ':9091',
       'web.config.file': '',
+      'web.local-assets': '',
       'web.scopes-file': '',
       'web.telemetry-path': '/metrics',
       'web.external-url': '',
@@ -326,19 +346,29 @@ describe('usage and version', () => {
   test('usage lists every flag with its default in kingpin’s layout', () => {
     const text = usage();
     expect(text.startsWith('usage: pushgateway [<flags>]\n\nThe Pushgateway\n\nFlags:\n')).toBe(true);
-    expect(text).toContain('  -h, --help                     Show context-sensitive help.\n');
-    expect(text).toContain('      --web.listen-address=:9091 ...\n');
+    expect(text).toContain('  -h, --help                     Show context-sensitive help (also try\n');
+    expect(text).toContain('      --web.listen-address=:9091 ...  \n');
     expect(text).toContain('      --persistence.interval=5m  The minimum interval at which to write out the\n');
     expect(text).toContain('      --web.external-url=        The URL');
-    expect(text).toContain('      --push.max-body-bytes=64MiB\n');
+    expect(text).toContain('      --push.max-body-bytes=64MiB  \n');
     // A boolean that defaults to true shows how to turn it off.
-    expect(text).toContain('      --[no-]persistence.journal\n');
+    expect(text).toContain('      --[no-]persistence.journal  \n');
     for (const name of Object.keys(flagsForStatus(configOf([])))) expect(text).toMatch(new RegExp(`--(\\[no-\\])?${name.replaceAll('.', '\\.')}`));
     for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
   });
 
-  test('the version banner names the program and its version', () => {
-    expect(versionBanner()).toMatch(/^pushgateway, version \d+\.\d+\.\d+\n/);
+  test('the version banner names the program, its version and the git checkout it runs from', () => {
+    const revision = Bun.spawnSync(['git', 'rev-parse', 'HEAD'], { cwd: import.meta.dir }).stdout.toString().trim();
+    expect(versionBanner()).toStartWith(`pushgateway, version ${packageJson.version} (branch: `);
+    expect(versionBanner()).toContain(`, revision: ${revision})\n  bun version:      ${Bun.version}\n`);
+  });
+
+  test('the man page has kingpin’s sections and one entry per listed flag', () => {
+    const page = manPage();
+    expect(page).toStartWith(`.TH pushgateway 1 ${versionBanner().trimEnd()} ""\n.SH "NAME"\npushgateway\n.SH "SYNOPSIS"\n`);
+    expect(page).toContain('.TP\n\\fB-h, --help\\fR\nShow context-sensitive help (also try --help-long and --help-man).\n');
+    expect(page).toContain('.TP\n\\fB--web.listen-address=:9091\\fR\n');
+    expect(page.match(/^\.TP$/gm)).toHaveLength(usage().match(/^ {2}(-h, | {4})--/gm)!.length + 1);
   });
 });
 
@@ -365,6 +395,11 @@ describe('readFlagsOrExit in a real process', () => {
 
   test('--help prints the usage to stdout and exits 0', () => {
     expect(run(['--help'])).toEqual({ code: 0, stdout: usage(), stderr: '' });
+  });
+
+  test('--help-long prints the usage and --help-man the man page, to stdout, exit 0', () => {
+    expect(run(['--help-long'])).toEqual({ code: 0, stdout: usage(), stderr: '' });
+    expect(run(['--help-man'])).toEqual({ code: 0, stdout: manPage(), stderr: '' });
   });
 
   test('--version prints the banner to stdout and exits 0', () => {

@@ -4,7 +4,7 @@ import type { OwnFamily } from '../render/family-merge.ts';
 import { encodeFamilyText } from '../stored/family-text.ts';
 import { PROCESS_FAMILIES, processFamilies } from './process-metrics.ts';
 import { QuantileWindow } from './quantile-window.ts';
-import { VERSION } from '../version.ts';
+import { buildInfo } from '../version.ts';
 
 const BUILD_INFO = 'pushgateway_build_info';
 const REQUESTS = 'pushgateway_http_requests_total';
@@ -91,8 +91,10 @@ export class SelfMetrics {
   }
 
   #buildInfo(): MetricFamily {
-    const labels = ['branch', '', 'goarch', GO_ARCH[process.arch] ?? process.arch, 'goos', process.platform,
-      'goversion', `bun${Bun.version}`, 'revision', Bun.revision, 'version', VERSION];
+    // The gateway's own version, branch and revision; Bun stands where Go names its compiler.
+    const { version, branch, revision } = buildInfo();
+    const labels = ['branch', branch, 'goarch', GO_ARCH[process.arch] ?? process.arch, 'goos', process.platform,
+      'goversion', `bun${Bun.version}`, 'revision', revision, 'version', version];
     return { name: BUILD_INFO, help: HELP[BUILD_INFO], type: 'gauge', metrics: [{ labels, value: 1 }] };
   }
 

@@ -2,11 +2,13 @@
 import { readFlagsOrExit } from './flags.ts';
 import { startGzipWarmer } from './http/gzip-warmer.ts';
 import { OWN_TYPES, SelfMetrics } from './http/self-metrics.ts';
-import { startServers } from './http/server.ts';
+import { ListenError } from './http/listen-address.ts';
+import { routePrefixOf, startServers } from './http/server.ts';
 import { createLogger } from './log.ts';
 import { loadPersisted } from './persist/load.ts';
 import { Persistence } from './persist/persistence.ts';
 import { Store } from './store/store.ts';
+import { buildInfo } from './version.ts';
 import { type Scopes, readScopes } from './web-config/scopes.ts';
 import { watchWebConfig } from './web-config/watch.ts';
 import { readWebConfig, WebConfigError } from './web-config/web-config.ts';
@@ -14,6 +16,12 @@ import { readWebConfig, WebConfigError } from './web-config/web-config.ts';
 const config = readFlagsOrExit(process.argv.slice(2));
 const log = createLogger({ level: config.logLevel, format: config.logFormat });
 const startedAtMs = Date.now();
+// Go's first lines, same messages and keys, so a log search for the running version finds ours too.
+const build = buildInfo();
+log.info('starting pushgateway', { version: `(version=${build.version}, branch=${build.branch}, revision=${build.revision})` });
+log.info('build context', { build_context: `(bun=${Bun.version}, platform=${process.platform}/${process.arch})` });
+log.debug('external URL', { url: config.externalUrl });
+log.debug('path prefix for internal routing', { path: routePrefixOf(config) });
 
 /** How often the web config file is checked for changes (Go re-reads it for every request). */
 const WEB_CONFIG_CHECK_MS = 1000;
@@ -61,13 +69,19 @@ const metrics = new SelfMetrics(persistence);
 /** How long in-flight requests get to finish on shutdown before their connections are closed. */
 const SHUTDOWN_GRACE_MS = 3000;
 
-let listeners: ReturnType<typeof startServers> | undefined;
+let listeners: Awaited<ReturnType<typeof startServers>> | undefined;
 let stopping: Promise<void> | undefined;
-/** Stops once, however often it is asked (SIGTERM twice, /-/quit and a signal): in-flight requests, then the last snapshot. */
-function shutdown(reason: string): Promise<void> {
+/**
+ * Stops once, however often it is asked (SIGTERM twice, /-/quit and a signal): in-flight requests, then the last
+ * snapshot. Logged with Go's lines: why it stops (a signal at info, /-/quit at warn, as Go), then the listeners'
+ * end.
+ */
+function shutdown(reason: NodeJS.Signals | '/-/quit'): Promise<void> {
   stopping ??= (async () => {
-    log.info('shutting down', { reason });
+    if (reason === '/-/quit') log.warn('received termination request via web service, exiting gracefully...', { reason });
+    else log.info('received SIGINT/SIGTERM; exiting gracefully...', { reason });
     await listeners?.stop(SHUTDOWN_GRACE_MS);
+    log.info('HTTP server stopped');
     // Go writes the file once more even when nothing changed, and exits 0 even if that write fails.
     await persistence?.close();
     process.exit(0);
@@ -76,20 +90,25 @@ function shutdown(reason: string): Promise<void> {
 }
 
 try {
-  listeners = startServers({ config, store, metrics, log, persistence, webConfig, scopes, quit: () => void shutdown('/-/quit') });
+  listeners = await startServers({ config, store, metrics, log, persistence, webConfig, scopes, quit: () => void shutdown('/-/quit') });
 } catch (error) {
-  log.error('cannot listen', { address: config.listenAddresses.join(','), err: String(error) });
+  if (!(error instanceof ListenError)) throw error;
+  // Go logs the same and exits 0 without serving; a supervisor must see the failure (README's deviations).
+  log.error('HTTP server stopped', { err: error.message });
+  await persistence?.close();
   process.exit(1);
 }
-log.info('listening', {
-  address: config.listenAddresses.join(','),
+for (const address of config.listenAddresses) {
+  log.info('Listening on', { address });
+  // Bun.serve speaks HTTP/1.1 only, also over TLS; the web config's http2 cannot change that.
+  if (webConfig?.initial.tls === undefined) log.info('TLS is disabled.', { http2: false, address });
+  else log.info('TLS is enabled.', { http2: false, address, client_auth: webConfig.initial.tls.clientAuthType });
+}
+// Ours beyond Go's lines: what a reader of the log needs to know about this gateway's state.
+log.info('serving', {
   consistency_check: !config.disableConsistencyCheck,
   persistence_file: config.persistenceFile,
   journal: config.persistenceFile !== '' && config.persistenceJournal,
-  // Bun.serve speaks HTTP/1.1 only, also over TLS; the web config's http2 cannot change that.
-  tls: webConfig?.initial.tls !== undefined,
-  client_auth: webConfig?.initial.tls?.clientAuthType ?? 'NoClientCert',
-  http2: false,
   basic_auth_users: webConfig?.initial.users.size ?? 0,
 });
 // A request whose client vanished mid-body can leave a rejected promise nobody awaits; it must not end the

@@ -10,6 +10,7 @@ import { LargeBodyGate } from './body-bounds.ts';
 import { handleDelete } from './delete.ts';
 import { methodNotAllowed, notFound, options, redirect } from './errors.ts';
 import { handleHealth, handleQuit, quitWrongMethod } from './lifecycle.ts';
+import { bindOrExplain, listenTargetOf } from './listen-address.ts';
 import { handlePush } from './push.ts';
 import { ALLOWED, matchRoute, type RouteConfig } from './routes.ts';
 import { scopeRefusal } from './scope-check.ts';
@@ -110,8 +111,11 @@ export interface Listeners {
   stop(graceMs: number): Promise<void>;
 }
 
-/** Starts one Bun server per listen address; throws if an address cannot be bound. */
-export function startServers(deps: ServerDeps): Listeners {
+/**
+ * Starts one Bun server per listen address. Every address is resolved before any is bound; throws ListenError
+ * (address and reason) if one cannot be resolved or bound, after stopping those already bound.
+ */
+export async function startServers(deps: ServerDeps): Promise<Listeners> {
   // Without a web config the handler runs bare: a push pays nothing for the feature.
   const handle = deps.webConfig === undefined ? createHandler(deps) : guardWithWebConfig(createHandler(deps), deps.webConfig);
   const tls = deps.webConfig?.initial.tls;
@@ -124,9 +128,10 @@ export function startServers(deps: ServerDeps): Listeners {
       inFlight--;
     }
   };
-  const servers = deps.config.listenAddresses.map((address) => {
-    const { hostname, port } = splitAddress(address);
-    return Bun.serve({
+  const targets = await Promise.all(deps.config.listenAddresses.map(listenTargetOf));
+  const servers: Server<undefined>[] = [];
+  const bind = (hostname: string, port: number) =>
+    Bun.serve({
       hostname,
       port,
       fetch,
@@ -142,7 +147,12 @@ export function startServers(deps: ServerDeps): Listeners {
         return new Response('internal server error\n', { status: 500 });
       },
     });
-  });
+  try {
+    for (const target of targets) servers.push(bindOrExplain(target, (hostname) => bind(hostname, target.port)));
+  } catch (error) {
+    for (const server of servers) void server.stop(true);
+    throw error;
+  }
   return {
     servers,
     async stop(graceMs) {
@@ -164,12 +174,4 @@ export function routePrefixOf(config: Config): string {
   if (prefix === '' || prefix === '/') return '';
   if (!prefix.startsWith('/')) prefix = '/' + prefix;
   return prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
-}
-
-/** `host:port`, `:port` (every interface) or `[v6]:port`. */
-export function splitAddress(address: string): { hostname: string; port: number } {
-  const colon = address.lastIndexOf(':');
-  let host = address.slice(0, colon);
-  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
-  return { hostname: host === '' ? '0.0.0.0' : host, port: Number(address.slice(colon + 1)) };
 }

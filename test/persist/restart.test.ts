@@ -196,7 +196,7 @@ describe('restart on the same persistence file', () => {
       // The second may find the listener closed already; if it was answered, it was answered alike.
       if (quits[1].status === 'fulfilled') expect(quits[1].value.status).toBe(200);
       expect(await gateway.exited()).toBe(0);
-      expect(gateway.log().match(/shutting down/g)).toHaveLength(1);
+      expect(gateway.log().match(/exiting gracefully/g)).toHaveLength(1);
       expectOnlySnapshot(file);
     });
   }, 20_000);
@@ -231,7 +231,7 @@ describe('restart on the same persistence file', () => {
     // The handler holds the request while the rest of the body is missing; the signal comes now.
     await Bun.sleep(50);
     const exited = stop(first);
-    await waitForLog(first, 'shutting down');
+    await waitForLog(first, 'exiting gracefully');
     await Bun.sleep(100);
     push.write(body.slice(8));
     expect((await push.response).split('\r\n')[0]).toBe('HTTP/1.1 200 OK');

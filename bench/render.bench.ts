@@ -23,6 +23,7 @@
 import { Bench } from 'tinybench';
 import { handleScrape } from '../src/http/scrape.ts';
 import { SelfMetrics } from '../src/http/self-metrics.ts';
+import { createLogger } from '../src/log.ts';
 import { renderExposition } from '../src/render/exposition.ts';
 import type { Store } from '../src/store/store.ts';
 import { parseText } from '../src/parse/text-parser.ts';
@@ -46,6 +47,8 @@ interface Case {
 }
 
 const metrics = new SelfMetrics();
+// The store here is consistent, so the scrape never logs; errors would still show on stderr.
+const log = createLogger({ level: 'error', format: 'logfmt' });
 const warmStores = new Map<number, Store>();
 const bodyBytes = new Map<string, number>(); // task name → body size on the wire, from the last verification
 
@@ -72,7 +75,7 @@ function scrape(store: Store, coding: Coding): Response {
   const headers: Record<string, string> = {};
   if (isGzip(coding)) headers['accept-encoding'] = 'gzip';
   if (isProtobuf(coding)) headers.accept = PROTOBUF_ACCEPT;
-  return handleScrape(new Request('http://127.0.0.1/metrics', { headers }), store, metrics);
+  return handleScrape(new Request('http://127.0.0.1/metrics', { headers }), store, metrics, log);
 }
 
 // Series per pushed family in each of pgbench's body variants, read with the text parser once.

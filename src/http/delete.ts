@@ -1,4 +1,5 @@
 // DELETE /metrics/job/…: drops exactly that group, before answering 202.
+import type { Logger } from '../log.ts';
 import { checkGzipHeader } from '../parse/body.ts';
 import type { Persistence } from '../persist/persistence.ts';
 import type { Store } from '../store/store.ts';
@@ -10,11 +11,14 @@ import type { GroupingRoute } from './routes.ts';
 /**
  * Go queues the delete and answers at once, so a scrape right after may still show the group; ours is
  * applied before the 202 goes out ([Rec] of SPEC §3.1), and with the journal on it is durable then too.
- * Deleting a group that does not exist is a no-op.
+ * Deleting a group that does not exist is a no-op. A bad grouping path is logged at debug, as Go does.
  */
-export async function handleDelete(req: Request, route: GroupingRoute, store: Store, persistence: Persistence | undefined): Promise<Response> {
+export async function handleDelete(req: Request, route: GroupingRoute, store: Store, persistence: Persistence | undefined, log: Logger): Promise<Response> {
   const grouping = parseGroupingPath(route.job, route.jobIsBase64, route.labelPath);
-  if (!grouping.ok) return textError(400, grouping.error);
+  if (!grouping.ok) {
+    log.debug('failed to parse URL', { method: req.method, job: route.job, url: route.labelPath, err: grouping.error });
+    return textError(400, grouping.error);
+  }
   try {
     await checkGzipHeader(req.body, req.headers.get('content-encoding'));
   } catch (error) {

@@ -1,4 +1,5 @@
 // PUT and POST /metrics/job/…: path → grouping labels, body → families, store.apply → status.
+import type { Logger } from '../log.ts';
 import type { Labels } from '../model/metric.ts';
 import { type BodyOptions, encodeTextBody, parseBody } from '../parse/body.ts';
 import { ParseError } from '../parse/parse-error.ts';
@@ -29,6 +30,8 @@ export interface PushDeps {
   readonly pushed: (bodyBytes: number) => void;
   /** With `--persistence.file`: a write is answered only once it is durable (SPEC D6). */
   readonly persistence: Persistence | undefined;
+  /** Refused pushes at debug (the client's mistake), inconsistent ones at error (a clash in the store), as Go. */
+  readonly log: Logger;
 }
 
 /**
@@ -39,7 +42,10 @@ export interface PushDeps {
 export async function handlePush(req: Request, route: GroupingRoute, deps: PushDeps): Promise<Response> {
   const started = performance.now();
   const grouping = parseGroupingPath(route.job, route.jobIsBase64, route.labelPath);
-  if (!grouping.ok) return textError(400, grouping.error);
+  if (!grouping.ok) {
+    deps.log.debug('failed to parse URL', { method: req.method, job: route.job, url: route.labelPath, err: grouping.error });
+    return textError(400, grouping.error);
+  }
   // NaN when undeclared (chunked): then neither refused up front nor read whole.
   const declared = Number(req.headers.get('content-length') ?? NaN);
   // A declared length past the limit is refused before reading; compressed bodies are counted as they inflate.
@@ -57,7 +63,11 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
   try {
     write = await withinBodyTimeout(readWrite(req, declared, options, grouping.labels), deps.bodyTimeoutMs);
   } catch (error) {
-    return requestError(error);
+    const refusal = requestError(error);
+    // Go's words for a body that does not parse (whatever its format); ours for one past a limit or too slow.
+    const msg = error instanceof ParseError ? 'failed to parse text' : 'push body refused';
+    deps.log.debug(msg, { method: req.method, grouping: labelsRecord(grouping.labels), status: refusal.status, err: (error as Error).message });
+    return refusal;
   } finally {
     if (large) deps.largeBodies.leave();
   }
@@ -72,7 +82,16 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
   if (notDurable !== undefined) return notDurable;
   deps.metrics.observePush(req.method, (performance.now() - started) / 1000, approximateRequestSize(req, declared), timeMs);
   if (!deps.checkConsistency) return new Response(null, { status: 202 });
-  return result.ok ? new Response(null, { status: 200 }) : textError(400, result.error);
+  if (result.ok) return new Response(null, { status: 200 });
+  deps.log.error('pushed metrics are invalid or inconsistent with existing metrics', { method: req.method, grouping: labelsRecord(grouping.labels), err: result.error });
+  return textError(400, result.error);
+}
+
+/** Flat label pairs as a name → value object, which the log writes as one JSON value. */
+function labelsRecord(labels: Labels): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (let i = 0; i < labels.length; i += 2) record[labels[i]!] = labels[i + 1]!;
+  return record;
 }
 
 // The body as the store takes it: in stored form when the text fast path can (see encodeTextBody), else parsed.

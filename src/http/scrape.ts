@@ -1,4 +1,5 @@
 // GET /metrics: the exposition of the gateway's own metrics and every group, in the negotiated format, optionally gzipped.
+import type { Logger } from '../log.ts';
 import { renderExposition } from '../render/exposition.ts';
 import { renderGzipExposition } from '../render/gzip-exposition.ts';
 import { SCRAPE_CONTENT_TYPES, negotiateCoding, negotiateFormat } from '../render/negotiate.ts';
@@ -14,11 +15,15 @@ import type { SelfMetrics } from './self-metrics.ts';
  * bytes (render/exposition.ts), delimited protobuf from cached per-family bytes (render/protobuf.ts), or
  * one of the protobuf debug text forms (families held only as text are read back from their stored
  * lines). Gzip when Accept-Encoding asks for it, whatever the format. A store made inconsistent by pushes
- * with the consistency check disabled is answered with Go's 500 page instead (SPEC §6.7).
+ * with the consistency check disabled is answered with Go's 500 page instead (SPEC §6.7), and logged at error
+ * as Go's promhttp does.
  */
-export function handleScrape(req: Request, store: Store, metrics: SelfMetrics): Response {
+export function handleScrape(req: Request, store: Store, metrics: SelfMetrics, log: Logger): Response {
   const problem = store.inconsistency();
-  if (problem !== undefined) return textError(500, `An error has occurred while serving metrics:\n\n${problem}`);
+  if (problem !== undefined) {
+    log.error('error gathering metrics', { err: problem });
+    return textError(500, `An error has occurred while serving metrics:\n\n${problem}`);
+  }
   const format = negotiateFormat(req.headers.get('accept'));
   const gzip = negotiateCoding(req.headers.get('accept-encoding')) === 'gzip';
   const groups = store.groups();

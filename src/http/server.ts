@@ -55,6 +55,7 @@ export function createHandler(deps: ServerDeps): (req: Request, user?: string) =
     bodyTimeoutMs: config.pushBodyTimeoutMs,
     pushed: youngCollector(YOUNG_GC_EVERY_BYTES, YOUNG_GC_MIN_RESIDENT_BYTES),
     persistence: deps.persistence,
+    log: deps.log,
   };
 
   // Counts answers the way Go's instrumented handlers do: per handler, method and status code.
@@ -83,10 +84,10 @@ export function createHandler(deps: ServerDeps): (req: Request, user?: string) =
     switch (route.kind) {
       case 'grouping':
         if (method === 'PUT' || method === 'POST') return counted('push', method, handlePush(req, route.grouping, pushDeps));
-        if (method === 'DELETE') return counted('delete', method, handleDelete(req, route.grouping, store, deps.persistence));
+        if (method === 'DELETE') return counted('delete', method, handleDelete(req, route.grouping, store, deps.persistence, deps.log));
         break;
       case 'scrape':
-        if (method === 'GET') return handleScrape(req, store, metrics);
+        if (method === 'GET') return handleScrape(req, store, metrics, deps.log);
         break;
       case 'healthy':
       case 'ready':

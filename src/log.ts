@@ -20,6 +20,8 @@ export interface Logger {
   info(msg: string, fields?: LogFields): void;
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
+  /** Whether lines of `level` are written: lets a caller skip building fields nobody will see. */
+  enabled(level: LogLevel): boolean;
 }
 
 export interface LoggerOptions {
@@ -38,7 +40,8 @@ export function createLogger(options: LoggerOptions): Logger {
     LOG_LEVELS.indexOf(level) < threshold
       ? () => {}
       : (msg: string, fields?: LogFields) => write(format(new Date(), level, msg, fields));
-  return { debug: method('debug'), info: method('info'), warn: method('warn'), error: method('error') };
+  const enabled = (level: LogLevel) => LOG_LEVELS.indexOf(level) >= threshold;
+  return { debug: method('debug'), info: method('info'), warn: method('warn'), error: method('error'), enabled };
 }
 
 /** `ts=… level=… msg=… key=value …\n` like go-kit's logfmt logger (without its `caller`). */

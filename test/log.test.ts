@@ -26,6 +26,13 @@ describe('createLogger', () => {
     expect(lines.map((line) => /level=(\w+)/.exec(line)![1])).toEqual(written);
   });
 
+  test.each<[LogLevel, boolean[]]>([
+    ['debug', [true, true, true, true]],
+    ['warn', [false, false, true, true]],
+  ])('at level %s enabled() answers %p for debug, info, warn, error', (level, answers) => {
+    expect(['debug', 'info', 'warn', 'error'].map((asked) => capture(level).logger.enabled(asked as LogLevel))).toEqual(answers);
+  });
+
   test('a logfmt line starts with the current time in Go’s millisecond UTC form', () => {
     const { logger, lines } = capture('info');
     logger.info('starting pushgateway', { version: '0.1.0' });

@@ -65,8 +65,11 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
   } catch (error) {
     const refusal = requestError(error);
     // Go's words for a body that does not parse (whatever its format); ours for one past a limit or too slow.
-    const msg = error instanceof ParseError ? 'failed to parse text' : 'push body refused';
-    deps.log.debug(msg, { method: req.method, grouping: labelsRecord(grouping.labels), status: refusal.status, err: (error as Error).message });
+    // Checked first so that with debug off (the default) a refusal builds nothing for the log.
+    if (deps.log.enabled('debug')) {
+      const msg = error instanceof ParseError ? 'failed to parse text' : 'push body refused';
+      deps.log.debug(msg, { method: req.method, grouping: labelsRecord(grouping.labels), status: refusal.status, err: (error as Error).message });
+    }
     return refusal;
   } finally {
     if (large) deps.largeBodies.leave();

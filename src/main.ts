@@ -21,6 +21,7 @@ const build = buildInfo();
 log.info('starting pushgateway', { version: `(version=${build.version}, branch=${build.branch}, revision=${build.revision})` });
 log.info('build context', { build_context: `(bun=${Bun.version}, platform=${process.platform}/${process.arch})` });
 log.debug('external URL', { url: config.externalUrl });
+log.debug('path prefix used externally', { path: routePrefixOf({ ...config, routePrefix: '' }) });
 log.debug('path prefix for internal routing', { path: routePrefixOf(config) });
 
 /** How often the web config file is checked for changes (Go re-reads it for every request). */

@@ -33,7 +33,8 @@ describe('start-up and shutdown lines', () => {
   test('ours writes Go’s start and shutdown messages, in Go’s order', async () => {
     const go = messagesOf((await runAndStop(startReference, ['--log.level=debug'])).log);
     const ours = messagesOf((await runAndStop(startOurGateway, ['--log.level=debug'])).log);
-    const shared = ['starting pushgateway', 'build_context=', 'external URL', 'path prefix for internal routing', 'Listening on', 'TLS is disabled.',
+    const shared = ['starting pushgateway', 'build_context=', 'external URL', 'path prefix used externally',
+      'path prefix for internal routing', 'Listening on', 'TLS is disabled.',
       'received SIGINT/SIGTERM; exiting gracefully...', 'HTTP server stopped'];
     // Go's own messages, to be sure the list above is what Go says.
     expect(go.filter((msg) => shared.includes(msg) || msg.startsWith('build_context'))).toHaveLength(shared.length);

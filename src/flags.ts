@@ -12,6 +12,8 @@ export { FlagError, formatByteSize, formatGoDuration, parseByteSize, parseGoDura
 export interface Config {
   /** `--web.listen-address`, in the order given; the default `:9091` is replaced, not extended, by explicit ones. */
   readonly listenAddresses: readonly string[];
+  /** Serve the sockets systemd passes (LISTEN_FDS) instead of `listenAddresses`, as Go does. */
+  readonly systemdSocket: boolean;
   readonly webConfigFile: string;
   /**
    * `--web.local-assets` (Debian's flag): a directory the web UI (src/ui/) serves its assets from instead of the
@@ -305,6 +307,7 @@ function parseCount(text: string): number {
 
 const DEFAULTS: Config = {
   listenAddresses: [DEFAULT_LISTEN_ADDRESS],
+  systemdSocket: false,
   webConfigFile: '',
   localAssets: '',
   webScopesFile: '',
@@ -328,15 +331,7 @@ const DEFAULTS: Config = {
 /** In Go's usage order, our own `push.max-…` limits after the push flags. */
 const FLAGS: readonly Flag[] = [
   HELP,
-  {
-    kind: 'refused',
-    name: 'web.systemd-socket',
-    help: 'Use systemd socket activation listeners instead of port listeners (Linux only). Not supported: Bun cannot listen on an inherited socket.',
-    // Measured on Bun 1.4.5: node:net's listen({ fd }) fails with EINVAL and Bun.serve takes no descriptor
-    // (oven-sh/bun#22559, the adopting pull request #36491 is still open). Serving a fresh port instead would
-    // leave systemd's socket unanswered while the unit looks healthy.
-    reason: 'Bun cannot listen on the socket systemd passes (oven-sh/bun#22559); let the gateway bind the port itself with --web.listen-address',
-  },
+  boolFlag('web.systemd-socket', 'systemdSocket', 'Use systemd socket activation listeners instead of port listeners (Linux only).'),
   {
     kind: 'value',
     name: 'web.listen-address',

@@ -99,7 +99,9 @@ try {
   await persistence?.close();
   process.exit(1);
 }
-for (const address of config.listenAddresses) {
+// Go's exporter-toolkit words; the passed sockets' own addresses are systemd's to know.
+if (config.systemdSocket) log.info('Listening on systemd activated listeners instead of port listeners.');
+for (const address of config.systemdSocket ? [] : config.listenAddresses) {
   log.info('Listening on', { address });
   // Bun.serve speaks HTTP/1.1 only, also over TLS; the web config's http2 cannot change that.
   if (webConfig?.initial.tls === undefined) log.info('TLS is disabled.', { http2: false, address });

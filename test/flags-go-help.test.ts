@@ -28,12 +28,10 @@ const GO_MAN = goOutput('--help-man');
 const DIFFERENT_ENTRY: ReadonlyMap<string, string> = new Map([
   ['web.local-assets', 'default: the built-in assets instead of Debian’s directory'],
   ['persistence.file', 'default: memory only, as upstream, instead of Debian’s /var/lib file'],
-  ['web.systemd-socket', 'the description says it is not supported'],
 ]);
 
 /** Go flags (1.5.1's, plus the newest Go's of SPEC §9.1) that ours refuses with a reason, never ignores. */
 const REFUSED: ReadonlyMap<string, RegExp> = new Map([
-  ['web.systemd-socket', /^--web\.systemd-socket is not supported: Bun cannot listen on the socket systemd passes/],
   ['push.enable-utf8-names', /^--push\.enable-utf8-names is not supported: .* not supported yet$/],
 ]);
 

@@ -1,21 +1,26 @@
 // Bun.serve: one listener per --web.listen-address, the route table, and the last-resort error hook.
-import type { Server } from 'bun';
+import type { Server, SocketListener } from 'bun';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Config } from '../flags.ts';
 import type { Logger } from '../log.ts';
 import type { Persistence } from '../persist/persistence.ts';
 import type { Store } from '../store/store.ts';
 import type { Scopes } from '../web-config/scopes.ts';
 import type { WatchedWebConfig } from '../web-config/watch.ts';
+import { createApi } from './api.ts';
 import { LargeBodyGate } from './body-bounds.ts';
 import { handleDelete } from './delete.ts';
 import { methodNotAllowed, notFound, options, redirect } from './errors.ts';
 import { handleHealth, handleQuit, quitWrongMethod } from './lifecycle.ts';
-import { bindOrExplain, listenTargetOf } from './listen-address.ts';
+import { bindOrExplain, ListenError, listenTargetOf } from './listen-address.ts';
 import { handlePush } from './push.ts';
-import { ALLOWED, matchRoute, type RouteConfig } from './routes.ts';
+import { ALLOWED, type ApiRouteKind, matchRoute, type RouteConfig } from './routes.ts';
 import { scopeRefusal } from './scope-check.ts';
 import { handleScrape } from './scrape.ts';
 import type { SelfMetrics } from './self-metrics.ts';
+import { relayInheritedSocket, systemdListenFds } from './systemd-socket.ts';
 import { tlsOptionsOf } from './tls-options.ts';
 import { guardWithWebConfig } from './web-guard.ts';
 import { youngCollector } from './young-gc.ts';
@@ -44,7 +49,8 @@ export interface ServerDeps {
 /** The request handler for every listener: routes, dispatches, counts (SPEC §2.1, §6.5). */
 export function createHandler(deps: ServerDeps): (req: Request, user?: string) => Promise<Response> {
   const { config, store, metrics } = deps;
-  const routeConfig: RouteConfig = { prefix: routePrefixOf(config), telemetryPath: config.telemetryPath };
+  const routeConfig: RouteConfig = { prefix: routePrefixOf(config), telemetryPath: config.telemetryPath, adminApi: config.enableAdminApi };
+  const api = createApi(config, store, deps.persistence);
   const pushDeps = {
     store,
     metrics,
@@ -77,7 +83,8 @@ export function createHandler(deps: ServerDeps): (req: Request, user?: string) =
         return redirect(route.always301 || method === 'GET' ? 301 : 307, route.location, method);
     }
     const allow = ALLOWED[route.kind]!;
-    if (method === 'OPTIONS') return options(allow);
+    // Every path under /api/v1/ answers the CORS preflight (Go counts it as the handler `api/v1/options`).
+    if (method === 'OPTIONS') return route.kind in API_HANDLERS ? counted('api/v1/options', method, api.options()) : options(allow);
     const refused = deps.scopes === undefined || user === undefined ? undefined : scopeRefusal(route, method, user, deps.scopes);
     // Counted like the handler it stands for would be; scrapes and quit are not counted in Go either.
     if (refused !== undefined) return route.kind === 'grouping' ? counted(method === 'DELETE' ? 'delete' : 'push', method, refused) : refused;
@@ -97,10 +104,27 @@ export function createHandler(deps: ServerDeps): (req: Request, user?: string) =
         if (method === 'PUT' || method === 'POST') return handleQuit(config.enableLifecycle, deps.quit);
         if (method === 'GET') return quitWrongMethod();
         break;
+      case 'api-status':
+      case 'api-metrics':
+        if (method === 'GET') return counted(API_HANDLERS[route.kind], method, route.kind === 'api-status' ? api.status() : api.metrics());
+        break;
+      case 'wipe':
+        if (method === 'PUT') return counted(API_HANDLERS.wipe, method, api.wipe());
+        break;
+      case 'api-other':
+        return notFound();
     }
     return methodNotAllowed(allow);
   };
 }
+
+/** Go's handler label of each API route, for pushgateway_http_requests_total. */
+const API_HANDLERS: Readonly<Record<ApiRouteKind, string>> = {
+  'api-status': 'api/v1/status',
+  'api-metrics': 'api/v1/metrics',
+  wipe: 'wipe',
+  'api-other': 'api/v1/options',
+};
 
 /** The running listeners. */
 export interface Listeners {
@@ -114,7 +138,9 @@ export interface Listeners {
 
 /**
  * Starts one Bun server per listen address. Every address is resolved before any is bound; throws ListenError
- * (address and reason) if one cannot be resolved or bound, after stopping those already bound.
+ * (address and reason) if one cannot be resolved or bound, after stopping those already bound. With
+ * `--web.systemd-socket` the listen addresses are left aside, as Go does: one server on a private unix socket
+ * serves what is relayed from each socket systemd passed (see systemd-socket.ts).
  */
 export async function startServers(deps: ServerDeps): Promise<Listeners> {
   // Without a web config the handler runs bare: a push pays nothing for the feature.
@@ -129,41 +155,65 @@ export async function startServers(deps: ServerDeps): Promise<Listeners> {
       inFlight--;
     }
   };
-  const targets = await Promise.all(deps.config.listenAddresses.map(listenTargetOf));
   const servers: Server<undefined>[] = [];
-  const bind = (hostname: string, port: number) =>
-    Bun.serve({
-      hostname,
-      port,
-      fetch,
-      ...(tls === undefined ? {} : { tls: tlsOptionsOf(tls) }),
-      // Our own limit answers 413 with a message; Bun's would cut the connection first.
-      maxRequestBodySize: Number.MAX_SAFE_INTEGER,
-      // Closes a connection that goes silent mid-request or between keep-alive requests. Bun has no header
-      // timeout to set (it closes unfinished headers after ~10 s by itself, measured 12 s), and a body
-      // trickled a byte at a time never goes silent: --push.body-timeout catches that.
-      idleTimeout: deps.config.idleTimeoutMs / 1000,
-      error(error) {
-        deps.log.error('request failed', { err: String(error) });
-        return new Response('internal server error\n', { status: 500 });
-      },
-    });
-  try {
-    for (const target of targets) servers.push(bindOrExplain(target, (hostname) => bind(hostname, target.port)));
-  } catch (error) {
-    for (const server of servers) void server.stop(true);
-    throw error;
+  const options = {
+    fetch,
+    ...(tls === undefined ? {} : { tls: tlsOptionsOf(tls) }),
+    // Our own limit answers 413 with a message; Bun's would cut the connection first.
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+    error(error: Error) {
+      deps.log.error('request failed', { err: String(error) });
+      return new Response('internal server error\n', { status: 500 });
+    },
+  };
+  // Closes a connection that goes silent mid-request or between keep-alive requests. Bun has no header
+  // timeout to set (it closes unfinished headers after ~10 s by itself, measured 12 s), and a body
+  // trickled a byte at a time never goes silent: --push.body-timeout catches that. Bun.serve takes no idle
+  // timeout on a unix socket, so the systemd relay applies it to the client's side instead.
+  const idleTimeoutSeconds = deps.config.idleTimeoutMs / 1000;
+  const serve = (where: { readonly hostname: string; readonly port: number } | { readonly unix: string }) =>
+    'unix' in where ? Bun.serve({ ...options, unix: where.unix }) : Bun.serve({ ...options, ...where, idleTimeout: idleTimeoutSeconds });
+  const relays: SocketListener<unknown>[] = [];
+  let relayDirectory: string | undefined;
+  if (deps.config.systemdSocket) {
+    const fds = systemdListenFds(process.env, process.pid);
+    // mkdtemp makes the directory 0700: only this user can reach the unrelayed server.
+    relayDirectory = mkdtempSync(join(tmpdir(), 'pushgateway-'));
+    const unix = join(relayDirectory, 'http.sock');
+    servers.push(serve({ unix }));
+    for (const fd of fds) {
+      try {
+        relays.push(relayInheritedSocket(fd, unix, idleTimeoutSeconds));
+      } catch (error) {
+        for (const relay of relays) relay.stop(true);
+        void servers[0]!.stop(true);
+        rmSync(relayDirectory, { recursive: true, force: true });
+        // Bun says only `Failed to listen at` (EINVAL) for a descriptor that is no listening socket.
+        throw new ListenError(`cannot accept on systemd's descriptor ${fd}: ${(error as { code?: string }).code ?? (error as Error).message}`);
+      }
+    }
+  } else {
+    const targets = await Promise.all(deps.config.listenAddresses.map(listenTargetOf));
+    try {
+      for (const target of targets) servers.push(bindOrExplain(target, (hostname) => serve({ hostname, port: target.port })));
+    } catch (error) {
+      for (const server of servers) void server.stop(true);
+      throw error;
+    }
   }
   return {
     servers,
     async stop(graceMs) {
+      for (const relay of relays) relay.stop();
       // Not awaited: idle keep-alive connections would hold it open until they time out.
       for (const server of servers) void server.stop();
       const deadline = Date.now() + graceMs;
       while (inFlight > 0 && Date.now() < deadline) await Bun.sleep(5);
       // A moment for the last answers' bytes to leave before their connections are closed.
       await Bun.sleep(20);
+      for (const relay of relays) relay.stop(true);
       for (const server of servers) void server.stop(true);
+      if (relayDirectory !== undefined) rmSync(relayDirectory, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,4 @@
-// Listeners as Go's: `:port` serves IPv6 and IPv4, an address that cannot be bound stops start-up with the address and the reason, systemd's socket is refused loudly.
+// Listeners as Go's: `:port` serves IPv6 and IPv4, an address that cannot be bound stops start-up with the address and the reason.
 import { describe, expect, test } from 'bun:test';
 import { REFERENCE_BINARY } from '../helpers/reference.ts';
 import { freePort } from '../helpers/ports.ts';
@@ -59,26 +59,5 @@ describe('--web.listen-address', () => {
     const { code, err } = failedStart(COMMANDS.ours(`no-such-host.invalid:${freePort()}`));
     expect(code).toBe(1);
     expect(err).toBe('listen tcp: lookup no-such-host.invalid: no such host');
-  });
-});
-
-describe('--web.systemd-socket', () => {
-  test('with a listening socket passed the systemd way (fd 3, LISTEN_FDS=1, LISTEN_PID) start-up fails saying why', () => {
-    // python3 creates the socket, puts it on fd 3 and execs the gateway in its own process, so LISTEN_PID is right.
-    const script = `import os, socket, sys
-s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()
-os.dup2(s.fileno(), 3)
-os.environ.update(LISTEN_FDS='1', LISTEN_PID=str(os.getpid()))
-os.execv(sys.argv[1], sys.argv[1:])`;
-    const result = Bun.spawnSync(['python3', '-c', script, process.execPath, MAIN, '--web.systemd-socket', '--persistence.file='], {
-      stdout: 'pipe',
-      stderr: 'pipe',
-      timeout: 15_000,
-    });
-    expect(result.exitCode).toBe(2);
-    expect(result.stderr.toString().split('\n')[0]).toBe(
-      'pushgateway: error: --web.systemd-socket is not supported: Bun cannot listen on the socket systemd passes (oven-sh/bun#22559); ' +
-        'let the gateway bind the port itself with --web.listen-address',
-    );
   });
 });

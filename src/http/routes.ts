@@ -11,7 +11,14 @@ export interface GroupingRoute {
 export type Route =
   | { readonly kind: 'grouping'; readonly grouping: GroupingRoute }
   | { readonly kind: 'scrape' | 'healthy' | 'ready' | 'quit' | 'not-found' | 'bad-request' }
+  | { readonly kind: ApiRouteKind }
   | { readonly kind: 'redirect'; readonly location: string; readonly always301: boolean };
+
+/**
+ * The JSON API's routes (SPEC §7.1, §7.4): its two GET endpoints, the admin wipe (only with
+ * --web.enable-admin-api), and any other path under /api/v1/, which takes only the CORS preflight.
+ */
+export type ApiRouteKind = 'api-status' | 'api-metrics' | 'wipe' | 'api-other';
 
 /** The methods each kind of route takes, as Go lists them in `Allow`. */
 export const ALLOWED: Readonly<Record<string, string>> = {
@@ -20,16 +27,23 @@ export const ALLOWED: Readonly<Record<string, string>> = {
   healthy: 'GET, OPTIONS',
   ready: 'GET, OPTIONS',
   quit: 'OPTIONS, POST, PUT',
+  'api-status': 'GET, OPTIONS',
+  'api-metrics': 'GET, OPTIONS',
+  wipe: 'OPTIONS, PUT',
+  'api-other': 'OPTIONS',
 };
 
 export interface RouteConfig {
   /** '' or a path like `/pg` without a trailing slash. */
   readonly prefix: string;
   readonly telemetryPath: string;
+  /** `--web.enable-admin-api`: without it the wipe route does not exist (404, as in Go). */
+  readonly adminApi: boolean;
 }
 
 const JOB = '/metrics/job/';
 const JOB_BASE64 = '/metrics/job@base64/';
+const API = '/api/v1/';
 
 /**
  * Where the host starts in a request URL as Bun gives it: after `scheme://`, or at 0 when the URL is only
@@ -62,16 +76,20 @@ export function matchRoute(url: string, method: string, config: RouteConfig): Ro
     if (!path.startsWith(prefix + '/')) return { kind: 'not-found' };
   }
   const rest = path.slice(prefix.length);
-  const fixed = fixedRoute(rest, config.telemetryPath);
+  const fixed = fixedRoute(rest, config);
   if (fixed !== undefined) return fixed;
-  if (rest.endsWith('/')) {
-    const bare = fixedRoute(rest.slice(0, -1), config.telemetryPath);
+  // Go's API router redirects `/api/v1` to `/api/v1/` whatever the method.
+  if (rest === API.slice(0, -1)) return { kind: 'redirect', location: prefix + API, always301: true };
+  // Every path under /api/v1/ answers the CORS preflight, so OPTIONS is never redirected there.
+  if (rest.endsWith('/') && !(method === 'OPTIONS' && rest.startsWith(API))) {
+    const bare = fixedRoute(rest.slice(0, -1), config);
     if (bare !== undefined && ALLOWED[bare.kind]!.includes(method)) {
       return { kind: 'redirect', location: escapePath(prefix + rest.slice(0, -1)), always301: false };
     }
   }
   // httprouter's quirk: an empty job after `job/` is a trailing-slash redirect (for the push methods) to a
   // path that then 404s.
+  if (rest.startsWith(API)) return { kind: 'api-other' };
   if (rest === JOB && ALLOWED.grouping!.includes(method)) return { kind: 'redirect', location: prefix + JOB.slice(0, -1), always301: false };
   for (const [head, jobIsBase64] of [[JOB, false], [JOB_BASE64, true]] as const) {
     if (!rest.startsWith(head)) continue;
@@ -111,11 +129,14 @@ function escapePath(path: string): string {
 
 const PATH_SAFE = /[A-Za-z0-9\-_.~$&+,/:;=@]/;
 
-function fixedRoute(path: string, telemetryPath: string): Route | undefined {
-  if (path === telemetryPath) return { kind: 'scrape' };
+function fixedRoute(path: string, config: RouteConfig): Route | undefined {
+  if (path === config.telemetryPath) return { kind: 'scrape' };
   if (path === '/-/healthy') return { kind: 'healthy' };
   if (path === '/-/ready') return { kind: 'ready' };
   if (path === '/-/quit') return { kind: 'quit' };
+  if (path === '/api/v1/status') return { kind: 'api-status' };
+  if (path === '/api/v1/metrics') return { kind: 'api-metrics' };
+  if (path === '/api/v1/admin/wipe' && config.adminApi) return { kind: 'wipe' };
   return undefined;
 }
 

@@ -6,7 +6,8 @@ import type { Route } from './routes.ts';
 
 /**
  * The 403 answer when `user` may not make this request, else undefined. Only requests that act are checked:
- * push and delete (with the group's labels), scrape (read), quit (admin); health, readiness, OPTIONS,
+ * push and delete (with the group's labels), scrape and the JSON API's GETs (read: the same groups), quit and
+ * the wipe (admin); health, readiness, OPTIONS,
  * redirects and unknown paths need no scope. A grouping path that does not parse is left to the handler,
  * whose 400 changes nothing.
  */
@@ -18,9 +19,9 @@ export function scopeRefusal(route: Route, method: string, user: string, scopes:
     const grouping = parseGroupingPath(route.grouping.job, route.grouping.jobIsBase64, route.grouping.labelPath);
     if (!grouping.ok) return undefined;
     labels = grouping.labels;
-  } else if (route.kind === 'scrape' && method === 'GET') {
+  } else if ((route.kind === 'scrape' || route.kind === 'api-metrics' || route.kind === 'api-status') && method === 'GET') {
     action = 'read';
-  } else if (route.kind === 'quit' && (method === 'PUT' || method === 'POST')) {
+  } else if ((route.kind === 'quit' && (method === 'PUT' || method === 'POST')) || (route.kind === 'wipe' && method === 'PUT')) {
     action = 'admin';
   }
   const refusal = action === undefined ? undefined : refusalOf(scopes, user, action, labels);

@@ -2,9 +2,10 @@
 import { describe, expect, test } from 'bun:test';
 import { matchRoute, type Route, type RouteConfig } from '../../src/http/routes.ts';
 
-const DEFAULT: RouteConfig = { prefix: '', telemetryPath: '/metrics' };
-const PREFIXED: RouteConfig = { prefix: '/pg', telemetryPath: '/metrics' };
-const MOVED_SCRAPE: RouteConfig = { prefix: '', telemetryPath: '/m2' };
+const DEFAULT: RouteConfig = { prefix: '', telemetryPath: '/metrics', adminApi: false };
+const PREFIXED: RouteConfig = { prefix: '/pg', telemetryPath: '/metrics', adminApi: false };
+const MOVED_SCRAPE: RouteConfig = { prefix: '', telemetryPath: '/m2', adminApi: false };
+const ADMIN: RouteConfig = { prefix: '/pg', telemetryPath: '/metrics', adminApi: true };
 
 const BASE = 'http://127.0.0.1:9091';
 
@@ -100,6 +101,27 @@ const PREFIX: Case[] = [
   ['prefix/ alone is no route without the UI', '/pg/', NOT_FOUND],
 ];
 
+const API_OTHER: Route = { kind: 'api-other' };
+
+const API: Case[] = [
+  ['§7.1: the status endpoint', '/api/v1/status', { kind: 'api-status' }],
+  ['§7.2: the metrics endpoint', '/api/v1/metrics', { kind: 'api-metrics' }],
+  ['§7.4: no wipe without --web.enable-admin-api: only the preflight answers there', '/api/v1/admin/wipe', API_OTHER],
+  ['§7.1: any other path under /api/v1/ takes the preflight', '/api/v1/nothing/here', API_OTHER],
+  ['... /api/v1/ itself too', '/api/v1/', API_OTHER],
+  ['Go redirects /api/v1 to /api/v1/ (301 for every method)', '/api/v1', cleaned('/api/v1/')],
+  // Go redirects to /metrics and /status here (its API router loses the /api/v1 prefix); ours keeps it.
+  ['a trailing slash redirects to the endpoint', '/api/v1/metrics/', slash('/api/v1/metrics')],
+  ['/api alone is no route', '/api', NOT_FOUND],
+];
+
+const ADMIN_API: Case[] = [
+  ['§7.4: the wipe with --web.enable-admin-api, under the prefix like every route', '/pg/api/v1/admin/wipe', { kind: 'wipe' }],
+  ['the API moves under the prefix', '/pg/api/v1/status', { kind: 'api-status' }],
+  ['the unprefixed API is gone', '/api/v1/status', NOT_FOUND],
+  ['the redirect of /api/v1 keeps the prefix', '/pg/api/v1', cleaned('/pg/api/v1/')],
+];
+
 const MOVED: Case[] = [
   ['the scrape follows --web.telemetry-path', '/m2', SCRAPE],
   ['the default scrape path is gone', '/metrics', NOT_FOUND],
@@ -115,8 +137,16 @@ describe('matchRoute', () => {
     ['PUT /metrics/ is no route: /metrics takes only GET', 'PUT', '/metrics/', NOT_FOUND],
     ['DELETE /-/quit/ is no route: /-/quit takes PUT and POST', 'DELETE', '/-/quit/', NOT_FOUND],
     ['POST /-/quit/ redirects', 'POST', '/-/quit/', slash('/-/quit')],
+    ['§7.1: OPTIONS under /api/v1/ is the preflight, never a redirect', 'OPTIONS', '/api/v1/status/', API_OTHER],
+    ['PUT /api/v1/metrics/ is no endpoint, only a preflight path', 'PUT', '/api/v1/metrics/', API_OTHER],
   ])('method-dependent redirects: %s', (_why, method, path, route) => {
     expect(matchRoute(BASE + path, method, DEFAULT)).toEqual(route);
+  });
+
+  test.each<[string, string, string, Route]>([
+    ['PUT of the wipe with a trailing slash redirects (307)', 'PUT', '/pg/api/v1/admin/wipe/', slash('/pg/api/v1/admin/wipe')],
+  ])('method-dependent redirects with the admin API: %s', (_why, method, path, route) => {
+    expect(matchRoute(BASE + path, method, ADMIN)).toEqual(route);
   });
 
   // [title, case list, route configuration]: each case is a GET.
@@ -128,6 +158,8 @@ describe('matchRoute', () => {
     ['path cleaning after decoding', DECODED_CLEANING, DEFAULT],
     ['route prefix /pg', PREFIX, PREFIXED],
     ['moved telemetry path /m2', MOVED, MOVED_SCRAPE],
+    ['JSON API', API, DEFAULT],
+    ['JSON API with --web.enable-admin-api under /pg', ADMIN_API, ADMIN],
   ];
   for (const [title, cases, config] of lists) {
     test.each(cases)(`${title}: %s`, (_why, path, route) => {

@@ -28,6 +28,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, "scopes.yml"), SCOPES);
   gw = await startSecuredGateway(dir, `basic_auth_users:\n${hashes.join("")}`, { scheme: "http", init: { headers: { Authorization: basicAuth("ci", "ci") } } }, [
     `--web.scopes-file=${join(dir, "scopes.yml")}`,
+    "--web.enable-admin-api",
   ]);
 });
 
@@ -52,6 +53,12 @@ test("each user does what their scope allows, and gets 403 naming the scope for 
     ["ci", "DELETE", "/metrics/job/nightly", 403, `user "ci" may not delete this group: ${CI_SCOPE}\n`],
     ["ci", "GET", "/metrics", 403, `user "ci" may not read: ${CI_SCOPE}\n`],
     ["ci", "PUT", "/-/quit", 403, `user "ci" may not admin: ${CI_SCOPE}\n`],
+    // The wipe deletes every group: an admin action. The JSON API shows what the scrape shows: read.
+    ["ci", "PUT", "/api/v1/admin/wipe", 403, `user "ci" may not admin: ${CI_SCOPE}\n`],
+    ["prometheus", "PUT", "/api/v1/admin/wipe", 403, 'user "prometheus" may not admin: its scope is read\n'],
+    ["ci", "GET", "/api/v1/metrics", 403, `user "ci" may not read: ${CI_SCOPE}\n`],
+    ["ci", "GET", "/api/v1/status", 403, `user "ci" may not read: ${CI_SCOPE}\n`],
+    ["prometheus", "GET", "/api/v1/status", 200],
     // Health needs no scope.
     ["ci", "GET", "/-/healthy", 200],
     ["prometheus", "PUT", "/metrics/job/ci-build", 403, 'user "prometheus" may not push: its scope is read\n'],
@@ -69,6 +76,9 @@ test("each user does what their scope allows, and gets 403 naming the scope for 
   // The refusals are counted by code, as the handler they stand for would have been.
   expect(scrape).toContain('pushgateway_http_requests_total{code="403",handler="push",method="put"} 2');
   expect(scrape).toContain('pushgateway_http_requests_total{code="403",handler="delete",method="delete"} 1');
+  // Only an admin wipes, and then nothing is left.
+  expect(await as("admin", "PUT", "/api/v1/admin/wipe")).toEqual({ status: 202, body: "" });
+  expect((await as("prometheus", "GET", "/api/v1/metrics")).body).toBe('{"status":"success","data":[]}');
 });
 
 // [why, the web config, the scopes file, what the log line says]

@@ -1,0 +1,64 @@
+// The JSON API (/api/v1/status, /api/v1/metrics, its CORS preflight) and the admin wipe (SPEC §7.1–7.4).
+import { type Config, flagsForStatus } from '../flags.ts';
+import type { Persistence } from '../persist/persistence.ts';
+import { ApiMetricsCache } from '../render/api-metrics.ts';
+import { goJsonTime, quoteGoJson } from '../render/go-json.ts';
+import type { Store } from '../store/store.ts';
+import { buildInfo } from '../version.ts';
+import { partsStream } from './body-stream.ts';
+import { persistenceRefusal, unlessDurable } from './durability.ts';
+
+/** Go's CORS headers on every API answer but the wipe's and the 405s. */
+const CORS_HEADERS: Readonly<Record<string, string>> = {
+  'Access-Control-Allow-Headers': 'Accept, Authorization, Content-Type, Origin',
+  'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Expose-Headers': 'Date',
+  'Cache-Control': 'no-cache, no-store, must-revalidate',
+};
+const JSON_HEADERS = { ...CORS_HEADERS, 'Content-Type': 'application/json' };
+
+/** The API's answers for one store and one configuration. */
+export interface Api {
+  /** GET /api/v1/status: build information, flags, start time. */
+  status(): Response;
+  /** GET /api/v1/metrics: every group, in grouping-key order ([Rec] of SPEC §7.2; Go's order is random). */
+  metrics(): Response;
+  /** OPTIONS /api/v1/<anything>: the CORS preflight, 200 and empty. */
+  options(): Response;
+  /** PUT /api/v1/admin/wipe (routed only with --web.enable-admin-api): every group deleted, then 202. */
+  wipe(): Promise<Response>;
+}
+
+export function createApi(config: Config, store: Store, persistence: Persistence | undefined): Api {
+  // Flags, build and start time never change while the process runs: the status body is built once.
+  const status = new TextEncoder().encode('{"status":"success","data":' + statusData(config) + '}');
+  const cache = new ApiMetricsCache();
+  return {
+    status: () => new Response(status, { headers: JSON_HEADERS }),
+    metrics: () => new Response(partsStream(cache.body(store.groups())), { headers: JSON_HEADERS }),
+    options: () => new Response(null, { headers: CORS_HEADERS }),
+    async wipe() {
+      // Through the store's one write path (one `wipe` change, journalled like any other). Go queues the
+      // wipe and answers at once; ours, like DELETE, answers once it is applied (and durable).
+      const refusal = persistence === undefined ? undefined : await persistenceRefusal(persistence);
+      if (refusal !== undefined) return refusal;
+      store.wipe();
+      const notDurable = persistence === undefined ? undefined : await unlessDurable(persistence);
+      return notDurable ?? new Response(null, { status: 202 });
+    },
+  };
+}
+
+// `{"build_information":{…},"flags":{…},"start_time":"…"}`, keys sorted as Go's maps are. Bun stands
+// where Go names its compiler; build date and user are empty, as in a Go binary built without them.
+function statusData(config: Config): string {
+  const { version, branch, revision } = buildInfo();
+  const build = { branch, buildDate: '', buildUser: '', goVersion: `bun${Bun.version}`, revision, version };
+  // performance.timeOrigin is when this process started: the moment Go's API records as its start time.
+  return `{"build_information":${stringObject(build)},"flags":${stringObject(flagsForStatus(config))},"start_time":${goJsonTime(Math.round(performance.timeOrigin))}}`;
+}
+
+function stringObject(record: Readonly<Record<string, string>>): string {
+  return '{' + Object.keys(record).sort().map((key) => `${quoteGoJson(key)}:${quoteGoJson(record[key]!)}`).join(',') + '}';
+}

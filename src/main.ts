@@ -99,13 +99,22 @@ try {
   await persistence?.close();
   process.exit(1);
 }
-// Go's exporter-toolkit words; the passed sockets' own addresses are systemd's to know.
-if (config.systemdSocket) log.info('Listening on systemd activated listeners instead of port listeners.');
-for (const address of config.systemdSocket ? [] : config.listenAddresses) {
-  log.info('Listening on', { address });
-  // Bun.serve speaks HTTP/1.1 only, also over TLS; the web config's http2 cannot change that.
-  if (webConfig?.initial.tls === undefined) log.info('TLS is disabled.', { http2: false, address });
-  else log.info('TLS is enabled.', { http2: false, address, client_auth: webConfig.initial.tls.clientAuthType });
+// Go's exporter-toolkit lines: where it listens, then whether with TLS. Bun.serve speaks HTTP/1.1 only, also
+// over TLS; the web config's http2 cannot change that.
+const tlsConfig = webConfig?.initial.tls;
+const logTls = (where: { address?: string }) =>
+  tlsConfig === undefined
+    ? log.info('TLS is disabled.', { http2: false, ...where })
+    : log.info('TLS is enabled.', { http2: false, ...where, client_auth: tlsConfig.clientAuthType });
+if (config.systemdSocket) {
+  // The passed sockets' own addresses are systemd's to know.
+  log.info('Listening on systemd activated listeners instead of port listeners.');
+  logTls({});
+} else {
+  for (const address of config.listenAddresses) {
+    log.info('Listening on', { address });
+    logTls({ address });
+  }
 }
 // Ours beyond Go's lines: what a reader of the log needs to know about this gateway's state.
 log.info('serving', {

@@ -1,5 +1,8 @@
 // --web.systemd-socket: a listening socket passed the way systemd passes it (fd 3, LISTEN_FDS=1, LISTEN_PID) is served, by Go and by ours alike.
 import { describe, expect, test } from 'bun:test';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeCertificates } from '../helpers/certificates.ts';
 import { REFERENCE_BINARY } from '../helpers/reference.ts';
 import { startServer } from '../helpers/server-process.ts';
 
@@ -54,6 +57,27 @@ describe('--web.systemd-socket', () => {
     expect(gateway.log()).toContain('msg="Listening on systemd activated listeners instead of port listeners."');
     expect(gateway.log()).toContain('msg="HTTP server stopped"');
   }, 60_000);
+
+  test('ours serves HTTPS on the passed socket with --web.config.file’s TLS: the relay carries the TLS bytes untouched', async () => {
+    const certificates = makeCertificates();
+    const webConfig = join(certificates.dir, 'web.yml');
+    writeFileSync(webConfig, `tls_server_config:\n  cert_file: ${certificates.serverCert}\n  key_file: ${certificates.serverKey}\n`);
+    const tls = { tls: { ca: await Bun.file(certificates.caCert).text() } };
+    const gateway = await startServer({
+      name: 'our gateway (socket-activated, TLS)',
+      argv: activated([...GATEWAYS.ours, `--web.config.file=${webConfig}`]),
+      scheme: 'https',
+      probe: tls,
+    });
+    try {
+      expect((await fetch(`${gateway.url}/metrics/job/tls`, { method: 'PUT', body: 'over_tls 1\n', ...tls })).status).toBe(200);
+      expect(await (await fetch(`${gateway.url}/metrics`, tls)).text()).toContain('over_tls{instance="",job="tls"} 1\n');
+    } finally {
+      await gateway.stop();
+      certificates.remove();
+    }
+    expect(gateway.log()).toContain('msg="TLS is enabled." http2=false client_auth=NoClientCert');
+  });
 
   test('a passed descriptor that is not a listening socket stops start-up with the descriptor and the reason', () => {
     // fd 3 is a plain file here; the shell sets LISTEN_PID to its own PID, which exec keeps.

@@ -30,9 +30,10 @@ export interface Api {
   wipe(): Promise<Response>;
 }
 
-export function createApi(config: Config, store: Store, persistence: Persistence | undefined): Api {
+/** `routePrefix` is the prefix the routes use (SPEC §2.6), which Go shows as `web.route-prefix`. */
+export function createApi(config: Config, routePrefix: string, store: Store, persistence: Persistence | undefined): Api {
   // Flags, build and start time never change while the process runs: the status body is built once.
-  const status = new TextEncoder().encode('{"status":"success","data":' + statusData(config) + '}');
+  const status = new TextEncoder().encode('{"status":"success","data":' + statusData(config, routePrefix) + '}');
   const cache = new ApiMetricsCache();
   return {
     status: () => new Response(status, { headers: JSON_HEADERS }),
@@ -52,11 +53,12 @@ export function createApi(config: Config, store: Store, persistence: Persistence
 
 // `{"build_information":{…},"flags":{…},"start_time":"…"}`, keys sorted as Go's maps are. Bun stands
 // where Go names its compiler; build date and user are empty, as in a Go binary built without them.
-function statusData(config: Config): string {
+function statusData(config: Config, routePrefix: string): string {
   const { version, branch, revision } = buildInfo();
   const build = { branch, buildDate: '', buildUser: '', goVersion: `bun${Bun.version}`, revision, version };
+  const flags = { ...flagsForStatus(config), 'web.route-prefix': routePrefix };
   // performance.timeOrigin is when this process started: the moment Go's API records as its start time.
-  return `{"build_information":${stringObject(build)},"flags":${stringObject(flagsForStatus(config))},"start_time":${goJsonTime(Math.round(performance.timeOrigin))}}`;
+  return `{"build_information":${stringObject(build)},"flags":${stringObject(flags)},"start_time":${goJsonTime(Math.round(performance.timeOrigin))}}`;
 }
 
 function stringObject(record: Readonly<Record<string, string>>): string {

@@ -50,7 +50,7 @@ export interface ServerDeps {
 export function createHandler(deps: ServerDeps): (req: Request, user?: string) => Promise<Response> {
   const { config, store, metrics } = deps;
   const routeConfig: RouteConfig = { prefix: routePrefixOf(config), telemetryPath: config.telemetryPath, adminApi: config.enableAdminApi };
-  const api = createApi(config, store, deps.persistence);
+  const api = createApi(config, routeConfig.prefix, store, deps.persistence);
   const pushDeps = {
     store,
     metrics,

@@ -24,11 +24,13 @@ export interface ServerProcess {
 export interface ServerOptions {
   /** Names the server in error messages, e.g. `go gateway`. */
   name: string;
-  /** The command line for a free port; the server must listen on `127.0.0.1:<port>` and serve `/-/ready`. */
+  /** The command line for a free port; the server must listen on `127.0.0.1:<port>` and serve `readyPath`. */
   argv: (port: number) => string[];
   /** Working directory of the process; the test process's own by default. */
   cwd?: string;
-  /** How long the server may take to answer 200 on `/-/ready` before the start counts as failed (15 s). */
+  /** Where readiness is asked: `/-/ready` by default; a gateway with a route prefix serves it under the prefix. */
+  readyPath?: string;
+  /** How long the server may take to answer 200 on `readyPath` before the start counts as failed (15 s). */
   readyTimeoutMs?: number;
   /** `https` for a server with TLS (the base URL uses it too); `http` by default. */
   scheme?: "http" | "https";
@@ -132,7 +134,7 @@ async function startOnce(options: ServerOptions, port: number): Promise<ServerPr
       throw new Error(`${options.name} exited with ${proc.exitCode} before it was ready: ${cmd.join(" ")}\n${log}`);
     }
     try {
-      const response = await fetch(`${url}/-/ready`, { ...options.probe, signal: AbortSignal.timeout(1_000) });
+      const response = await fetch(`${url}${options.readyPath ?? "/-/ready"}`, { ...options.probe, signal: AbortSignal.timeout(1_000) });
       await response.arrayBuffer();
       if (response.status === 200) return server;
     } catch {

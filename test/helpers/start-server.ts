@@ -15,7 +15,19 @@ export interface Gateway extends ServerProcess {
  * stops the gateway: in `afterAll` for a file's gateway, with `withGateway` for one test's.
  */
 export async function startGateway(kind: Gateway["kind"], argv: (port: number) => string[]): Promise<Gateway> {
-  return { kind, ...(await startServer({ name: `${kind} gateway`, argv })) };
+  return { kind, ...(await startServer({ name: `${kind} gateway`, argv, readyPath: readyPathOf(argv(0)) })) };
+}
+
+/**
+ * `/-/ready` under the route prefix a gateway's command line sets (SPEC §2.6): `--web.route-prefix`, else the
+ * path of `--web.external-url`, one leading and no trailing slash, as both gateways read them.
+ */
+export function readyPathOf(argv: readonly string[]): string {
+  const value = (name: string) => argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3) ?? "";
+  let prefix = value("web.route-prefix");
+  if (prefix === "" && value("web.external-url") !== "") prefix = new URL(value("web.external-url")).pathname;
+  prefix = prefix.replace(/^\/*/, "/").replace(/\/+$/, "");
+  return `${prefix}/-/ready`;
 }
 
 /**

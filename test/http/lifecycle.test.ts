@@ -28,4 +28,21 @@ describe('POST /-/quit', () => {
       await gateway.stop();
     }
   });
+
+  // Go can crash on a second concurrent quit (it closes a closed channel, SPEC §7.4); ours stops once.
+  test('called twice at once, both are answered and the gateway shuts down once, exit 0', async () => {
+    const gateway = await startOurs(['--web.enable-lifecycle']);
+    try {
+      const quit = () => fetch(`${gateway.url}/-/quit`, { method: 'PUT' }).then((r) => r.status, () => 'closed');
+      const [first, second] = await Promise.all([quit(), quit()]);
+      expect(first).toBe(200);
+      // The second is answered 200 too, unless the listener had already closed when it arrived.
+      expect([200, 'closed']).toContain(second);
+      expect(await gateway.exited()).toBe(0);
+      expect(gateway.log().split('exiting gracefully').length - 1).toBe(1);
+      expect(gateway.log()).toContain('HTTP server stopped');
+    } finally {
+      await gateway.stop();
+    }
+  });
 });

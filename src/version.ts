@@ -35,3 +35,12 @@ function gitCheckout(): { revision: string; branch: string } {
     return unknown;
   }
 }
+
+/**
+ * The six keys Go's status page and `/api/v1/status` show as build information, in name order. Bun stands
+ * where Go names its compiler; build date and user are empty, as in a Go binary built without them.
+ */
+export function goBuildInformation(): Readonly<Record<string, string>> {
+  const { version, branch, revision } = buildInfo();
+  return { branch, buildDate: '', buildUser: '', goVersion: `bun${Bun.version}`, revision, version };
+}

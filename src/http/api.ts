@@ -4,7 +4,7 @@ import type { Persistence } from '../persist/persistence.ts';
 import { ApiMetricsCache } from '../render/api-metrics.ts';
 import { goJsonTime, quoteGoJson } from '../render/go-json.ts';
 import type { Store } from '../store/store.ts';
-import { buildInfo } from '../version.ts';
+import { goBuildInformation } from '../version.ts';
 import { partsStream } from './body-stream.ts';
 import { persistenceRefusal, unlessDurable } from './durability.ts';
 
@@ -54,8 +54,7 @@ export function createApi(config: Config, routePrefix: string, store: Store, per
 // `{"build_information":{…},"flags":{…},"start_time":"…"}`, keys sorted as Go's maps are. Bun stands
 // where Go names its compiler; build date and user are empty, as in a Go binary built without them.
 function statusData(config: Config, routePrefix: string): string {
-  const { version, branch, revision } = buildInfo();
-  const build = { branch, buildDate: '', buildUser: '', goVersion: `bun${Bun.version}`, revision, version };
+  const build = goBuildInformation();
   const flags = { ...flagsForStatus(config), 'web.route-prefix': routePrefix };
   // performance.timeOrigin is when this process started: the moment Go's API records as its start time.
   return `{"build_information":${stringObject(build)},"flags":${stringObject(flags)},"start_time":${goJsonTime(Math.round(performance.timeOrigin))}}`;

@@ -12,7 +12,15 @@ export type Route =
   | { readonly kind: 'grouping'; readonly grouping: GroupingRoute }
   | { readonly kind: 'scrape' | 'healthy' | 'ready' | 'quit' | 'not-found' | 'bad-request' }
   | { readonly kind: ApiRouteKind }
-  | { readonly kind: 'redirect'; readonly location: string; readonly always301: boolean };
+  | { readonly kind: 'redirect'; readonly location: string; readonly always301: boolean }
+  | { readonly kind: UiRouteKind }
+  | { readonly kind: 'static'; readonly path: string };
+
+/**
+ * The web UI's routes: its page (`/` and `/status`, as in Go), and ours that the page's script asks:
+ * a group's body when it is opened (`/ui/group`) and the filter's matches (`/ui/match`).
+ */
+export type UiRouteKind = 'ui-page' | 'ui-group' | 'ui-match';
 
 /**
  * The JSON API's routes (SPEC §7.1, §7.4): its two GET endpoints, the admin wipe (only with
@@ -27,6 +35,10 @@ export const ALLOWED: Readonly<Record<string, string>> = {
   healthy: 'GET, OPTIONS',
   ready: 'GET, OPTIONS',
   quit: 'OPTIONS, POST, PUT',
+  'ui-page': 'GET, OPTIONS',
+  'ui-group': 'GET, OPTIONS',
+  'ui-match': 'GET, OPTIONS',
+  static: 'GET, OPTIONS',
   'api-status': 'GET, OPTIONS',
   'api-metrics': 'GET, OPTIONS',
   wipe: 'OPTIONS, PUT',
@@ -42,6 +54,7 @@ export interface RouteConfig {
 }
 
 const JOB = '/metrics/job/';
+const STATIC = '/static/';
 const JOB_BASE64 = '/metrics/job@base64/';
 const API = '/api/v1/';
 
@@ -87,6 +100,7 @@ export function matchRoute(url: string, method: string, config: RouteConfig): Ro
       return { kind: 'redirect', location: escapePath(prefix + rest.slice(0, -1)), always301: false };
     }
   }
+  if (rest.startsWith(STATIC)) return { kind: 'static', path: rest.slice(STATIC.length) };
   // httprouter's quirk: an empty job after `job/` is a trailing-slash redirect (for the push methods) to a
   // path that then 404s.
   if (rest.startsWith(API)) return { kind: 'api-other' };
@@ -134,6 +148,9 @@ function fixedRoute(path: string, config: RouteConfig): Route | undefined {
   if (path === '/-/healthy') return { kind: 'healthy' };
   if (path === '/-/ready') return { kind: 'ready' };
   if (path === '/-/quit') return { kind: 'quit' };
+  if (path === '/' || path === '/status') return { kind: 'ui-page' };
+  if (path === '/ui/group') return { kind: 'ui-group' };
+  if (path === '/ui/match') return { kind: 'ui-match' };
   if (path === '/api/v1/status') return { kind: 'api-status' };
   if (path === '/api/v1/metrics') return { kind: 'api-metrics' };
   if (path === '/api/v1/admin/wipe' && config.adminApi) return { kind: 'wipe' };

@@ -22,6 +22,7 @@ import { handleScrape } from './scrape.ts';
 import type { SelfMetrics } from './self-metrics.ts';
 import { relayInheritedSocket, systemdListenFds } from './systemd-socket.ts';
 import { tlsOptionsOf } from './tls-options.ts';
+import { createUi } from './ui.ts';
 import { guardWithWebConfig } from './web-guard.ts';
 import { youngCollector } from './young-gc.ts';
 
@@ -51,6 +52,7 @@ export function createHandler(deps: ServerDeps): (req: Request, user?: string) =
   const { config, store, metrics } = deps;
   const routeConfig: RouteConfig = { prefix: routePrefixOf(config), telemetryPath: config.telemetryPath, adminApi: config.enableAdminApi };
   const api = createApi(config, routeConfig.prefix, store, deps.persistence);
+  const ui = createUi(config, store);
   const pushDeps = {
     store,
     metrics,
@@ -113,6 +115,20 @@ export function createHandler(deps: ServerDeps): (req: Request, user?: string) =
         break;
       case 'api-other':
         return notFound();
+      // Go counts its page as the handler `status` and its files as `static`; ours that the page asks count as the page.
+      case 'ui-page':
+        if (method === 'GET') return counted('status', method, ui.page());
+        break;
+      case 'ui-group':
+      case 'ui-match':
+        if (method === 'GET') {
+          const url = new URL(req.url, 'http://localhost');
+          return counted('status', method, route.kind === 'ui-group' ? ui.groupBody(url) : ui.matches(url));
+        }
+        break;
+      case 'static':
+        if (method === 'GET') return counted('static', method, ui.asset(route.path));
+        break;
     }
     return methodNotAllowed(allow);
   };

@@ -30,7 +30,13 @@ const FIXED: Case[] = [
   ['§2.1: GET /metrics/ redirects to /metrics', '/metrics/', slash('/metrics')],
   ['a trailing slash after a health path redirects', '/-/healthy/', slash('/-/healthy')],
   ['an unknown path', '/nothing', NOT_FOUND],
-  ['the root without the UI', '/', NOT_FOUND],
+  ['§7.5: the web UI at the root', '/', { kind: 'ui-page' }],
+  ['§7.5: ... and at /status, the same page', '/status', { kind: 'ui-page' }],
+  ['a trailing slash after /status redirects', '/status/', slash('/status')],
+  ['the page asks for an opened group\'s body', '/ui/group', { kind: 'ui-group' }],
+  ['... and for the filter\'s matches', '/ui/match', { kind: 'ui-match' }],
+  ['§7.5: the UI\'s files under /static/', '/static/pushgateway.js', { kind: 'static', path: 'pushgateway.js' }],
+  ['a path outside the UI\'s three', '/ui', NOT_FOUND],
   ['paths are case-sensitive', '/Metrics', NOT_FOUND],
   // §10: Go serves pprof and expvar unauthenticated; ours has no debug or profiling endpoint at all.
   ['no profiling endpoint (Go: pprof)', '/debug/pprof/', NOT_FOUND],
@@ -98,7 +104,9 @@ const PREFIX: Case[] = [
   ['GET /metrics/job/ under the prefix is no route either', '/pg/metrics/job/', NOT_FOUND],
   ['cleaning happens before the prefix is looked at', '/pg//metrics', cleaned('/pg/metrics')],
   ['the prefix may be spelt with escapes', '/p%67/metrics', SCRAPE],
-  ['prefix/ alone is no route without the UI', '/pg/', NOT_FOUND],
+  ['§2.6: prefix/ is the web UI', '/pg/', { kind: 'ui-page' }],
+  ['the UI\'s files move under the prefix', '/pg/static/pushgateway.css', { kind: 'static', path: 'pushgateway.css' }],
+  ['the unprefixed UI is gone', '/status', NOT_FOUND],
 ];
 
 const API_OTHER: Route = { kind: 'api-other' };

@@ -1,0 +1,116 @@
+// The web UI's behaviour, no libraries: tabs, a group's body fetched when it is opened, the filter (answered
+// by the server), deletes behind a confirmation, and "… ago" ages kept current. Values only ever come from
+// the page's escaped text and data- attributes, or as server-escaped HTML: nothing is built into markup here.
+'use strict';
+(() => {
+  const groups = document.getElementById('groups');
+  const shown = document.getElementById('shown');
+  const filter = document.getElementById('filter');
+  const dialog = document.getElementById('confirm');
+  const deleteAll = document.getElementById('del-all');
+  // The server's clock minus ours, so that ages agree with the times the server printed.
+  const skewMs = Number(document.body.dataset.now) - Date.now();
+
+  // Tabs follow the URL's fragment, so /#status opens the Status tab and Back returns to Metrics.
+  function showTab() {
+    const status = location.hash === '#status';
+    document.getElementById('metrics-div').hidden = status;
+    document.getElementById('status-div').hidden = !status;
+    document.getElementById('metrics-tab').classList.toggle('active', !status);
+    document.getElementById('status-tab').classList.toggle('active', status);
+  }
+  window.addEventListener('hashchange', showTab);
+  showTab();
+
+  // Opening a group fetches its families afresh; `toggle` does not bubble, hence the capturing listener.
+  groups.addEventListener('toggle', (event) => {
+    const card = event.target;
+    if (!card.classList.contains('group') || !card.open) return;
+    const body = card.querySelector('.body');
+    body.textContent = 'Loading…';
+    fetch('ui/group?g=' + encodeURIComponent(card.dataset.path))
+      .then((response) => (response.ok ? response.text() : Promise.reject(new Error(response.status + ' ' + response.statusText))))
+      .then((html) => { body.innerHTML = html; }, (error) => { body.textContent = 'Loading the group failed: ' + error.message; });
+  }, true);
+
+  groups.addEventListener('click', (event) => {
+    const button = event.target.closest('button.delete');
+    if (button === null) return;
+    // A button inside <summary> would open or close the card as well.
+    event.preventDefault();
+    const card = button.closest('details.group');
+    const labels = Array.from(card.querySelectorAll(':scope > summary > .badge'), (badge) => badge.textContent).join(', ');
+    confirmThen('Do you really want to delete all metrics of group {' + labels + '}?', 'Delete', () =>
+      request('DELETE', 'metrics/' + card.dataset.path, 'Deleting metric group failed: ').then(() => {
+        card.remove();
+        countGroups();
+      }));
+  });
+
+  if (deleteAll !== null) {
+    deleteAll.addEventListener('click', () =>
+      confirmThen('Do you really want to delete all metrics from all metric groups?', 'Delete All', () =>
+        request('PUT', 'api/v1/admin/wipe', 'Deleting all metric groups failed: ').then(() => {
+          groups.replaceChildren();
+          countGroups();
+        })));
+  }
+
+  function confirmThen(message, verb, action) {
+    document.getElementById('confirm-msg').textContent = message;
+    document.getElementById('confirm-ok').textContent = verb;
+    dialog.returnValue = '';
+    dialog.onclose = () => { if (dialog.returnValue === 'ok') action(); };
+    dialog.showModal();
+  }
+
+  function request(method, url, failure) {
+    return fetch(url, { method }).then((response) => {
+      if (!response.ok) throw new Error(response.status + ' ' + response.statusText);
+    }).catch((error) => alert(failure + error.message));
+  }
+
+  // The filter asks the server which groups match (the page holds no metric names); a slower answer to an
+  // older query is dropped.
+  let timer;
+  let latest = 0;
+  filter.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(applyFilter, 150);
+  });
+  function applyFilter() {
+    const query = filter.value.trim();
+    const asked = ++latest;
+    if (query === '') return showOnly(null, query);
+    fetch('ui/match?q=' + encodeURIComponent(query))
+      .then((response) => response.json())
+      .then((paths) => { if (asked === latest) showOnly(new Set(paths), query); });
+  }
+  // `data-shown` tells which query the cards now reflect (tests wait for it).
+  function showOnly(paths, query) {
+    for (const card of groups.children) card.hidden = paths !== null && !paths.has(card.dataset.path);
+    filter.dataset.shown = query;
+    countGroups();
+  }
+
+  function countGroups() {
+    const total = groups.children.length;
+    const visible = groups.querySelectorAll(':scope > details:not([hidden])').length;
+    shown.textContent = (visible === total ? '' : visible + ' of ') + total + (total === 1 ? ' group' : ' groups');
+    if (deleteAll !== null) {
+      document.getElementById('del-all-counter').textContent = total;
+      deleteAll.disabled = total === 0;
+    }
+  }
+
+  function formatAge(ms) {
+    const seconds = Math.max(0, Math.floor((Date.now() + skewMs - ms) / 1000));
+    if (seconds < 60) return seconds + ' s ago';
+    if (seconds < 3600) return Math.floor(seconds / 60) + ' m ago';
+    if (seconds < 86400) return Math.floor(seconds / 3600) + ' h ago';
+    return Math.floor(seconds / 86400) + ' d ago';
+  }
+  setInterval(() => {
+    for (const age of document.querySelectorAll('.age')) age.textContent = formatAge(Number(age.dataset.ms));
+  }, 30000);
+})();

@@ -1,0 +1,49 @@
+// How the web UI writes values, times and a group's identity: Go's UI notation where there is one.
+import type { Labels } from '../model/metric.ts';
+
+/**
+ * A sample value as Go's UI prints it (fmt `%v` of a float64): plain decimal from 1e-4 up to 1e21
+ * (`1795371598.960566`, `1000000`), exponent form outside (`1e-05`, `1e+21`, at least two exponent
+ * digits), `NaN`, `+Inf`, `-Inf`. JavaScript's own switch points (1e-7, 1e21) and exponents differ.
+ */
+export function formatValue(v: number): string {
+  if (v !== v) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  const abs = Math.abs(v);
+  if (abs === 0) return Object.is(v, -0) ? '-0' : '0';
+  if (abs >= 1e-4 && abs < 1e21) return String(v);
+  const [mantissa, exponent] = v.toExponential().split('e') as [string, string];
+  return `${mantissa}e${exponent[0]}${exponent.slice(1).padStart(2, '0')}`;
+}
+
+/** Unix milliseconds as RFC 3339 in UTC to the second, as Go's UI shows "last pushed" (`2026-12-06T22:46:18Z`). */
+export function formatTime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19) + 'Z';
+}
+
+/** How long ago `ms` was at `nowMs`, in the largest whole unit: `12 s ago`, `3 m ago`, `5 h ago`, `2 d ago`. */
+export function formatAge(ms: number, nowMs: number): string {
+  const seconds = Math.max(0, Math.floor((nowMs - ms) / 1000));
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} m ago`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
+  return `${Math.floor(seconds / 86400)} d ago`;
+}
+
+/**
+ * A group's grouping labels as the path after `metrics/` that deletes it, in Go's UI scheme (SPEC §7.5):
+ * `job@base64/<job>` then `<name>@base64/<value>=` for every other label, values UTF-8 in unpadded URL-safe
+ * base64 with one `=` appended so that an empty value still makes a segment. The page also names groups
+ * by it when it asks for a group's body or filters. Labels must be sorted pairs with `job` among them.
+ */
+export function groupPath(labels: Labels): string {
+  let job = '';
+  let rest = '';
+  for (let i = 0; i < labels.length; i += 2) {
+    const value = Buffer.from(labels[i + 1]!).toString('base64url');
+    if (labels[i] === 'job') job = `job@base64/${value}`;
+    else rest += `/${labels[i]}@base64/${value}=`;
+  }
+  return job + rest;
+}

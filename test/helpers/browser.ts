@@ -14,10 +14,13 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
 }
 
-/** Writes a full-page screenshot of `page` as test/artifacts/<name>.png. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/**
+ * Writes a screenshot of `page` as test/artifacts/<name>.png: the whole page, or only the viewport for a
+ * page too long for chromium to capture at once (10 000 groups).
+ */
+export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
 }
 
 /** Types `query` into the UI's filter box and waits until the cards show its answer. */

@@ -17,9 +17,9 @@ export function hasNativeBuckets(native: NativeHistogram | undefined): native is
 /**
  * The non-empty buckets in ascending order: negative ones (most negative first), the zero bucket, then
  * positive ones. `float` reads the absolute counts of a float histogram, otherwise the integer deltas.
- * Bounds are computed as 2^(i / 2^schema); Go reads the fractional part from a precomputed table whose
- * entries can be one ulp below ours (e.g. √2 as 1.414213562373095), so a printed bound may differ in its
- * last digit.
+ * Bounds are computed as 2^(i / 2^schema). Go reads the fractional part from a precomputed table; ours
+ * match it where checked (√2 prints 1.414213562373095 in both), but an entry of that table may lie one
+ * ulp from ours, so a printed bound can differ in its last digit.
  */
 export function nativeBuckets(native: NativeHistogram, float: boolean): NativeBucket[] {
   const schema = native.schema ?? 0;

@@ -55,9 +55,14 @@ export function createApi(config: Config, routePrefix: string, store: Store, per
 // where Go names its compiler; build date and user are empty, as in a Go binary built without them.
 function statusData(config: Config, routePrefix: string): string {
   const build = goBuildInformation();
-  const flags = { ...flagsForStatus(config), 'web.route-prefix': routePrefix };
+  const flags = statusFlags(config, routePrefix);
   // performance.timeOrigin is when this process started: the moment Go's API records as its start time.
   return `{"build_information":${stringObject(build)},"flags":${stringObject(flags)},"start_time":${goJsonTime(Math.round(performance.timeOrigin))}}`;
+}
+
+/** The flags as Go's status API and status page show them: `web.route-prefix` as the routes use it, not as given. */
+export function statusFlags(config: Config, routePrefix: string): Record<string, string> {
+  return { ...flagsForStatus(config), 'web.route-prefix': routePrefix };
 }
 
 function stringObject(record: Readonly<Record<string, string>>): string {

@@ -52,7 +52,7 @@ export function createHandler(deps: ServerDeps): (req: Request, user?: string) =
   const { config, store, metrics } = deps;
   const routeConfig: RouteConfig = { prefix: routePrefixOf(config), telemetryPath: config.telemetryPath, adminApi: config.enableAdminApi };
   const api = createApi(config, routeConfig.prefix, store, deps.persistence);
-  const ui = createUi(config, store);
+  const ui = createUi(config, routeConfig.prefix, store);
   const pushDeps = {
     store,
     metrics,

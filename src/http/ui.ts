@@ -1,11 +1,12 @@
 // The web UI's endpoints: the page (/ and /status), a group's body and the filter's matches (ours, for the page's script), its static files.
-import { type Config, flagsForStatus } from '../flags.ts';
+import type { Config } from '../flags.ts';
 import type { Store } from '../store/store.ts';
 import { assetLookup } from '../ui/assets.ts';
 import { matchingGroups } from '../ui/filter.ts';
 import { renderGroupBody } from '../ui/group-body.ts';
 import { renderPage, type StatusInfo } from '../ui/page.ts';
 import { goBuildInformation } from '../version.ts';
+import { statusFlags } from './api.ts';
 import { textError } from './errors.ts';
 import { parseGroupingPath } from './grouping-path.ts';
 
@@ -25,13 +26,13 @@ export interface Ui {
 }
 
 /**
- * The UI of `store`, with the admin actions `--web.enable-admin-api` allows and the assets of
+ * The UI of `store` (`routePrefix` as the routes use it, for the Status tab), with the admin actions `--web.enable-admin-api` allows and the assets of
  * `--web.local-assets`. Nothing here runs for a push or a scrape: the page, a body and the matches are built from
  * `store.groups()` when asked for, and only an opened group's stored lines are ever decoded.
  */
-export function createUi(config: Config, store: Store): Ui {
+export function createUi(config: Config, routePrefix: string, store: Store): Ui {
   const asset = assetLookup(config.localAssets);
-  const flags = flagsForStatus(config);
+  const flags = statusFlags(config, routePrefix);
   // Sorted by name, as Go's status page lists both; neither changes while the process runs.
   const status: StatusInfo = { started: startedText(), build: goBuildInformation(), flags: Object.fromEntries(Object.keys(flags).sort().map((name) => [name, flags[name]!])) };
   return {

@@ -57,6 +57,7 @@ const JOB = '/metrics/job/';
 const STATIC = '/static/';
 const JOB_BASE64 = '/metrics/job@base64/';
 const API = '/api/v1/';
+const API_ROOT = '/api/v1';
 
 /**
  * Where the host starts in a request URL as Bun gives it: after `scheme://`, or at 0 when the URL is only
@@ -92,7 +93,7 @@ export function matchRoute(url: string, method: string, config: RouteConfig): Ro
   const fixed = fixedRoute(rest, config);
   if (fixed !== undefined) return fixed;
   // Go's API router redirects `/api/v1` to `/api/v1/` whatever the method.
-  if (rest === API.slice(0, -1)) return { kind: 'redirect', location: prefix + API, always301: true };
+  if (rest === API_ROOT) return { kind: 'redirect', location: prefix + API, always301: true };
   // Every path under /api/v1/ answers the CORS preflight, so OPTIONS is never redirected there.
   if (rest.endsWith('/') && !(method === 'OPTIONS' && rest.startsWith(API))) {
     const bare = fixedRoute(rest.slice(0, -1), config);

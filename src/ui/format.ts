@@ -2,19 +2,26 @@
 import type { Labels } from '../model/metric.ts';
 
 /**
- * A sample value as Go's UI prints it (fmt `%v` of a float64): plain decimal from 1e-4 up to 1e21
- * (`1795371598.960566`, `1000000`), exponent form outside (`1e-05`, `1e+21`, at least two exponent
- * digits), `NaN`, `+Inf`, `-Inf`. JavaScript's own switch points (1e-7, 1e21) and exponents differ.
+ * A sample value as Go's UI prints it (`strconv.FormatFloat(v, 'f', -1, 64)`): the shortest digits that
+ * read back as `v`, never in exponent form (`0.00001`, `1000000000000000000000`), and `NaN`, `+Inf`,
+ * `-Inf`, `-0`. JavaScript's toString gives the same digits but switches to exponent form below 1e-6 and
+ * from 1e21; there the decimal point is moved instead.
  */
 export function formatValue(v: number): string {
   if (v !== v) return 'NaN';
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';
-  const abs = Math.abs(v);
-  if (abs === 0) return Object.is(v, -0) ? '-0' : '0';
-  if (abs >= 1e-4 && abs < 1e21) return String(v);
-  const [mantissa, exponent] = v.toExponential().split('e') as [string, string];
-  return `${mantissa}e${exponent[0]}${exponent.slice(1).padStart(2, '0')}`;
+  if (Object.is(v, -0)) return '-0';
+  const text = String(v);
+  const e = text.indexOf('e');
+  if (e < 0) return text;
+  // Exponent form is `d[.ddd]e±n`: one digit before the point.
+  const sign = v < 0 ? '-' : '';
+  const digits = text.slice(sign.length, e).replace('.', '');
+  const point = 1 + Number(text.slice(e + 1));
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return sign + digits + '0'.repeat(point - digits.length);
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
 /** Unix milliseconds as RFC 3339 in UTC to the second, as Go's UI shows "last pushed" (`2026-12-06T22:46:18Z`). */

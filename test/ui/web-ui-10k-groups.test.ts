@@ -68,11 +68,19 @@ test("at 10 000 groups × 60 series the page loads, filters and opens a group", 
   const visibleJobs = await page.locator("details.group:not([hidden]) > summary > .badge.job").allTextContents();
   expect(visibleJobs.sort()).toEqual(Array.from({ length: 10 }, (_, k) => `job="${jobOf(GROUPS - 10 + k)}"`));
 
-  const openStarted = performance.now();
   await last.locator(":scope > summary").click();
   await last.locator("details.family").first().waitFor();
-  console.log(`open one group: ${Math.round(performance.now() - openStarted)} ms`);
   expect(await last.locator("details.family .name").count()).toBe(FAMILIES + 2);
+  // Timed inside the page, from opening a card to its families in the DOM: Playwright's own click checks
+  // cost several hundred ms on a page of 10 000 cards, which no user waits for.
+  const openMs = await page.evaluate(`(async () => {
+    const card = document.querySelector("details.group:not([hidden]):not([open])");
+    const started = performance.now();
+    card.open = true;
+    while (card.querySelector("details.family") === null) await new Promise((resolve) => setTimeout(resolve, 1));
+    return performance.now() - started;
+  })()`);
+  console.log(`open one group: ${Math.round(Number(openMs))} ms in the page`);
 
   filterStarted = performance.now();
   await filterBy(page, "");

@@ -1,6 +1,7 @@
 // Error → Response: the one place that chooses status codes and the shape of error answers.
 import { ParseError } from '../parse/parse-error.ts';
 import { PushLimitError } from '../parse/push-limit-error.ts';
+import { escapeHtml } from '../ui/html.ts';
 import { BodyTimeoutError } from './body-bounds.ts';
 
 const TEXT_HEADERS = { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' };
@@ -33,8 +34,4 @@ export function redirect(status: number, location: string, method: string): Resp
   headers['Content-Type'] = 'text/html; charset=utf-8';
   const text = status === 301 ? 'Moved Permanently' : 'Temporary Redirect';
   return new Response(`<a href="${escapeHtml(location)}">${text}</a>.\n\n`, { status, headers });
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

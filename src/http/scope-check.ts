@@ -4,10 +4,13 @@ import { textError } from './errors.ts';
 import { parseGroupingPath } from './grouping-path.ts';
 import type { Route } from './routes.ts';
 
+/** The routes whose GET shows groups: the `read` action. */
+const READ_ROUTES: ReadonlySet<Route['kind']> = new Set(['scrape', 'api-metrics', 'api-status', 'ui-page', 'ui-group', 'ui-match']);
+
 /**
  * The 403 answer when `user` may not make this request, else undefined. Only requests that act are checked:
- * push and delete (with the group's labels), scrape and the JSON API's GETs (read: the same groups), quit and
- * the wipe (admin); health, readiness, OPTIONS,
+ * push and delete (with the group's labels), scrape, the JSON API's GETs and the web UI's page, group bodies and
+ * filter (read: the same groups), quit and the wipe (admin); health, readiness, the UI's static files, OPTIONS,
  * redirects and unknown paths need no scope. A grouping path that does not parse is left to the handler,
  * whose 400 changes nothing.
  */
@@ -19,7 +22,7 @@ export function scopeRefusal(route: Route, method: string, user: string, scopes:
     const grouping = parseGroupingPath(route.grouping.job, route.grouping.jobIsBase64, route.grouping.labelPath);
     if (!grouping.ok) return undefined;
     labels = grouping.labels;
-  } else if ((route.kind === 'scrape' || route.kind === 'api-metrics' || route.kind === 'api-status') && method === 'GET') {
+  } else if (READ_ROUTES.has(route.kind) && method === 'GET') {
     action = 'read';
   } else if ((route.kind === 'quit' && (method === 'PUT' || method === 'POST')) || (route.kind === 'wipe' && method === 'PUT')) {
     action = 'admin';

@@ -59,6 +59,12 @@ test("each user does what their scope allows, and gets 403 naming the scope for 
     ["ci", "GET", "/api/v1/metrics", 403, `user "ci" may not read: ${CI_SCOPE}\n`],
     ["ci", "GET", "/api/v1/status", 403, `user "ci" may not read: ${CI_SCOPE}\n`],
     ["prometheus", "GET", "/api/v1/status", 200],
+    // The web UI shows the groups too: its page, a group's body and the filter's matches are read; its files are not.
+    ["ci", "GET", "/", 403, `user "ci" may not read: ${CI_SCOPE}\n`],
+    ["ci", "GET", "/ui/group?g=job@base64/Y2ktYnVpbGQ", 403, `user "ci" may not read: ${CI_SCOPE}\n`],
+    ["ci", "GET", "/ui/match?q=ci", 403, `user "ci" may not read: ${CI_SCOPE}\n`],
+    ["ci", "GET", "/static/pushgateway.js", 200],
+    ["prometheus", "GET", "/status", 200],
     // Health needs no scope.
     ["ci", "GET", "/-/healthy", 200],
     ["prometheus", "PUT", "/metrics/job/ci-build", 403, 'user "prometheus" may not push: its scope is read\n'],

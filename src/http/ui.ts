@@ -26,15 +26,17 @@ export interface Ui {
 }
 
 /**
- * The UI of `store` (`routePrefix` as the routes use it, for the Status tab), with the admin actions `--web.enable-admin-api` allows and the assets of
- * `--web.local-assets`. Nothing here runs for a push or a scrape: the page, a body and the matches are built from
- * `store.groups()` when asked for, and only an opened group's stored lines are ever decoded.
+ * The UI of `store`, with the admin actions `--web.enable-admin-api` allows and the assets of `--web.local-assets`;
+ * `routePrefix` is shown on the Status tab as the routes use it. Nothing here runs for a push or a scrape: the
+ * page, a body and the matches are built from `store.groups()` when asked for, and only an opened group's stored
+ * lines are ever decoded.
  */
 export function createUi(config: Config, routePrefix: string, store: Store): Ui {
   const asset = assetLookup(config.localAssets);
   const flags = statusFlags(config, routePrefix);
   // Sorted by name, as Go's status page lists both; neither changes while the process runs.
-  const status: StatusInfo = { started: startedText(), build: goBuildInformation(), flags: Object.fromEntries(Object.keys(flags).sort().map((name) => [name, flags[name]!])) };
+  const sortedFlags = Object.fromEntries(Object.keys(flags).sort().map((name) => [name, flags[name]!]));
+  const status: StatusInfo = { started: startedText(), build: goBuildInformation(), flags: sortedFlags };
   return {
     page: () => new Response(renderPage(store.groups(), { adminApi: config.enableAdminApi, status, nowMs: Date.now() }), { headers: HTML_HEADERS }),
     groupBody(url) {

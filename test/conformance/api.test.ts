@@ -1,6 +1,8 @@
 // The JSON API, the admin wipe and their request counts (SPEC §7.1–7.4, §6.5, §11 A1–A3 and the API lines of §11.2), Go vs ours.
 import { describe, expect, test } from "bun:test";
 import { type Reply, send } from "../helpers/http.ts";
+import { PROTOBUF_CONTENT_TYPE, delimited } from "../helpers/metrics-proto.ts";
+import { COUNTER, HISTOGRAM, MIXED_HISTOGRAM, NATIVE_HISTOGRAM, SUMMARY } from "../helpers/protobuf-families.ts";
 import type { Gateway } from "../helpers/start-server.ts";
 import { decision, oursSide, type Pair, runCases, withPair } from "./differential.ts";
 
@@ -36,12 +38,19 @@ function sortedGroups(body: string): unknown[] {
   return data.toSorted((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
+/** One request: method, path, body, headers. */
+type Request = [method: string, path: string, body?: string | Uint8Array, headers?: Record<string, string>];
+
 /** Sends the same requests to both gateways, one after the other, and returns both answers of the last one. */
-async function both(pair: Pair, requests: [method: string, path: string, body?: string][]): Promise<[Reply, Reply]> {
+async function both(pair: Pair, requests: Request[]): Promise<[Reply, Reply]> {
   let last: [Reply, Reply] | undefined;
-  for (const [method, path, body] of requests) last = await Promise.all([send(pair.go, method, path, body), send(pair.ours, method, path, body)]);
+  for (const [method, path, body, headers] of requests) {
+    last = await Promise.all([send(pair.go, method, path, body, headers), send(pair.ours, method, path, body, headers)]);
+  }
   return last!;
 }
+
+const PROTOBUF = { "Content-Type": PROTOBUF_CONTENT_TYPE };
 
 /** One family of every type with HELP, escapes a client may send, and values Go formats in its own way. */
 const EVERY_TYPE = `# HELP c A <counter> & "quotes" \\\\ and a\\nnewline.
@@ -99,6 +108,14 @@ describe("GET /api/v1/metrics", () => {
       expect(apiView(ours)).toEqual(apiView(go));
     }));
 
+  // Families pushed as protobuf are kept structured where their text lines lose something: shown the same.
+  test("protobuf-pushed counter, summary and classic histogram (no +Inf bucket) are the same JSON as Go's", () =>
+    withPair([], async (pair) => {
+      const [go, ours] = await both(pair, [["PUT", "/metrics/job/pb", delimited(COUNTER, SUMMARY, HISTOGRAM), PROTOBUF], ["GET", "/api/v1/metrics"]]);
+      expect(go.body).toContain('"buckets":{"0.5":"1","1":"2"}');
+      expect(apiView(ours)).toEqual(apiView(go));
+    }));
+
   test("a failed push shows last_push_successful false, and the failure time", () =>
     withPair([], async (pair) => {
       const [go, ours] = await both(pair, [
@@ -139,7 +156,7 @@ describe("GET /api/v1/metrics", () => {
 
 // §7.2 quirk: a family named `labels` or `last_push_successful` overwrites the group's own key in Go; ours keeps the group's keys.
 decision("a family named labels or last_push_successful does not overwrite the group's keys", [], async (pair) => {
-  const requests: [string, string, string?][] = [["PUT", "/metrics/job/q", "labels 1\nlast_push_successful 0\nother 2\n"], ["GET", "/api/v1/metrics"]];
+  const requests: Request[] = [["PUT", "/metrics/job/q", "labels 1\nlast_push_successful 0\nother 2\n"], ["GET", "/api/v1/metrics"]];
   const [go, ours] = await both(pair, requests);
   const goGroup = JSON.parse(maskTimes(go.body)).data[0];
   expect(goGroup.labels.type).toBe("UNTYPED");
@@ -150,6 +167,26 @@ decision("a family named labels or last_push_successful does not overwrite the g
     expect(group.last_push_successful).toBe(true);
     // Everything else is Go's.
     expect(group.other).toEqual(goGroup.other);
+  });
+});
+
+// §7.2: 1.5.1 shows a native histogram's buckets as {}; ours shows them as the newest Go does (bucket arrays).
+decision("native histograms show their buckets as the newest Go's arrays, where 1.5.1 shows {}", [], async (pair) => {
+  const [go, ours] = await both(pair, [["PUT", "/metrics/job/nh", delimited(NATIVE_HISTOGRAM, MIXED_HISTOGRAM), PROTOBUF], ["GET", "/api/v1/metrics"]]);
+  const goGroup = JSON.parse(go.body).data[0];
+  expect(goGroup.nh.metrics[0]).toEqual({ buckets: {}, count: "20", labels: { instance: "", job: "nh" }, sum: "99.23" });
+  // A histogram with classic and native buckets: 1.5.1 shows the classic ones.
+  expect(goGroup.mh.metrics[0].buckets).toEqual({ "1": "2" });
+  await oursSide(async () => {
+    const group = JSON.parse(ours.body).data[0];
+    // SPEC §11.1 A3's integer native histogram, plus its zero bucket: newest Go's layout and bounds.
+    expect(group.nh.metrics[0]).toEqual({
+      buckets: [[1, "-1.414213562373095", "-1", "2"], [3, "-0.001", "0.001", "2"], [0, "0.7071067811865475", "1", "3"], [0, "1", "1.414213562373095", "2"]],
+      count: "20",
+      labels: { instance: "", job: "nh" },
+      sum: "99.23",
+    });
+    expect(group.mh.metrics[0].buckets).toEqual([[0, "0.5", "1", "5"]]);
   });
 });
 
@@ -176,7 +213,7 @@ describe("GET /api/v1/status", () => {
 });
 
 /** One request, the same to both, compared with apiView (status, CORS and content headers, masked body). */
-function apiCase(name: string, flags: string[], requests: [string, string, string?][], expected: { status: number; cors: boolean; allow?: string }) {
+function apiCase(name: string, flags: string[], requests: Request[], expected: { status: number; cors: boolean; allow?: string }) {
   test(name, () =>
     withPair(flags, async (pair) => {
       const [go, ours] = await both(pair, requests);

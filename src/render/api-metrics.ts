@@ -50,7 +50,7 @@ export class ApiMetricsCache {
   #fragment(group: Group): Uint8Array {
     let fragment = this.#fragments.get(group);
     if (fragment === undefined) {
-      fragment = encoder.encode(encodeGroup(group));
+      fragment = encoder.encode(groupJson(group));
       this.#fragments.set(group, fragment);
       this.fragmentsEncoded++;
     }
@@ -64,7 +64,7 @@ export class ApiMetricsCache {
  * (left out when empty),"metrics"}`. The last push succeeded unless it failed since (Go compares the
  * two timestamp gauges the same way).
  */
-export function encodeGroup(group: Group): string {
+function groupJson(group: Group): string {
   const entries: [string, string][] = [
     [LABELS_KEY, labelsObject(group.labels)],
     [SUCCESS_KEY, group.pushTime >= group.failureTime ? 'true' : 'false'],

@@ -8,6 +8,7 @@ import { createLogger } from './log.ts';
 import { loadPersisted } from './persist/load.ts';
 import { Persistence } from './persist/persistence.ts';
 import { Store } from './store/store.ts';
+import { missingLocalAssets } from './ui/assets.ts';
 import { buildInfo } from './version.ts';
 import { type Scopes, readScopes } from './web-config/scopes.ts';
 import { watchWebConfig } from './web-config/watch.ts';
@@ -43,6 +44,12 @@ if (config.webConfigFile !== '' || config.webScopesFile !== '') {
     log.error('cannot use the web config', { err: error.message });
     process.exit(1);
   }
+}
+// A local assets directory without this UI's files would serve a page without style or script: say so now.
+const missingAssets = config.localAssets === '' ? [] : missingLocalAssets(config.localAssets);
+if (missingAssets.length > 0) {
+  log.error('cannot use --web.local-assets: the directory lacks files of this gateway\'s web UI', { dir: config.localAssets, missing: missingAssets.join(',') });
+  process.exit(1);
 }
 const store = new Store({ checkConsistency: !config.disableConsistencyCheck, ownTypes: OWN_TYPES });
 /** A journal generation past this size is folded into a snapshot, so replay at start stays short. */

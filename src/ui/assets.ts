@@ -1,5 +1,5 @@
 // The web UI's static files (GET static/…): the built-in ones read once at start, or --web.local-assets' files.
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
 
 /** A file to answer with. */
@@ -37,6 +37,15 @@ export function assetLookup(localDir: string): (path: string) => Promise<Asset |
   const builtIn = new Map<string, Asset>();
   for (const name of readdirSync(dir)) builtIn.set(name, { body: readFileSync(join(dir, name)), contentType: contentTypeOf(name) });
   return async (path) => builtIn.get(path);
+}
+
+/**
+ * The files a `--web.local-assets` directory lacks of those the page loads (the built-in ones, by name), as
+ * `static/<name>`. A directory laid out for Go's UI (Debian's `/usr/share/prometheus/pushgateway`: jQuery,
+ * Bootstrap and `template.html`) holds none of them and would serve a page without style or script.
+ */
+export function missingLocalAssets(localDir: string): string[] {
+  return readdirSync(join(BUILT_IN, 'static')).sort().filter((name) => !existsSync(join(localDir, 'static', name))).map((name) => `static/${name}`);
 }
 
 function contentTypeOf(path: string): string {

@@ -40,27 +40,27 @@ const HEAD_LENGTH_BYTES = 4;
 
 /**
  * The group's bytes, as parts to write one after the other: a 4-byte little-endian length, the head (the
- * labels, times and family metadata, msgpack), each family's stored text as it is, and each family's
- * series hashes, all in head order. The texts and hashes are the group's own arrays, not copies, so
- * writing a group costs one small msgpack head; the parts must not be mutated. Deterministic for equal
- * groups. Never throws for a stored group.
+ * labels, times and family metadata, msgpack), each family's stored text as it is, and all families'
+ * series hashes in one part, in head order. The texts are the group's own arrays, not copies, so writing a
+ * group costs one small msgpack head and its hashes' 8 bytes each; the parts must not be mutated.
+ * Deterministic for equal groups. Never throws for a stored group.
  */
 export function encodeGroup(group: Group): Uint8Array[] {
   const families: HeadFamily[] = [];
   const parts: Uint8Array[] = [new Uint8Array(HEAD_LENGTH_BYTES)];
-  const hashes: Uint8Array[] = [];
+  let seriesCount = 0;
   for (const family of group.families.values()) {
     const exact = family.exact === undefined ? null : markNegativeZeros(family.exact);
     const series = family.seriesHashes;
     families.push([family.name, TYPES.indexOf(family.type), family.help ?? null, family.pushedAt, family.text.length, exact, series.length]);
     parts.push(family.text);
-    hashes.push(new Uint8Array(series.buffer, series.byteOffset, series.byteLength));
+    seriesCount += series.length;
   }
   const head: Head = [group.labels, group.pushTime, group.failureTime, families, SERIES_HASH_VERSION];
   const packed = packr.pack(head);
   new DataView(parts[0]!.buffer).setUint32(0, packed.length, true);
   parts.splice(1, 0, packed);
-  parts.push(...hashes);
+  parts.push(hashBytes(group, seriesCount));
   return parts;
 }
 
@@ -129,6 +129,25 @@ export function decodeGroup(bytes: Uint8Array): Group {
  */
 function copyOf(bytes: Uint8Array, start: number, end: number): Uint8Array {
   return Uint8Array.prototype.slice.call(bytes, start, end);
+}
+
+/**
+ * Every family's series hashes, in order, as one part. Copied, not viewed: a view of each family's small
+ * Float64Array makes JSC give that array a buffer of its own (a separate allocation per family and push),
+ * which measured slower than writing the ~60 numbers of a group once (journal at 10 000 groups: 4.9 → 3.8
+ * page faults and 0.30–0.33 → 0.27 ms of CPU per push).
+ */
+function hashBytes(group: Group, seriesCount: number): Uint8Array {
+  const buffer = new ArrayBuffer(seriesCount * Float64Array.BYTES_PER_ELEMENT);
+  const view = new DataView(buffer);
+  let at = 0;
+  for (const family of group.families.values()) {
+    for (const hash of family.seriesHashes) {
+      view.setFloat64(at, hash, true);
+      at += Float64Array.BYTES_PER_ELEMENT;
+    }
+  }
+  return new Uint8Array(buffer);
 }
 
 /**

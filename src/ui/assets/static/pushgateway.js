@@ -22,10 +22,19 @@
   window.addEventListener('hashchange', showTab);
   showTab();
 
+  // Which groups are open survives a reload, as in newer Go's UI: their paths, kept for this tab's session.
+  const OPEN_KEY = 'pushgateway.open-groups';
+  const opened = new Set(JSON.parse(sessionStorage.getItem(OPEN_KEY) || '[]'));
+  if (opened.size > 0) for (const card of groups.children) if (opened.has(card.dataset.path)) card.open = true;
+
   // Opening a group fetches its families afresh; `toggle` does not bubble, hence the capturing listener.
   groups.addEventListener('toggle', (event) => {
     const card = event.target;
-    if (!card.classList.contains('group') || !card.open) return;
+    if (!card.classList.contains('group')) return;
+    if (card.open) opened.add(card.dataset.path);
+    else opened.delete(card.dataset.path);
+    sessionStorage.setItem(OPEN_KEY, JSON.stringify([...opened]));
+    if (!card.open) return;
     const body = card.querySelector('.body');
     body.textContent = 'Loading…';
     fetch('ui/group?g=' + encodeURIComponent(card.dataset.path))

@@ -2,17 +2,11 @@
 
 import type { MetricType } from '../model/metric.ts';
 
+// The bytes a stored line is made of are the text format's own: named once, in stored/line-bytes.ts.
+import { SPACE } from '../stored/line-bytes.ts';
+export { BACKSLASH, BRACE_CLOSE, BRACE_OPEN, COMMA, EQUALS, LETTER_N, NEWLINE, QUOTE, SPACE } from '../stored/line-bytes.ts';
 export const TAB = 0x09;
-export const NEWLINE = 0x0a;
-export const SPACE = 0x20;
-export const QUOTE = 0x22;
 export const HASH = 0x23;
-export const COMMA = 0x2c;
-export const EQUALS = 0x3d;
-export const BACKSLASH = 0x5c;
-export const LETTER_N = 0x6e;
-export const BRACE_OPEN = 0x7b;
-export const BRACE_CLOSE = 0x7d;
 
 /** NAME_CLASS bits: a byte that may start a label name / continue one / start a metric name / continue one. */
 export const LABEL_START = 1;

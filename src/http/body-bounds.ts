@@ -8,16 +8,14 @@ import { formatGoDuration } from '../flags.ts';
  * shared by every listener.
  */
 export class LargeBodyGate {
-  readonly #max: number;
   #reading = 0;
 
-  constructor(max: number) {
-    this.#max = max;
-  }
+  /** `max`: `--push.max-concurrent-large-bodies`, named in the 429 of a body that finds no place. */
+  constructor(readonly max: number) {}
 
   /** Takes a place, or answers false when `max` bodies are already being read. A taken place must be `leave`d. */
   enter(): boolean {
-    if (this.#reading >= this.#max) return false;
+    if (this.#reading >= this.max) return false;
     this.#reading++;
     return true;
   }

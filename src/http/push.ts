@@ -21,9 +21,8 @@ export interface PushDeps {
   readonly checkConsistency: boolean;
   /** What one push may hold (`--push.max-…`, SPEC D5). */
   readonly limits: PushLimits;
-  /** Large bodies (over 64 KiB, compressed, or of unknown length) read at once, at most `maxLargeBodies` (SPEC D5). */
+  /** Large bodies (over 64 KiB, compressed, or of unknown length) read at once, at most its `max` (SPEC D5). */
   readonly largeBodies: LargeBodyGate;
-  readonly maxLargeBodies: number;
   /** How long a body may take to arrive (`--push.body-timeout`). */
   readonly bodyTimeoutMs: number;
   /** Told the declared size of every body read (see youngCollector). */
@@ -58,7 +57,7 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
   // A small uncompressed body costs at most its 64 KiB; any other may stream or inflate up to the limits,
   // so it needs a place at the gate.
   const large = !(declared <= SMALL_BODY_BYTES) || options.contentEncoding !== null;
-  if (large && !deps.largeBodies.enter()) return tooManyLargeBodies(deps.maxLargeBodies);
+  if (large && !deps.largeBodies.enter()) return tooManyLargeBodies(deps.largeBodies.max);
   let write: Pick<WriteRequest, 'families' | 'encoded'>;
   try {
     write = await withinBodyTimeout(readWrite(req, declared, options, grouping.labels), deps.bodyTimeoutMs);

@@ -59,7 +59,6 @@ export function createHandler(deps: ServerDeps): (req: Request, user?: string) =
     checkConsistency: !config.disableConsistencyCheck,
     limits: config.pushLimits,
     largeBodies: new LargeBodyGate(config.maxConcurrentLargeBodies),
-    maxLargeBodies: config.maxConcurrentLargeBodies,
     bodyTimeoutMs: config.pushBodyTimeoutMs,
     pushed: youngCollector(YOUNG_GC_EVERY_BYTES, YOUNG_GC_MIN_RESIDENT_BYTES),
     persistence: deps.persistence,

@@ -39,6 +39,12 @@ function takeOption(args: string[], name: string): string | undefined {
   return value;
 }
 
+// The one part of the benchmarks that lives outside the repository: say so before anything else.
+if (!(await Bun.file(PGBENCH).exists())) {
+  console.error(`bench:compare needs pgbench at ${PGBENCH} (../shared/pgbench beside the repository), and it is absent`);
+  process.exit(1);
+}
+
 const args = Bun.argv.slice(2);
 const servers = (takeOption(args, 'servers') ?? 'go,ts').split(',').map((s) => s.trim()).filter(Boolean);
 const label = takeOption(args, 'label');
@@ -46,7 +52,6 @@ for (const name of servers) if (SERVERS[name] === undefined) throw new Error(`un
 if (servers.some((name) => name.startsWith('go')) && Bun.which('prometheus-pushgateway') === null) {
   throw new Error('prometheus-pushgateway is not on PATH (Debian: apt-get install prometheus-pushgateway), or use --servers ts');
 }
-if (!(await Bun.file(PGBENCH).exists())) throw new Error(`pgbench not found at ${PGBENCH} (shared/ beside the repo)`);
 
 const scenarioAt = args.indexOf('--scenarios');
 const scenarios = scenarioAt >= 0 ? (args[scenarioAt + 1] ?? 'all') : 'all';

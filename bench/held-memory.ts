@@ -1,8 +1,9 @@
 // Does a push cost more in a process that holds more memory, whatever the server does with the push?
 //
-//   bun bench/held-memory.ts [MB …]          (default: 0 300; ~15 s per size)
+//   npx bun bench/held-memory.ts [MB …]      (default: 0 300; ~15 s per size)
 //
-// Runs pgbench's null server (reads each body, answers 200, stores nothing) in a child process that first
+// Runs a null server (reads each body, answers 200, stores nothing: pgbench's null-server.ts, kept here so the
+// script needs nothing outside the repository) in a child process that first
 // fills MB megabytes with 6 KB typed arrays — what a store of that size holds — then drives it with
 // 16 keep-alive clients PUTting pgbench's body (as pgbench's push scenario does) for 6 s and reads the child's CPU time
 // and minor page faults from /proc. The null server's work per push does not change with MB, so any growth
@@ -12,22 +13,33 @@ import { readFileSync } from 'node:fs';
 import { groupBody, groupLabels } from './payloads.ts';
 import { machineLine } from './report.ts';
 
-const NULL_SERVER = new URL('../../shared/pgbench/null-server.ts', import.meta.url).pathname;
 const PUSH_SECONDS = 6;
 const CHILD = 'held-memory-child';
 
 if (Bun.argv[2] === CHILD) {
-  // The child: hold the memory, then become the null server (it reads --port from argv).
+  // The child: hold the memory, then become the null server.
   const held: Uint8Array[] = [];
   for (let i = 0; i < (Number(Bun.argv[3]) * 2 ** 20) / 6000; i++) held.push(new Uint8Array(6000).fill(i & 0xff));
   (globalThis as { held?: unknown }).held = held;
-  await import(NULL_SERVER);
+  serveNothing(Number(Bun.argv[4]));
 } else {
   const sizes = Bun.argv.length > 2 ? Bun.argv.slice(2).map(Number) : [0, 300];
-  console.log(`## push cost of pgbench's null server holding more memory\n${machineLine()}`);
+  console.log(`## push cost of a null server holding more memory\n${machineLine()}`);
   const rows = [];
   for (const mb of sizes) rows.push({ 'held MB': mb, ...(await measure(mb)) });
   console.table(rows);
+}
+
+/** Answers every request 200 with no body, after reading its body to the end: a push, and the parent's /-/ready. */
+function serveNothing(port: number): void {
+  Bun.serve({
+    hostname: '127.0.0.1',
+    port,
+    async fetch(request) {
+      await request.arrayBuffer();
+      return new Response(null, { status: 200 });
+    },
+  });
 }
 
 /** Server CPU time (ms) and minor faults of a process, from /proc/PID/stat. */
@@ -60,7 +72,7 @@ async function measure(mb: number) {
   const probe = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response() });
   const port = probe.port;
   probe.stop(true);
-  const child = Bun.spawn([process.execPath, import.meta.path, CHILD, String(mb), '--port', String(port)], { stdout: 'ignore', stderr: 'inherit' });
+  const child = Bun.spawn([process.execPath, import.meta.path, CHILD, String(mb), String(port)], { stdout: 'ignore', stderr: 'inherit' });
   try {
     const base = `http://127.0.0.1:${port}`;
     const ready = Date.now() + 30_000;

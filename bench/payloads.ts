@@ -1,37 +1,16 @@
-// Seeded fleet-like push bodies for the micro-benchmarks: the pgbench generator itself, so both measure the same bytes.
-//
-// shared/pgbench/payload.ts sits beside the repository (locally and in CI). It is loaded with a computed
-// specifier on purpose: it is written for the harness's looser compiler settings, and a static import would
-// pull it into our strict `tsc` run. The shape it must have is declared below; a missing file fails loudly.
+// Seeded fleet-like push bodies for the micro-benchmarks: the bytes pgbench pushes (payload-generator.ts), with
+// the seed and size pgbench uses by default, so both measure the same bodies.
 import type { Labels, MetricFamily } from '../src/model/metric.ts';
+import { FAMILY_NAMES, batchJobBody, encodedBodies, groupingOf, planSeries, plannedSeries } from './payload-generator.ts';
 
 /** The harness defaults (`--series-per-group 60`, `--seed 1`), so these are the bodies pgbench PUTs. */
 export const SERIES_PER_GROUP = 60;
 export const SEED = 1;
 /** Families in every generated body (two gauges, a labelled gauge, a counter, a histogram, a summary). */
-export const PAYLOAD_FAMILIES = 6;
+export const PAYLOAD_FAMILIES = FAMILY_NAMES.length;
 
-interface PgbenchPayload {
-  makeBody(seriesPerGroup: number, seed: number, variant: number, iteration?: number): string;
-  groupPath(i: number): string;
-  layout(seriesPerGroup: number): unknown;
-  seriesCount(layout: unknown): number;
-  BodyPool: new (seriesPerGroup: number, seed: number, size?: number) => { readonly bodies: Uint8Array[] };
-}
-
-const PAYLOAD_URL = new URL('../../shared/pgbench/payload.ts', import.meta.url);
-
-async function loadPgbench(): Promise<PgbenchPayload> {
-  try {
-    return (await import(PAYLOAD_URL.href)) as PgbenchPayload;
-  } catch (error) {
-    throw new Error(`bench needs the pgbench payload generator at ${PAYLOAD_URL.pathname} (shared/ beside the repo): ${error}`);
-  }
-}
-
-const pgbench = await loadPgbench();
 const encoder = new TextEncoder();
-const pool = new pgbench.BodyPool(SERIES_PER_GROUP, SEED).bodies;
+const pool = encodedBodies(SERIES_PER_GROUP, SEED);
 
 /** The 64 pre-encoded variants pgbench cycles through (~5.6 KB each). Shared: do not mutate. */
 export const GROUP_BODIES: readonly Uint8Array[] = pool;
@@ -43,10 +22,7 @@ export function groupBody(i: number): Uint8Array {
 
 /** Group `i`'s grouping labels, sorted, as pgbench's path `/metrics/job/<job>/instance/<instance>` gives them. */
 export function groupLabels(i: number): Labels {
-  const [, , jobKey, job, instanceKey, instance] = pgbench.groupPath(i).split('/');
-  if (jobKey !== 'job' || instanceKey !== 'instance' || job === undefined || instance === undefined) {
-    throw new Error(`unexpected pgbench group path ${pgbench.groupPath(i)}`);
-  }
+  const { job, instance } = groupingOf(i);
   return ['instance', instance, 'job', job];
 }
 
@@ -55,12 +31,12 @@ export function groupLabels(i: number): Labels {
  * counter, all distinct): `largeBody(60_000)` is 1 000 groups' worth of series in one push.
  */
 export function largeBody(series: number): Uint8Array {
-  return encoder.encode(pgbench.makeBody(series, SEED, 0));
+  return encoder.encode(batchJobBody(series, SEED, 0));
 }
 
 /** How many series (sample lines) the generator puts in a body asked for `seriesPerBody` series. */
 export function expectedSeries(seriesPerBody: number): number {
-  return pgbench.seriesCount(pgbench.layout(seriesPerBody));
+  return plannedSeries(planSeries(seriesPerBody));
 }
 
 /** Sample lines the families stand for, counted as pgbench does: a histogram's buckets, `_sum` and `_count` each count. */
@@ -79,8 +55,8 @@ export function countSeries(families: readonly MetricFamily[]): number {
 const PAYLOAD_LINE = Buffer.from('\njob_');
 
 /**
- * Pushed sample lines in an exposition body: lines starting with `job_` (pgbench's PAYLOAD_PREFIX). A body
- * always starts with a `#` line, so every such line follows a newline.
+ * Pushed sample lines in an exposition body: lines starting with `job_`, the prefix of every FAMILY_NAMES entry. A
+ * body always starts with a `#` line, so every such line follows a newline.
  */
 export function countPayloadLines(body: Uint8Array): number {
   const buffer = Buffer.from(body.buffer, body.byteOffset, body.byteLength);

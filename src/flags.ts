@@ -37,6 +37,8 @@ export interface Config {
   /** Journal every change beside the persistence file, durable before the write is acknowledged (SPEC D6). */
   readonly persistenceJournal: boolean;
   readonly disableConsistencyCheck: boolean;
+  /** Metric and label names may be any UTF-8 (quoted in text bodies, `U__`-escaped in URLs), escaped per scrape as negotiated (SPEC §2.3, §6.3). */
+  readonly utf8Names: boolean;
   /** What one push may hold: body bytes after decompression, line, samples, labels (SPEC D5). Frozen; each a positive integer. */
   readonly pushLimits: PushLimits;
   /** Large push bodies (over 64 KiB, compressed or chunked) read at once; more get 429 (SPEC D5). */
@@ -89,7 +91,7 @@ export function parseFlags(argv: readonly string[]): ParsedFlags {
       const name = arg.slice(2, eq < 0 ? undefined : eq);
       const inline = eq < 0 ? undefined : arg.slice(eq + 1);
       const unprefixedKind = FLAGS_BY_NAME.get(name.slice(3))?.kind;
-      const negated = !FLAGS_BY_NAME.has(name) && name.startsWith('no-') && (unprefixedKind === 'bool' || unprefixedKind === 'refused');
+      const negated = !FLAGS_BY_NAME.has(name) && name.startsWith('no-') && unprefixedKind === 'bool';
       const flag = FLAGS_BY_NAME.get(negated ? name.slice(3) : name);
       if (flag === undefined) {
         syntaxError = `unknown long flag '--${name}'`;
@@ -194,7 +196,7 @@ export function versionBanner(): string {
  */
 export function flagsForStatus(config: Config): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const flag of FLAGS) if (flag.kind !== 'action') out[flag.name] = flag.kind === 'refused' ? 'false' : flag.show(config);
+  for (const flag of FLAGS) if (flag.kind !== 'action') out[flag.name] = flag.show(config);
   return out;
 }
 
@@ -209,8 +211,6 @@ type StringKey = 'webConfigFile' | 'webScopesFile' | 'localAssets' | 'telemetryP
 type Flag =
   /** `immediate`: what kingpin does the moment it reads the flag; without it, the flag is `--help`. */
   | { readonly kind: 'action'; readonly name: string; readonly help: string; readonly immediate?: 'version' | 'help' | 'help-man' }
-  /** A Go flag this gateway cannot honour: `--no-<name>` is accepted, `--<name>` stops start-up with `reason`. */
-  | { readonly kind: 'refused'; readonly name: string; readonly help: string; readonly reason: string }
   | { readonly kind: 'bool'; readonly name: string; readonly help: string; readonly key: BooleanKey; readonly show: (config: Config) => string }
   | {
       readonly kind: 'value';
@@ -320,6 +320,7 @@ const DEFAULTS: Config = {
   persistenceIntervalMs: 5 * 60 * 1000,
   persistenceJournal: true,
   disableConsistencyCheck: false,
+  utf8Names: false,
   pushLimits: DEFAULT_PUSH_LIMITS,
   maxConcurrentLargeBodies: 32,
   pushBodyTimeoutMs: 60_000,
@@ -379,12 +380,7 @@ const FLAGS: readonly Flag[] = [
       'With --no-persistence.journal only the file is written, as the Go gateway does: a crash loses the changes since its last write.',
   ),
   boolFlag('push.disable-consistency-check', 'disableConsistencyCheck', 'Do not check consistency of pushed metrics. DANGEROUS.'),
-  {
-    kind: 'refused',
-    name: 'push.enable-utf8-names',
-    help: 'Allow UTF-8 characters in metric and label names. Not supported yet.',
-    reason: 'UTF-8 metric and label names (quoted names, U__ label names in the URL) are not supported yet',
-  },
+  boolFlag('push.enable-utf8-names', 'utf8Names', 'Allow UTF-8 characters in metric and label names.'),
   limitFlag('maxBodyBytes', 'bytes', 'Largest push body accepted, after decompression (gzip, snappy); larger pushes get 413.'),
   limitFlag('maxLineBytes', 'bytes', 'Longest line of a text push body, without its newline; a longer line gets 413.'),
   limitFlag('maxSeries', 'count', 'Most samples in one push (text sample lines; protobuf values, buckets, quantiles, sums, counts); more get 413. Bounds the memory a push takes while it is parsed.'),
@@ -445,10 +441,7 @@ function applyFlags(given: readonly Given[]): Config {
     // kingpin refuses a second occurrence even when it agrees with the first, and `--x --no-x` as well.
     if (seen.has(flag) && !(flag.kind === 'value' && flag.repeatable)) throw new FlagError(`flag '${flag.name}' cannot be repeated`);
     seen.add(flag);
-    if (flag.kind === 'refused') {
-      // Never accepted and then ignored: the operator learns at once that this gateway cannot do it.
-      if (value === 'true') throw new FlagError(`--${flag.name} is not supported: ${flag.reason}`);
-    } else if (flag.kind === 'bool') draft[flag.key] = value === 'true';
+    if (flag.kind === 'bool') draft[flag.key] = value === 'true';
     else flag.set(draft, value);
   }
   if (draft.listenAddresses.length === 0) draft.listenAddresses = DEFAULTS.listenAddresses;

@@ -1,6 +1,6 @@
-// Every flag the Go gateway's --help and --help-man list is accepted by ours, or refused at start-up with the reason where README says it cannot be honoured.
+// Every flag the Go gateway's --help and --help-man list (and the newest Go's --push.enable-utf8-names) is accepted by ours.
 import { describe, expect, test } from 'bun:test';
-import { FlagError, manPage, parseFlags, usage } from '../src/flags.ts';
+import { manPage, parseFlags, usage } from '../src/flags.ts';
 import { REFERENCE_BINARY } from './helpers/reference.ts';
 
 /** What Go 1.5.1 prints for `flag` (its usage to stderr, the man page to stdout). */
@@ -30,11 +30,6 @@ const DIFFERENT_ENTRY: ReadonlyMap<string, string> = new Map([
   ['persistence.file', 'default: memory only, as upstream, instead of Debian’s /var/lib file'],
 ]);
 
-/** Go flags (1.5.1's, plus the newest Go's of SPEC §9.1) that ours refuses with a reason, never ignores. */
-const REFUSED: ReadonlyMap<string, RegExp> = new Map([
-  ['push.enable-utf8-names', /^--push\.enable-utf8-names is not supported: .* not supported yet$/],
-]);
-
 /** The newest Go's flags that 1.5.1 lacks (SPEC §9.1). */
 const NEWEST_ONLY = ['push.enable-utf8-names'];
 
@@ -55,13 +50,7 @@ describe('the Go gateway’s flags', () => {
     // Debian's assets directory exists only where Debian's package is installed; any directory will do.
     const value = name === 'web.local-assets' ? import.meta.dir : defaultValue?.[2];
     const argv = [value === undefined ? `--${name}` : `--${name}=${value}`];
-    const refusal = REFUSED.get(name);
-    if (refusal === undefined) {
-      expect(parseFlags(argv).kind).toBe('run');
-    } else {
-      expect(() => parseFlags(argv)).toThrow(FlagError);
-      expect(() => parseFlags(argv)).toThrow(refusal);
-    }
+    expect(parseFlags(argv).kind).toBe('run');
   });
 
   test.each(['help', 'help-long', 'help-man', 'version'])('--%s is an action, as in Go', (name) => {

@@ -52,6 +52,7 @@ describe('parseFlags defaults', () => {
       persistenceIntervalMs: 300_000,
       persistenceJournal: true,
       disableConsistencyCheck: false,
+      utf8Names: false,
       pushLimits: {
         maxBodyBytes: 64 * 1024 * 1024,
         maxLineBytes: 1024 * 1024,
@@ -90,8 +91,8 @@ describe('parseFlags values', () => {
     // Debian's flag; the directory must exist.
     ['local assets', ['--web.local-assets', import.meta.dir], { localAssets: import.meta.dir }],
     ['built-in assets', ['--web.local-assets='], { localAssets: '' }],
-    // What cannot be honoured may still be said to be off, as a Go unit file may.
-    ['a refused flag turned off', ['--no-push.enable-utf8-names'], {}],
+    ['UTF-8 names (newest Go)', ['--push.enable-utf8-names'], { utf8Names: true }],
+    ['UTF-8 names said to be off, as a Go unit file may', ['--no-push.enable-utf8-names'], { utf8Names: false }],
     ['scopes file (ours)', ['--web.scopes-file=scopes.yml'], { webScopesFile: 'scopes.yml' }],
     ['persistence file', ['--persistence.file=/tmp/pg.data'], { persistenceFile: '/tmp/pg.data' }],
     // `--persistence.file=""` in a shell is the empty value: memory only.
@@ -169,8 +170,6 @@ describe('parseFlags errors', () => {
     ['idle timeout past Bun’s range', ['--web.idle-timeout=5m'], 'web.idle-timeout must be whole seconds from 1s to 255s, got "5m"'],
     ['idle timeout with a fraction', ['--web.idle-timeout=1.5s'], 'web.idle-timeout must be whole seconds from 1s to 255s, got "1.5s"'],
     ['a count with a unit', ['--push.max-labels-per-series=1k'], 'invalid count "1k", want a positive whole number'],
-    // Go accepts it; we cannot honour it yet and say so instead of ignoring it.
-    ['UTF-8 names', ['--push.enable-utf8-names'], '--push.enable-utf8-names is not supported: UTF-8 metric and label names (quoted names, U__ label names in the URL) are not supported yet'],
     ['a missing assets directory', ['--web.local-assets=/nonexistent/pg'], `web.local-assets: cannot use "/nonexistent/pg": ENOENT: no such file or directory, stat '/nonexistent/pg'`],
     ['assets that are a file', [`--web.local-assets=${import.meta.path}`], `web.local-assets: ${JSON.stringify(import.meta.path)} is not a directory`],
   ])('%s', (_name, argv, message) => {

@@ -12,9 +12,10 @@ import type { GroupingRoute } from './routes.ts';
  * Go queues the delete and answers at once, so a scrape right after may still show the group; ours is
  * applied before the 202 goes out ([Rec] of SPEC §3.1), and with the journal on it is durable then too.
  * Deleting a group that does not exist is a no-op. A bad grouping path is logged at debug, as Go does.
+ * `utf8Names` is `--push.enable-utf8-names`: label names of the path as a push reads them.
  */
-export async function handleDelete(req: Request, route: GroupingRoute, store: Store, persistence: Persistence | undefined, log: Logger): Promise<Response> {
-  const grouping = parseGroupingPath(route.job, route.jobIsBase64, route.labelPath);
+export async function handleDelete(req: Request, route: GroupingRoute, store: Store, persistence: Persistence | undefined, log: Logger, utf8Names: boolean): Promise<Response> {
+  const grouping = parseGroupingPath(route.job, route.jobIsBase64, route.labelPath, utf8Names);
   if (!grouping.ok) {
     log.debug('failed to parse URL', { method: req.method, job: route.job, url: route.labelPath, err: grouping.error });
     return textError(400, grouping.error);

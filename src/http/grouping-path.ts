@@ -1,7 +1,8 @@
 // /metrics/job/<job>{/<label>/<value>} (and the @base64 forms) → grouping labels, or Go's message for what is wrong.
 import { sortLabels } from '../model/group.ts';
 import type { Labels } from '../model/metric.ts';
-import { isReservedLabelName, isValidLabelName } from '../model/names.ts';
+import { unescapeValuesName } from '../model/name-escaping.ts';
+import { isReservedLabelName, isValidLabelName, isValidUtf8Name } from '../model/names.ts';
 import { quoteBytes } from '../parse/go-quote.ts';
 import { decodeBase64 } from './base64.ts';
 
@@ -19,9 +20,10 @@ export type GroupingResult = { ok: true; labels: Labels } | { ok: false; error: 
  * Go stores it and then fails every later push and scrape (SPEC §5.7). So is a U+FFFD in a job or
  * value not sent in base64: Bun's URL parser puts it in place of raw path bytes that are not UTF-8
  * (`\xff`, which Go refuses), so every such path would land in one group (issue 11, finding 4; README).
- * Returns labels sorted by name.
+ * With `utf8Names` (`--push.enable-utf8-names`) a label name may be any valid UTF-8 and one starting
+ * `U__` is un-escaped first (SPEC §2.3). Returns labels sorted by name.
  */
-export function parseGroupingPath(jobSegment: string, jobIsBase64: boolean, labelPath: string): GroupingResult {
+export function parseGroupingPath(jobSegment: string, jobIsBase64: boolean, labelPath: string, utf8Names: boolean): GroupingResult {
   let job = jobSegment;
   if (jobIsBase64) {
     const decoded = decodeBase64(jobSegment);
@@ -40,17 +42,18 @@ export function parseGroupingPath(jobSegment: string, jobIsBase64: boolean, labe
       const name = components[i]!;
       const value = components[i + 1]!;
       const trimmed = name.endsWith(BASE64_SUFFIX) ? name.slice(0, -BASE64_SUFFIX.length) : name;
-      if (!isValidLabelName(trimmed) || isReservedLabelName(trimmed)) return fail(`improper label name ${quoteLatin1(trimmed)}`);
+      const labelName = utf8Names ? utf8LabelName(trimmed) : isValidLabelName(trimmed) ? trimmed : undefined;
+      if (labelName === undefined || isReservedLabelName(trimmed)) return fail(`improper label name ${quoteLatin1(trimmed)}`);
       if (trimmed === name) {
-        if (value.includes(REPLACEMENT)) return replacementFailure(name, value);
-        pairs.set(name, value);
+        if (value.includes(REPLACEMENT)) return replacementFailure(labelName, value);
+        pairs.set(labelName, value);
         continue;
       }
       const decoded = decodeBase64(value);
       if (!decoded.ok) {
-        return fail(`invalid base64 encoding for label ${trimmed}=${quoteLatin1(value)}: illegal base64 data at input byte ${decoded.offset}`);
+        return fail(`invalid base64 encoding for label ${labelName}=${quoteLatin1(value)}: illegal base64 data at input byte ${decoded.offset}`);
       }
-      pairs.set(trimmed, bytesToLatin1(decoded.bytes));
+      pairs.set(labelName, bytesToLatin1(decoded.bytes));
     }
   }
   if (job === '') return fail('job name is required');
@@ -63,6 +66,15 @@ export function parseGroupingPath(jobSegment: string, jobIsBase64: boolean, labe
     labels.push(name, value);
   }
   return { ok: true, labels: sortLabels(labels) };
+}
+
+// A label name of the path under --push.enable-utf8-names: its bytes as UTF-8, `U__` un-escaped; undefined
+// when that is empty or not valid UTF-8. A malformed escape leaves the name as sent, as in Go.
+function utf8LabelName(latin1: string): string | undefined {
+  const text = latin1ToUtf8(latin1);
+  if (text === undefined) return undefined;
+  const name = unescapeValuesName(text);
+  return isValidUtf8Name(name) ? name : undefined;
 }
 
 function fail(error: string): GroupingResult {

@@ -19,6 +19,8 @@ export interface PushDeps {
   readonly store: Store;
   readonly metrics: SelfMetrics;
   readonly checkConsistency: boolean;
+  /** `--push.enable-utf8-names`: UTF-8 label names in the path and metric and label names in the body. */
+  readonly utf8Names: boolean;
   /** What one push may hold (`--push.max-…`, SPEC D5). */
   readonly limits: PushLimits;
   /** Large bodies (over 64 KiB, compressed, or of unknown length) read at once, at most its `max` (SPEC D5). */
@@ -40,7 +42,7 @@ export interface PushDeps {
  */
 export async function handlePush(req: Request, route: GroupingRoute, deps: PushDeps): Promise<Response> {
   const started = performance.now();
-  const grouping = parseGroupingPath(route.job, route.jobIsBase64, route.labelPath);
+  const grouping = parseGroupingPath(route.job, route.jobIsBase64, route.labelPath, deps.utf8Names);
   if (!grouping.ok) {
     deps.log.debug('failed to parse URL', { method: req.method, job: route.job, url: route.labelPath, err: grouping.error });
     return textError(400, grouping.error);

@@ -12,14 +12,14 @@ const READ_ROUTES: ReadonlySet<Route['kind']> = new Set(['scrape', 'api-metrics'
  * push and delete (with the group's labels), scrape, the JSON API's GETs and the web UI's page, group bodies and
  * filter (read: the same groups), quit and the wipe (admin); health, readiness, the UI's static files, OPTIONS,
  * redirects and unknown paths need no scope. A grouping path that does not parse is left to the handler,
- * whose 400 changes nothing.
+ * whose 400 changes nothing; it is read as the handler reads it (`utf8Names`: `--push.enable-utf8-names`).
  */
-export function scopeRefusal(route: Route, method: string, user: string, scopes: Scopes): Response | undefined {
+export function scopeRefusal(route: Route, method: string, user: string, scopes: Scopes, utf8Names: boolean): Response | undefined {
   let action: Action | undefined;
   let labels: readonly string[] = [];
   if (route.kind === 'grouping') {
     action = method === 'DELETE' ? 'delete' : method === 'PUT' || method === 'POST' ? 'push' : undefined;
-    const grouping = parseGroupingPath(route.grouping.job, route.grouping.jobIsBase64, route.grouping.labelPath);
+    const grouping = parseGroupingPath(route.grouping.job, route.grouping.jobIsBase64, route.grouping.labelPath, utf8Names);
     if (!grouping.ok) return undefined;
     labels = grouping.labels;
   } else if (READ_ROUTES.has(route.kind) && method === 'GET') {

@@ -57,6 +57,7 @@ export function createHandler(deps: ServerDeps): (req: Request, user?: string) =
     store,
     metrics,
     checkConsistency: !config.disableConsistencyCheck,
+    utf8Names: config.utf8Names,
     limits: config.pushLimits,
     largeBodies: new LargeBodyGate(config.maxConcurrentLargeBodies),
     bodyTimeoutMs: config.pushBodyTimeoutMs,
@@ -86,13 +87,13 @@ export function createHandler(deps: ServerDeps): (req: Request, user?: string) =
     const allow = ALLOWED[route.kind]!;
     // Every path under /api/v1/ answers the CORS preflight (Go counts it as the handler `api/v1/options`).
     if (method === 'OPTIONS') return route.kind in API_HANDLERS ? counted('api/v1/options', method, api.options()) : options(allow);
-    const refused = deps.scopes === undefined || user === undefined ? undefined : scopeRefusal(route, method, user, deps.scopes);
+    const refused = deps.scopes === undefined || user === undefined ? undefined : scopeRefusal(route, method, user, deps.scopes, config.utf8Names);
     // Counted like the handler it stands for would be; scrapes and quit are not counted in Go either.
     if (refused !== undefined) return route.kind === 'grouping' ? counted(method === 'DELETE' ? 'delete' : 'push', method, refused) : refused;
     switch (route.kind) {
       case 'grouping':
         if (method === 'PUT' || method === 'POST') return counted('push', method, handlePush(req, route.grouping, pushDeps));
-        if (method === 'DELETE') return counted('delete', method, handleDelete(req, route.grouping, store, deps.persistence, deps.log));
+        if (method === 'DELETE') return counted('delete', method, handleDelete(req, route.grouping, store, deps.persistence, deps.log, config.utf8Names));
         break;
       case 'scrape':
         if (method === 'GET') return handleScrape(req, store, metrics, deps.log);

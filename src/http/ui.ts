@@ -40,7 +40,7 @@ export function createUi(config: Config, routePrefix: string, store: Store): Ui 
   return {
     page: () => new Response(renderPage(store.groups(), { adminApi: config.enableAdminApi, status, nowMs: Date.now() }), { headers: HTML_HEADERS }),
     groupBody(url) {
-      const labels = groupLabels(url.searchParams.get('g') ?? '');
+      const labels = groupLabels(url.searchParams.get('g') ?? '', config.utf8Names);
       if (typeof labels === 'string') return textError(400, labels);
       const group = store.get(labels);
       if (group === undefined) return textError(404, 'no such group; it may have been deleted since the page was loaded');
@@ -55,11 +55,11 @@ export function createUi(config: Config, routePrefix: string, store: Store): Ui 
 }
 
 /** The labels of a group path as the page writes it (`job@base64/<job>/<name>@base64/<value>=…`), or what is wrong with it. */
-function groupLabels(path: string): string[] | string {
+function groupLabels(path: string, utf8Names: boolean): string[] | string {
   const segments = path.split('/');
   if (segments[0] !== 'job@base64' || segments.length < 2) return 'the group path must start with job@base64/';
   const labelPath = segments.length > 2 ? '/' + segments.slice(2).join('/') : '';
-  const result = parseGroupingPath(segments[1]!, true, labelPath);
+  const result = parseGroupingPath(segments[1]!, true, labelPath, utf8Names);
   return result.ok ? result.labels : result.error;
 }
 

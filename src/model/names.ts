@@ -1,4 +1,5 @@
-// Metric and label name rules of the 0.0.4 exposition format, shared by the parser, the URL decoder and the store.
+// Metric and label name rules of the 0.0.4 exposition format (legacy) and of `--push.enable-utf8-names`, shared by the parsers, the URL decoder, the store and render.
+import type { MetricFamily } from './metric.ts';
 
 /** True if `name` matches `[a-zA-Z_:][a-zA-Z0-9_:]*`. */
 export function isValidMetricName(name: string): boolean {
@@ -25,6 +26,30 @@ export function isValidLabelName(name: string): boolean {
 /** Label names starting with `__` are reserved for Prometheus itself. */
 export function isReservedLabelName(name: string): boolean {
   return name.charCodeAt(0) === 95 && name.charCodeAt(1) === 95;
+}
+
+/** A name under `--push.enable-utf8-names` (Go's UTF8Validation): non-empty and valid UTF-8, i.e. no lone surrogate. */
+export function isValidUtf8Name(name: string): boolean {
+  return name.length > 0 && name.isWellFormed();
+}
+
+/** Whether a label name may be pushed: legacy, or with `utf8Names` any valid UTF-8; never reserved (`__…`). */
+export function isAllowedLabelName(name: string, utf8Names: boolean): boolean {
+  return (utf8Names ? isValidUtf8Name(name) : isValidLabelName(name)) && !isReservedLabelName(name);
+}
+
+/**
+ * Whether a family needs `--push.enable-utf8-names`: its name is not a legacy metric name or one of its
+ * label names is not a legacy label name. The store keeps such a family structured and writes its lines
+ * with escaped names (stored/family-encoding.ts); scrapes show it in the negotiated escaping.
+ */
+export function hasUtf8Names(family: MetricFamily): boolean {
+  if (!isValidMetricName(family.name)) return true;
+  for (const metric of family.metrics) {
+    const labels = metric.labels;
+    for (let i = 0; i < labels.length; i += 2) if (!isValidLabelName(labels[i]!)) return true;
+  }
+  return false;
 }
 
 /** What a summary (`_count`, `_sum`) or a histogram (also `_bucket`) appends to its name on sample lines. */

@@ -1,5 +1,6 @@
 // How the web UI writes values, times and a group's identity: Go's UI notation where there is one.
 import type { Labels } from '../model/metric.ts';
+import { escapeName } from '../model/name-escaping.ts';
 
 /**
  * A sample value as Go's UI prints it (`strconv.FormatFloat(v, 'f', -1, 64)`): the shortest digits that
@@ -42,7 +43,8 @@ export function formatAge(ms: number, nowMs: number): string {
  * A group's grouping labels as the path after `metrics/` that deletes it, in Go's UI scheme (SPEC §7.5):
  * `job@base64/<job>` then `<name>@base64/<value>=` for every other label, values UTF-8 in unpadded URL-safe
  * base64 with one `=` appended so that an empty value still makes a segment. The page also names groups
- * by it when it asks for a group's body or filters. Labels must be sorted pairs with `job` among them.
+ * by it when it asks for a group's body or filters. Labels must be sorted pairs with `job` among them. A
+ * name that is not legacy (`--push.enable-utf8-names`) goes `U__`-escaped, as the URL takes it (SPEC §2.3).
  */
 export function groupPath(labels: Labels): string {
   let job = '';
@@ -50,7 +52,7 @@ export function groupPath(labels: Labels): string {
   for (let i = 0; i < labels.length; i += 2) {
     const value = Buffer.from(labels[i + 1]!).toString('base64url');
     if (labels[i] === 'job') job = `job@base64/${value}`;
-    else rest += `/${labels[i]}@base64/${value}=`;
+    else rest += `/${escapeName(labels[i]!, 'values')}@base64/${value}=`;
   }
   return job + rest;
 }

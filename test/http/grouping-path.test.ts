@@ -133,28 +133,53 @@ const BYTES_ROWS: Case[] = [
     error('invalid base64 encoding for label l="é!": illegal base64 data at input byte 0')],
 ];
 
+// --push.enable-utf8-names (SPEC §2.3, S9–S11): `U__` names un-escaped, then any valid UTF-8 name.
+const UTF8_ROWS: Case[] = [
+  ['S10: U__label_2e_name2 is label.name2', 'j', false, '/U__label_2e_name2/v', ok('job', 'j', 'label.name2', 'v')],
+  ['S11: base64 values under a plain and an escaped name', 'j', false, '/plain@base64/dmFsdWUx/U__dotted_2e_name@base64/dmFsdWUy',
+    ok('dotted.name', 'value2', 'job', 'j', 'plain', 'value1')],
+  ['U2: base64 job and values with an escaped name', 'dGVzdC9qb2I', true, '/instance@base64/aW5zdA/U__dotted_2e_label_2e_name@base64/bXk',
+    ok('dotted.label.name', 'my', 'instance', 'inst', 'job', 'test/job')],
+  ['__ is _ and a hex escape any code point', 'j', false, '/U__a__b_3a0_/1', ok('a_bΠ', '1', 'job', 'j')],
+  ['a name in UTF-8 needs no escaping', 'j', false, `/${bytesOf('ünïcode.name')}/1`, ok('job', 'j', 'ünïcode.name', '1')],
+  ['a malformed escape leaves the name as sent', 'j', false, '/U__a_2e/1', ok('U__a_2e', '1', 'job', 'j')],
+  ['an escaped surrogate is malformed too', 'j', false, '/U__a_d800_/1', ok('U__a_d800_', '1', 'job', 'j')],
+  ['the reserved check looks at the escaped form', 'j', false, '/__a/1', error('improper label name "__a"')],
+  ['a name that is not UTF-8 is improper', 'j', false, '/a\xffb/1', error('improper label name "a\\xffb"')],
+  ['an empty name is improper', 'j', false, '//1', error('improper label name ""')],
+  ['an escape to nothing is improper', 'j', false, '/U__/1', error('improper label name "U__"')],
+];
+
 describe('parseGroupingPath', () => {
+  test('S9: without the flag, U__label_2e_name2 is an ordinary legacy name', () => {
+    expect(parseGroupingPath('j', false, '/U__label_2e_name2/v', false)).toEqual(ok('U__label_2e_name2', 'v', 'job', 'j'));
+  });
+
+  test.each(UTF8_ROWS)('UTF-8 names: %s', (_why, job, jobIsBase64, labelPath, expected) => {
+    expect(parseGroupingPath(job, jobIsBase64, labelPath, true)).toEqual(expected);
+  });
+
   test.each(PATH_ROWS)('label path: %s', (_why, job, jobIsBase64, labelPath, expected) => {
-    expect(parseGroupingPath(job, jobIsBase64, labelPath)).toEqual(expected);
+    expect(parseGroupingPath(job, jobIsBase64, labelPath, false)).toEqual(expected);
   });
 
   test.each(BASE64_ROWS)('base64: %s', (_why, job, jobIsBase64, labelPath, expected) => {
-    expect(parseGroupingPath(job, jobIsBase64, labelPath)).toEqual(expected);
+    expect(parseGroupingPath(job, jobIsBase64, labelPath, false)).toEqual(expected);
   });
 
   test.each(NEWLINE_ROWS)('newlines in base64: %s', (_why, job, jobIsBase64, labelPath, expected) => {
-    expect(parseGroupingPath(job, jobIsBase64, labelPath)).toEqual(expected);
+    expect(parseGroupingPath(job, jobIsBase64, labelPath, false)).toEqual(expected);
   });
 
   test.each(ORDER_ROWS)('order of checks: %s', (_why, job, jobIsBase64, labelPath, expected) => {
-    expect(parseGroupingPath(job, jobIsBase64, labelPath)).toEqual(expected);
+    expect(parseGroupingPath(job, jobIsBase64, labelPath, false)).toEqual(expected);
   });
 
   test.each(BYTES_ROWS)('non-ASCII bytes: %s', (_why, job, jobIsBase64, labelPath, expected) => {
-    expect(parseGroupingPath(job, jobIsBase64, labelPath)).toEqual(expected);
+    expect(parseGroupingPath(job, jobIsBase64, labelPath, false)).toEqual(expected);
   });
 
   test('the plain job segment is used as is, base64-looking or not', () => {
-    expect(parseGroupingPath('dGVzdA==', false, '')).toEqual(ok('job', 'dGVzdA=='));
+    expect(parseGroupingPath('dGVzdA==', false, '', false)).toEqual(ok('job', 'dGVzdA=='));
   });
 });

@@ -138,12 +138,36 @@ function labelsObject(labels: Labels): string {
  * ASCII or compare the same in UTF-16); a repeated key keeps its last value, as assigning into a Go map does.
  */
 function objectOf(entries: [string, string][]): string {
+  // Most objects come in key order already (a series' labels are stored sorted, its keys are listed
+  // sorted): written straight away, without the map and the sort (uncached 10 000 groups 1.7 s → see bench/README).
+  let sorted = true;
+  for (let i = 1; i < entries.length && sorted; i++) sorted = entries[i - 1]![0] < entries[i]![0];
+  if (sorted) {
+    let out = '{';
+    for (let i = 0; i < entries.length; i++) out += (i > 0 ? ',' : '') + quotedKey(entries[i]![0]) + ':' + entries[i]![1];
+    return out + '}';
+  }
   const byKey = new Map(entries);
   const keys = [...byKey.keys()].sort();
   let out = '{';
   for (let i = 0; i < keys.length; i++) {
     if (i > 0) out += ',';
-    out += quoteGoJson(keys[i]!) + ':' + byKey.get(keys[i]!)!;
+    out += quotedKey(keys[i]!) + ':' + byKey.get(keys[i]!)!;
   }
   return out + '}';
+}
+
+// Keys are label names, family names and bounds: a few hundred strings repeated on every series. Emptied
+// when full, so that odd names cannot grow it without bound.
+const quotedKeys = new Map<string, string>();
+const QUOTED_KEYS_LIMIT = 4096;
+
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    if (quotedKeys.size >= QUOTED_KEYS_LIMIT) quotedKeys.clear();
+    quoted = quoteGoJson(key);
+    quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }

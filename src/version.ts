@@ -1,4 +1,4 @@
-// The gateway's version and the git revision and branch it runs from: shown by --version, the start-up log, the build info metric and the status API.
+// The gateway's version and the git revision and branch it was built or runs from: shown by --version, the start-up log, the build info metric and the status API.
 import packageJson from '../package.json' with { type: 'json' };
 
 export const VERSION: string = packageJson.version;
@@ -7,24 +7,40 @@ export const VERSION: string = packageJson.version;
 export interface BuildInfo {
   /** package.json's version. */
   readonly version: string;
-  /** The commit checked out where the sources are, `unknown` outside a git work tree (or without git). */
+  /** The commit the binary was built from, or checked out where the sources run; `unknown` outside a git work tree (or without git). */
   readonly revision: string;
   /** The branch checked out there (`HEAD` when detached), `unknown` likewise. */
   readonly branch: string;
+  /** When the binary was built, as Go's builds write it (`20261206-23:52:23`, UTC); empty when run from the sources. */
+  readonly buildDate: string;
 }
+
+/** What packaging/build.ts stamps into the single binary. */
+export type BuildStamp = Omit<BuildInfo, 'version'>;
+
+/** The name packaging/build.ts defines (`bun build --define`) as the stamp's literal; spelt as the declaration below. */
+export const BUILD_STAMP_NAME = 'PUSHGATEWAY_BUILD_STAMP';
+declare const PUSHGATEWAY_BUILD_STAMP: BuildStamp;
 
 let cached: BuildInfo | undefined;
 
-/**
- * Read from git once, on first use, in the directory of the sources: the gateway runs from its source tree, so
- * the revision is that of the files actually running. About 2 ms; later calls return the same frozen object.
- */
+/** Worked out once, on first use; later calls return the same frozen object. */
 export function buildInfo(): BuildInfo {
-  cached ??= Object.freeze({ version: VERSION, ...gitCheckout() });
+  cached ??= Object.freeze({ version: VERSION, ...buildStamp() });
   return cached;
 }
 
-function gitCheckout(): { revision: string; branch: string } {
+/**
+ * The compiled binary's stamp; run from the source tree, the git checkout the sources are in, so the revision is
+ * that of the files actually running (about 2 ms).
+ */
+function buildStamp(): BuildStamp {
+  // The bundler puts the stamp's literal in place of the name; in the sources the name is undeclared.
+  return typeof PUSHGATEWAY_BUILD_STAMP === 'undefined' ? { ...gitCheckout(), buildDate: '' } : PUSHGATEWAY_BUILD_STAMP;
+}
+
+/** The revision and branch of the git work tree the sources are in. */
+export function gitCheckout(): { revision: string; branch: string } {
   const unknown = { revision: 'unknown', branch: 'unknown' };
   try {
     const result = Bun.spawnSync(['git', 'rev-parse', 'HEAD', '--abbrev-ref', 'HEAD'], { cwd: import.meta.dir, stdout: 'pipe', stderr: 'ignore' });
@@ -38,9 +54,9 @@ function gitCheckout(): { revision: string; branch: string } {
 
 /**
  * The six keys Go's status page and `/api/v1/status` show as build information, in name order. Bun stands
- * where Go names its compiler; build date and user are empty, as in a Go binary built without them.
+ * where Go names its compiler; the build user is empty, as in a Go binary built without it.
  */
 export function goBuildInformation(): Readonly<Record<string, string>> {
-  const { version, branch, revision } = buildInfo();
-  return { branch, buildDate: '', buildUser: '', goVersion: `bun${Bun.version}`, revision, version };
+  const { version, branch, revision, buildDate } = buildInfo();
+  return { branch, buildDate, buildUser: '', goVersion: `bun${Bun.version}`, revision, version };
 }

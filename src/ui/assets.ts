@@ -1,6 +1,9 @@
-// The web UI's static files (GET static/…): the built-in ones read once at start, or --web.local-assets' files.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+// The web UI's static files (GET static/…): the built-in ones, part of the program, or --web.local-assets' files.
+import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
+// Imported rather than read from beside the sources, so `bun build --compile` embeds them in the single binary.
+import css from './assets/static/pushgateway.css' with { type: 'text' };
+import js from './assets/static/pushgateway.js' with { type: 'text' };
 
 /** A file to answer with. */
 export interface Asset {
@@ -17,12 +20,20 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.svg': 'image/svg+xml',
 };
 
-/** The folder of the built-in assets; a `--web.local-assets` directory is laid out the same: files under `static/`. */
-const BUILT_IN = join(import.meta.dir, 'assets');
+/**
+ * The built-in files by their name under `static/` (src/ui/assets/static); a `--web.local-assets` directory is laid
+ * out the same. A new file there is served once it is added here.
+ */
+const BUILT_IN: ReadonlyMap<string, Asset> = new Map(
+  Object.entries({ 'pushgateway.css': css, 'pushgateway.js': js }).map(([name, text]) => [
+    name,
+    { body: new TextEncoder().encode(text), contentType: contentTypeOf(name) },
+  ]),
+);
 
 /**
  * A lookup of `static/<path>` files (`path` cleaned by the router, without `..`). Built in ('' for
- * `localDir`): the files of src/ui/assets/static, read here, once. From `--web.local-assets`: read from
+ * `localDir`): the files above. From `--web.local-assets`: read from
  * `<localDir>/static/` for each request, as Go serves its local assets, so edits show without a restart.
  * Resolves undefined for a file that does not exist.
  */
@@ -33,10 +44,7 @@ export function assetLookup(localDir: string): (path: string) => Promise<Asset |
       return (await file.exists()) ? { body: await file.bytes(), contentType: contentTypeOf(path) } : undefined;
     };
   }
-  const dir = join(BUILT_IN, 'static');
-  const builtIn = new Map<string, Asset>();
-  for (const name of readdirSync(dir)) builtIn.set(name, { body: readFileSync(join(dir, name)), contentType: contentTypeOf(name) });
-  return async (path) => builtIn.get(path);
+  return async (path) => BUILT_IN.get(path);
 }
 
 /**
@@ -45,7 +53,7 @@ export function assetLookup(localDir: string): (path: string) => Promise<Asset |
  * Bootstrap and `template.html`) holds none of them and would serve a page without style or script.
  */
 export function missingLocalAssets(localDir: string): string[] {
-  return readdirSync(join(BUILT_IN, 'static')).sort().filter((name) => !existsSync(join(localDir, 'static', name))).map((name) => `static/${name}`);
+  return [...BUILT_IN.keys()].sort().filter((name) => !existsSync(join(localDir, 'static', name))).map((name) => `static/${name}`);
 }
 
 function contentTypeOf(path: string): string {

@@ -4,21 +4,23 @@
 # (Go's client_golang built with Debian's Go, Python's prometheus_client, Node for prom-client), setpriv
 # (util-linux), which ties every server the tests start to the test process (test/helpers/server-process.ts),
 # for the web config tests openssl (certificates) and htpasswd from apache2-utils (bcrypt hashes), and the
-# browser the web UI tests drive through playwright-core (chromium).
+# browser the web UI tests drive through playwright-core (chromium), and for the packaging tests systemd
+# (systemd-analyze, systemd-socket-activate) and strace (the unit's system call filter against a real run).
 # Installs missing ones when running as root; otherwise prints the exact command to run and fails. It never
 # skips silently: a missing peer is an error.
 set -euo pipefail
 
 # The one list of peer packages.
 PEER_PACKAGES="prometheus-pushgateway prometheus curl golang-go golang-github-prometheus-client-golang-dev python3-prometheus-client nodejs
-  util-linux openssl apache2-utils chromium"
+  util-linux openssl apache2-utils chromium systemd strace"
 
 # Files the tests use by absolute path, as a check that the packages above really provide them: programs
 # (under a bin/ directory) must be executable, library files must exist.
 PEER_FILES="/usr/bin/prometheus-pushgateway /usr/bin/prometheus /usr/bin/promtool /usr/bin/curl /usr/bin/go
   /usr/share/gocode/src/github.com/prometheus/client_golang/prometheus/push/push.go
   /usr/bin/python3 /usr/lib/python3/dist-packages/prometheus_client/__init__.py /usr/bin/node /usr/bin/setpriv
-  /usr/bin/openssl /usr/bin/htpasswd /usr/bin/chromium"
+  /usr/bin/openssl /usr/bin/htpasswd /usr/bin/chromium /usr/bin/systemd-analyze /usr/bin/systemd-socket-activate
+  /usr/bin/strace /usr/bin/unshare"
 
 installed() {
   [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" = "install ok installed" ]

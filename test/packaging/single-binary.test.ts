@@ -2,7 +2,7 @@
 // pushes from curl, Python and protobuf, scrapes, the web UI with its embedded files, persistence across a
 // SIGTERM and a restart, and the version, revision and build date stamped at build time.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildBinary } from '../../packaging/build.ts';
@@ -72,6 +72,16 @@ describe('the single binary', () => {
   test('--help is the one the sources print: the same flags', async () => {
     const ours = await runOk(bare([binary, '--help']), { cwd: runDir });
     expect(new TextDecoder().decode(ours)).toBe(new TextDecoder().decode(await runOk([process.execPath, MAIN, '--help'])));
+  });
+
+  test('a bunfig.toml where it runs is not read: its preload does not run', async () => {
+    const dir = join(buildDir, 'with-bunfig');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'bunfig.toml'), 'preload = ["./preload.js"]\n');
+    writeFileSync(join(dir, 'preload.js'), 'console.log("preloaded");\n');
+    const banner = new TextDecoder().decode(await runOk(bare([binary, '--version']), { cwd: dir }));
+    expect(banner).not.toContain('preloaded');
+    expect(banner).toStartWith('pushgateway, version');
   });
 
   test('starts in an empty directory and takes pushes from curl, Python’s client and protobuf', async () => {

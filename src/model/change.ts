@@ -10,14 +10,14 @@ import type { Labels } from './metric.ts';
  * - `push`: a write succeeded; `group` is the group as it now is (created when `created`).
  * - `failure`: a write was refused and only the group's failure time was recorded; `group` is the group
  *   as it now is (created when `created`).
- * - `delete`: the group with these labels is gone.
+ * - `delete`: the group with these labels is gone: deleted, or, marked `expired`, its TTL ran out (model/expiry.ts).
  * - `wipe`: every group is gone.
  * - `restore`: the store's contents were replaced by `groups` (a snapshot or journal load, a resync).
  */
 export type Change =
   | { readonly kind: 'push'; readonly group: Group; readonly created: boolean }
   | { readonly kind: 'failure'; readonly group: Group; readonly created: boolean }
-  | { readonly kind: 'delete'; readonly key: string; readonly labels: Labels }
+  | { readonly kind: 'delete'; readonly key: string; readonly labels: Labels; readonly expired?: true }
   | { readonly kind: 'wipe' }
   | { readonly kind: 'restore'; readonly groups: readonly Group[] };
 

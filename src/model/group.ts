@@ -32,6 +32,11 @@ export interface Group {
   readonly pushTime: number;
   /** Unix seconds of the last failed change; 0 = never. */
   readonly failureTime: number;
+  /**
+   * The TTL its pusher chose (header `Pushgateway-Expire-After`), in ms; 0 = never expires; absent = the
+   * gateway's `--metrics.ttl` (see model/expiry.ts).
+   */
+  readonly expireAfterMs?: number;
 }
 
 /** The gauge of every group that says when a change to it last succeeded (SPEC §3.2). */

@@ -2,9 +2,11 @@
 import type { Change, ChangeListener } from '../model/change.ts';
 import type { EncodedFamily, EncodedPush, Group, StoredFamily } from '../model/group.ts';
 import { groupKeyOf } from '../model/group.ts';
+import { type ExpiryPolicy, NO_EXPIRY, expiryOf } from '../model/expiry.ts';
 import type { Labels, MetricFamily, MetricType } from '../model/metric.ts';
 import type { HeldElsewhere, PreparedFamily } from './consistency.ts';
 import { checkWrite } from './consistency.ts';
+import { DeadlineHeap } from './deadline-heap.ts';
 import { GroupingShapes, type Reach, keyWithin } from './grouping-shapes.ts';
 import { NameIndex } from './name-index.ts';
 import { Problems } from './problems.ts';
@@ -28,6 +30,12 @@ export interface WriteRequest {
   readonly replace: boolean;
   /** When the request was received, ms since the epoch. */
   readonly timeMs: number;
+  /**
+   * The group's own TTL its pusher chose, in ms (0 = never; see Group.expireAfterMs), applied only if the
+   * push succeeds. Absent: a PUT, which replaces the whole group, leaves it to `--metrics.ttl`; a POST,
+   * which changes only what it names, keeps the TTL the group had.
+   */
+  readonly expireAfterMs?: number;
 }
 
 export type WriteResult = { readonly ok: true } | { readonly ok: false; readonly error: string };
@@ -40,6 +48,8 @@ export interface StoreOptions {
   readonly checkConsistency: boolean;
   /** Names and types of the families the gateway exposes itself. */
   readonly ownTypes: ReadonlyMap<string, MetricType>;
+  /** How long groups live after their last push (`--metrics.ttl`, `--metrics.max-ttl`); absent = until deleted. */
+  readonly expiry?: ExpiryPolicy;
 }
 
 const OK: WriteResult = { ok: true };
@@ -68,13 +78,49 @@ export class Store {
   #orderedKeys: string[] | undefined;
   #ordered: readonly Group[] | undefined;
   #listeners: readonly ChangeListener[] = [];
+  readonly #expiry: ExpiryPolicy;
+  /** The deadline of every group that has one, kept in step by #replace. */
+  readonly #deadlines = new DeadlineHeap();
+  #expired = 0;
 
   constructor(options: StoreOptions) {
     this.#options = options;
+    this.#expiry = options.expiry ?? NO_EXPIRY;
   }
 
   get size(): number {
     return this.#groups.size;
+  }
+
+  /** When the next group expires, ms since the epoch; undefined when none has a deadline. O(1). */
+  get nextExpiry(): number | undefined {
+    return this.#deadlines.earliest;
+  }
+
+  /** Groups expired so far (`pushgateway_groups_expired_total`). */
+  get expiredGroups(): number {
+    return this.#expired;
+  }
+
+  /** Deadline heap operations so far (entries set, removed or moved): for tests that count work, not time. */
+  get deadlineOperations(): number {
+    return this.#deadlines.operations;
+  }
+
+  /**
+   * Deletes every group whose deadline is `nowMs` or earlier, earliest first, each exactly as a DELETE
+   * would (one `delete` change each, marked `expired`). Returns how many went. Costs O(log n) per group
+   * that goes and nothing for the others: the deadlines are a heap.
+   */
+  expireDue(nowMs: number): number {
+    let count = 0;
+    for (let next = this.#deadlines.earliest; next !== undefined && next <= nowMs; next = this.#deadlines.earliest) {
+      const key = this.#deadlines.earliestKey!;
+      this.#delete(key, this.#groups.get(key)!, true);
+      count++;
+    }
+    this.#expired += count;
+    return count;
   }
 
   /** Index operations so far (names looked up or changed, series looked up in other groups); for tests that count work, not time. */
@@ -204,10 +250,7 @@ export class Store {
     // Without the check, the scrape-time re-check needs each family's structure.
     if (encoded !== undefined && !this.#options.checkConsistency) return this.#applyStructured(write, encoded);
     if (write.families === undefined && encoded === undefined) {
-      if (old !== undefined) {
-        this.#replace(key, old, undefined);
-        this.#publish({ kind: 'delete', key, labels: old.labels });
-      }
+      if (old !== undefined) this.#delete(key, old, false);
       return OK;
     }
     let added: Prepared[];
@@ -253,7 +296,8 @@ export class Store {
     if (keepFailure !== undefined) next.set(PUSH_FAILURE_TIME_METRIC, keepFailure);
     for (const family of removed) next.delete(family.name);
     for (const prepared of added) next.set(prepared.name, this.#store(prepared, write.timeMs));
-    const group: Group = { key, labels: write.labels, families: next, pushTime: seconds, failureTime: old?.failureTime ?? 0 };
+    const expireAfterMs = write.expireAfterMs ?? (write.replace ? undefined : old?.expireAfterMs);
+    const group: Group = { key, labels: write.labels, families: next, pushTime: seconds, failureTime: old?.failureTime ?? 0, expireAfterMs };
     this.#replace(key, old, group);
     this.#publish({ kind: 'push', group, created: old === undefined });
     return OK;
@@ -273,7 +317,7 @@ export class Store {
   }
 
   #applyStructured(write: WriteRequest, encoded: EncodedPush): WriteResult {
-    return this.apply({ labels: write.labels, families: encoded.structured(), replace: write.replace, timeMs: write.timeMs });
+    return this.apply({ ...write, encoded: undefined, families: encoded.structured() });
   }
 
   // Records a refused write: the group's failure time becomes now. A group that does not exist yet is
@@ -292,7 +336,8 @@ export class Store {
       if (clashes && this.#options.checkConsistency) return { ok: false, error: REJECTION_PREFIX + message };
       families.set(PUSH_TIME_METRIC, this.#store(pushTime, write.timeMs));
     }
-    const group: Group = { key, labels: write.labels, families, pushTime: old?.pushTime ?? 0, failureTime: seconds };
+    // A refused push changes no TTL: the group keeps its own, if it had one.
+    const group: Group = { key, labels: write.labels, families, pushTime: old?.pushTime ?? 0, failureTime: seconds, expireAfterMs: old?.expireAfterMs };
     this.#replace(key, old, group);
     this.#publish({ kind: 'failure', group, created: old === undefined });
     return { ok: false, error: REJECTION_PREFIX + message };
@@ -366,6 +411,11 @@ export class Store {
     return set;
   }
 
+  #delete(key: string, old: Group, expired: boolean): void {
+    this.#replace(key, old, undefined);
+    this.#publish(expired ? { kind: 'delete', key, labels: old.labels, expired } : { kind: 'delete', key, labels: old.labels });
+  }
+
   // Swaps a group for its next version (or removes it) and keeps the indexes in step.
   #replace(key: string, old: Group | undefined, next: Group | undefined): void {
     if (old !== undefined) {
@@ -388,6 +438,9 @@ export class Store {
     if ((old === undefined) !== (next === undefined)) this.#orderedKeys = undefined;
     this.#ordered = undefined;
     this.#verdict = null;
+    const deadline = next === undefined ? undefined : expiryOf(next, this.#expiry);
+    if (deadline === undefined) this.#deadlines.delete(key);
+    else this.#deadlines.set(key, deadline);
   }
 }
 

@@ -1,6 +1,6 @@
 // --web.scopes-file (ours, not Go's): what each basic-auth user may do — push, delete, read, admin — and on which groups.
 import { readFileSync } from 'node:fs';
-import { type LabelMatcher, matchesLabels, parseLabelMatchers } from './label-matchers.ts';
+import { type LabelMatcher, SelectorError, matchesLabels, parseGroupSelector } from '../model/label-matchers.ts';
 import { WebConfigError } from './web-config.ts';
 import { WebConfigProblem, mappingAt, refuseUnknownKeys, stringAt, stringListAt } from './yaml-fields.ts';
 
@@ -43,7 +43,7 @@ export function readScopes(file: string, users: ReadonlyMap<string, string>): Sc
       const unknown = allow.find((action) => !(ACTIONS as readonly string[]).includes(action));
       if (unknown !== undefined) throw new WebConfigProblem(`${where}.allow: unknown action ${unknown}, want ${ACTIONS.join(', ')}`);
       const groupsText = stringAt(section, 'groups', where);
-      const groups = groupsText === '' ? undefined : { text: groupsText, matchers: parseLabelMatchers(groupsText, `${where}.groups`) };
+      const groups = groupsText === '' ? undefined : { text: groupsText, matchers: groupMatchers(groupsText, `${where}.groups`) };
       if (!users.has(user)) throw new WebConfigProblem(`${where}: no such user in basic_auth_users of the web config`);
       scopes.set(user, Object.freeze({ allow: new Set(allow as Action[]), ...(groups === undefined ? {} : { groups }) }));
     }
@@ -51,6 +51,16 @@ export function readScopes(file: string, users: ReadonlyMap<string, string>): Sc
     return scopes;
   } catch (error) {
     if (error instanceof WebConfigProblem) throw fail(error.message);
+    throw error;
+  }
+}
+
+/** The matchers of a scope's `groups` selector; a WebConfigProblem naming `where` when it is none. */
+function groupMatchers(text: string, where: string): readonly LabelMatcher[] {
+  try {
+    return parseGroupSelector(text);
+  } catch (error) {
+    if (error instanceof SelectorError) throw new WebConfigProblem(`${where}: ${error.message} in ${JSON.stringify(text)}, want e.g. {job=~"ci-.*"}`);
     throw error;
   }
 }

@@ -3,7 +3,6 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { matchesLabels, parseLabelMatchers } from "../../src/web-config/label-matchers.ts";
 import { readScopes, refusalOf } from "../../src/web-config/scopes.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "pg-scopes-"));
@@ -53,36 +52,11 @@ describe("readScopes refuses, naming the file and the problem", () => {
     ["an unknown action", "users:\n  ci:\n    allow: [write]\n", "users.ci.allow: unknown action write, want push, delete, read, admin"],
     ["a user the web config lacks (a typo would leave the real user unlimited)", GOOD + "  cj:\n    allow: [read]\n", "users.cj: no such user in basic_auth_users of the web config"],
     ["a web config user without a scope", "users:\n  ci:\n    allow: [read]\n", 'user "prometheus" of the web config has no scope'],
-    ["a matcher that does not parse", "users:\n  ci:\n    groups: 'job=\"x\"'\n", 'users.ci.groups: no opening brace in "job=\\"x\\"", want e.g. {job=~"ci-.*"}'],
-    ["a bad regular expression", "users:\n  ci:\n    groups: '{job=~\"(\"}'\n", "users.ci.groups: bad regular expression"],
+    ["a matcher that does not parse", "users:\n  ci:\n    groups: 'job=\"x\"'\n", 'users.ci.groups: 1:4: parse error: unexpected "=" after the selector in "job=\\"x\\"", want e.g. {job=~"ci-.*"}'],
+    ["a metric name (a scope is over groups)", "users:\n  ci:\n    groups: 'up{job=\"x\"}'\n", 'users.ci.groups: grouping selectors have only label matchers, found the metric name "up"'],
+    ["a bad regular expression", "users:\n  ci:\n    groups: '{job=~\"(\"}'\n", 'users.ci.groups: 1:7: parse error: invalid regular expression "(":'],
   ])("%s", (_why, yaml, problem) => {
     const file = scopesFile(yaml);
     expect(() => readScopes(file, USERS)).toThrow(`scopes file ${JSON.stringify(file)}: ${problem}`);
-  });
-});
-
-describe("label matchers", () => {
-  // [matchers, labels, matches]
-  test.each<[string, string[], boolean]>([
-    ['{job="a"}', ["job", "a"], true],
-    ['{job="a"}', ["job", "ab"], false],
-    ['{zone=""}', ["job", "a"], true],
-    ['{job=~"a|b", instance!~"test-.*"}', ["instance", "prod-1", "job", "b"], true],
-    ['{job=~"a|b", instance!~"test-.*"}', ["instance", "test-1", "job", "b"], false],
-    ['{ job = "with \\"quotes\\"" , }', ["job", 'with "quotes"'], true],
-  ])("%s against %j: %p", (text, labels, matches) => {
-    expect(matchesLabels(parseLabelMatchers(text, "groups"), labels)).toBe(matches);
-  });
-});
-
-describe("label matchers refuse", () => {
-  // [matchers, what is wrong]
-  test.each<[string, string]>([
-    ["{}", "no matcher"],
-    ['{a="1" b="2"}', "cannot read a matcher at offset 7"],
-    ['{a="1"} x', "cannot read a matcher at offset 6"],
-    ['{a=1}', "cannot read a matcher at offset 1"],
-  ])("%s: %s", (text, why) => {
-    expect(() => parseLabelMatchers(text, "groups")).toThrow(`groups: ${why} in ${JSON.stringify(text)}`);
   });
 });

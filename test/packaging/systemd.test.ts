@@ -153,8 +153,9 @@ async function traced(file: string, pid: number): Promise<{ syscalls: Set<string
 describe("the gateway as the units run it", () => {
   test("every system call and socket family it uses is allowed by the service's filters (strace)", async () => {
     const stateDir = stateDirectory();
-    const trace = join(mkdtempSync(join(tmpdir(), "pg-systemd-trace-")), "trace");
-    temporary.push(join(trace, ".."));
+    const traceDir = mkdtempSync(join(tmpdir(), "pg-systemd-trace-"));
+    temporary.push(traceDir);
+    const trace = join(traceDir, "strace.log");
     // -D keeps the gateway the process we started (strace traces from a grandchild), so SIGTERM reaches it.
     // The unit's own address :9091 is replaced by a free port; the flag is repeatable, the last list wins.
     const gateway = await startServer({

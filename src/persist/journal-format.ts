@@ -8,9 +8,10 @@ import { decodeGroup, lengthOf } from '../stored/group-bytes.ts';
 export const JOURNAL_MAGIC = new Uint8Array([0x89, 0x50, 0x47, 0x57, 0x4a, 0x4e, 0x4c, 0x0a]);
 /**
  * The version of the record layout below (and of stored/group-bytes.ts). Version 2 added the series hashes
- * to a group's bytes; version 1 journals are read as well (group-bytes reads both).
+ * to a group's bytes, version 3 a group's own TTL; older journals are read as well (group-bytes reads every
+ * older head).
  */
-export const JOURNAL_VERSION = 2;
+export const JOURNAL_VERSION = 3;
 /** magic, version (u32), generation (u32), little-endian. */
 export const JOURNAL_HEADER_BYTES = JOURNAL_MAGIC.length + 8;
 /** Per record: payload length (u32), CRC-32 of the payload (u32), then the payload: a kind byte and its data. */

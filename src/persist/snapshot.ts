@@ -11,9 +11,10 @@ export const SNAPSHOT_MAGIC = new Uint8Array([0x89, 0x50, 0x47, 0x57, 0x53, 0x4e
 /**
  * The version of the layout below and of stored/group-bytes.ts. Raise it when either changes; a gateway
  * refuses snapshots of a newer version (and keeps them aside) rather than guess. Version 2 added the
- * series hashes to a group's bytes; version 1 snapshots are read as well (group-bytes reads both).
+ * series hashes to a group's bytes, version 3 a group's own TTL; older snapshots are read as well
+ * (group-bytes reads every older head).
  */
-export const SNAPSHOT_VERSION = 2;
+export const SNAPSHOT_VERSION = 3;
 
 /** magic, version (u32), journal generation (u32), group count (u32); all little-endian. */
 const HEADER_BYTES = SNAPSHOT_MAGIC.length + 12;

@@ -25,14 +25,14 @@ const TYPES: readonly MetricType[] = ['counter', 'gauge', 'summary', 'untyped', 
  */
 type HeadFamily = [string, number, string | null, number, number, unknown, number];
 /**
- * The head of a group: `[labels, pushTime, failureTime, families, hash version]`. Its key is derived from
- * the labels. After the texts come each family's series hashes (little-endian float64s, as every platform
+ * The head of a group: `[labels, pushTime, failureTime, families, hash version]`, then, only for a group
+ * with a TTL of its own (format version 3), that TTL in ms. Its key is derived from the labels. After the texts come each family's series hashes (little-endian float64s, as every platform
  * Bun runs on lays out a Float64Array), computed by model/series-hash.ts of `hash version`: recomputing
  * them from the text was the larger half of reading a snapshot back. A reader whose hash function is of
  * another version computes them again from the text, as it does for heads of format version 1, which had
  * neither the count nor the version.
  */
-type Head = [Labels, number, number, HeadFamily[], number];
+type Head = [Labels, number, number, HeadFamily[], number] | [Labels, number, number, HeadFamily[], number, number];
 type HeadV1 = [Labels, number, number, [string, number, string | null, number, number, unknown][]];
 
 /** Bytes of the length that starts a group's bytes (a little-endian uint32: the head's length). */
@@ -57,6 +57,8 @@ export function encodeGroup(group: Group): Uint8Array[] {
     seriesCount += series.length;
   }
   const head: Head = [group.labels, group.pushTime, group.failureTime, families, SERIES_HASH_VERSION];
+  // Left out when there is none, so that a group without one has the bytes it had before TTLs existed.
+  if (group.expireAfterMs !== undefined) head.push(group.expireAfterMs);
   const packed = packr.pack(head);
   new DataView(parts[0]!.buffer).setUint32(0, packed.length, true);
   parts.splice(1, 0, packed);
@@ -85,7 +87,8 @@ export function decodeGroup(bytes: Uint8Array): Group {
   const head: unknown = packr.unpack(bytes.subarray(HEAD_LENGTH_BYTES, at));
   if (!isHead(head)) throw new Error('not a stored group');
   const [labels, pushTime, failureTime, headFamilies] = head;
-  const hashVersion = head.length === 5 ? head[4] : undefined;
+  const hashVersion = head.length >= 5 ? head[4] : undefined;
+  const expireAfterMs = head.length === 6 ? head[5] : undefined;
   const texts: Uint8Array[] = [];
   for (const entry of headFamilies) {
     if (!isHeadFamily(entry, hashVersion !== undefined)) throw new Error('not a stored family');
@@ -120,7 +123,7 @@ export function decodeGroup(bytes: Uint8Array): Group {
     });
   });
   if (at !== bytes.length) throw new Error(`a stored group has ${bytes.length - at} bytes too many`);
-  return { key: groupKeyOf(labels), labels, families, pushTime, failureTime };
+  return { key: groupKeyOf(labels), labels, families, pushTime, failureTime, expireAfterMs };
 }
 
 /**
@@ -162,7 +165,8 @@ function readHashes(bytes: Uint8Array, at: number, count: number): Float64Array 
 }
 
 function isHead(value: unknown): value is Head | HeadV1 {
-  return Array.isArray(value) && (value.length === 4 || (value.length === 5 && Number.isInteger(value[4]))) && Array.isArray(value[0]) && value[0].length % 2 === 0 &&
+  return Array.isArray(value) && (value.length === 4 || (value.length >= 5 && Number.isInteger(value[4]))) &&
+    (value.length <= 5 || (value.length === 6 && typeof value[5] === 'number' && value[5] >= 0)) && Array.isArray(value[0]) && value[0].length % 2 === 0 &&
     value[0].every((v) => typeof v === 'string') && typeof value[1] === 'number' && typeof value[2] === 'number' &&
     Array.isArray(value[3]);
 }

@@ -60,6 +60,38 @@ describe('group bytes', () => {
     expect(() => decodeGroup(Buffer.concat([bytes, new Uint8Array(1)]))).toThrow('1 bytes too many');
   });
 
+  describe('a group\'s own TTL (format version 3)', () => {
+    const withTtl = (expireAfterMs: number | undefined): Group => {
+      const store = new Store({ checkConsistency: true, ownTypes: new Map() });
+      store.apply({ labels: ['job', 'a'], families: parseText('a 1\n'), replace: true, timeMs: 1_700_000_000_000, expireAfterMs });
+      return store.groups()[0]!;
+    };
+    const headOf = (group: Group) => unpack(encodeGroup(group)[1]!) as unknown[];
+
+    test.each([0, 1500, 3_600_000])('%p ms survives the round trip', (ms) => {
+      const back = roundTrip(withTtl(ms));
+      expect(back).toEqual(withTtl(ms));
+      expect(back.expireAfterMs).toBe(ms);
+    });
+
+    test('a group without one keeps the version 2 head, and reads back without one', () => {
+      expect(headOf(withTtl(undefined))).toHaveLength(5);
+      expect(roundTrip(withTtl(undefined)).expireAfterMs).toBeUndefined();
+    });
+
+    test('a negative TTL or one that is not a number is refused', () => {
+      for (const bad of [-1, 'x']) {
+        const head = headOf(withTtl(5));
+        head[5] = bad;
+        const bytes = encodeGroup(withTtl(5));
+        const packed = new Packr({ useRecords: false, moreTypes: false }).pack(head);
+        const length = Buffer.alloc(4);
+        length.writeUInt32LE(packed.length);
+        expect(() => decodeGroup(Buffer.concat([length, packed, ...bytes.slice(2)]))).toThrow('not a stored group');
+      }
+    });
+  });
+
   describe('series hashes', () => {
     const group = (): Group => pushedStore([[['job', 'a'], 'a 1\nb{c="d"} 2\nb{c="e"} 3\n']]).groups()[0]!;
     /** The group's bytes with its head rewritten by `edit` (the texts and hashes after it unchanged). */

@@ -182,9 +182,11 @@ export function manPage(): string {
 
 /** The `--version` text, shaped like prometheus/common's version banner, with Bun where Go names its compiler. */
 export function versionBanner(): string {
-  const { version, branch, revision } = buildInfo();
+  const { version, branch, revision, buildDate } = buildInfo();
   return (
     `${PROGRAM_NAME}, version ${version} (branch: ${branch}, revision: ${revision})\n` +
+    // Stamped by `npm run build`; a run from the sources has no build date, as a Go build without one.
+    (buildDate === '' ? '' : `  build date:       ${buildDate}\n`) +
     `  bun version:      ${Bun.version}\n` +
     `  platform:         ${process.platform}/${process.arch}\n`
   );

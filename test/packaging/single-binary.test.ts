@@ -66,7 +66,7 @@ describe('the single binary', () => {
     expect(Bun.spawnSync(['git', 'merge-base', '--is-ancestor', stamp.revision, 'HEAD'], { cwd: import.meta.dir }).exitCode).toBe(0);
     expect(stamp.buildDate).toMatch(/^\d{8}-\d\d:\d\d:\d\d$/);
     const banner = new TextDecoder().decode(await runOk(bare([binary, '--version']), { cwd: runDir }));
-    expect(banner).toStartWith(`pushgateway, version ${VERSION} (branch: ${stamp.branch}, revision: ${stamp.revision})\n`);
+    expect(banner).toStartWith(`pushgateway, version ${VERSION} (branch: ${stamp.branch}, revision: ${stamp.revision})\n  build date:       ${stamp.buildDate}\n`);
   });
 
   test('--help is the one the sources print: the same flags', async () => {

@@ -3,6 +3,7 @@
 import { statSync, writeSync } from 'node:fs';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.ts';
 import { DEFAULT_PUSH_LIMITS, LIMIT_FLAGS, type PushLimits } from './model/push-limits.ts';
+import { NO_QUOTAS, QUOTA_FLAGS, type Quotas } from './model/quotas.ts';
 import { buildInfo } from './version.ts';
 import { FlagError, formatByteSize, formatGoDuration, parseByteSize, parseGoDuration } from './flag-values.ts';
 
@@ -41,6 +42,8 @@ export interface Config {
   readonly utf8Names: boolean;
   /** What one push may hold: body bytes after decompression, line, samples, labels (SPEC D5). Frozen; each a positive integer. */
   readonly pushLimits: PushLimits;
+  /** What one job may store and how often it may push (issue #14); frozen, each 0 = off. */
+  readonly quotas: Quotas;
   /** Large push bodies (over 64 KiB, compressed or chunked) read at once; more get 429 (SPEC D5). */
   readonly maxConcurrentLargeBodies: number;
   /** How long a push body may take to arrive, in milliseconds; then 408 (SPEC D5). */
@@ -300,6 +303,38 @@ function limitFlag(key: keyof PushLimits, unit: 'bytes' | 'count', help: string)
   };
 }
 
+/**
+ * A per-job quota (issue #14): a whole number, or for the rate a decimal number of pushes per second, stored
+ * in `quotas`; 0, the default, is no quota.
+ */
+function quotaFlag(key: keyof Quotas, help: string): Flag {
+  const parse = key === 'maxPushesPerSecondPerJob' ? parseRate : parseQuotaCount;
+  return {
+    kind: 'value',
+    name: QUOTA_FLAGS[key],
+    help,
+    defaultText: String(NO_QUOTAS[key]),
+    set: (draft, value) => {
+      draft.quotas = Object.freeze({ ...draft.quotas, [key]: parse(value) });
+    },
+    show: (config) => String(config.quotas[key]),
+  };
+}
+
+/** A whole number, 0 or more, digits only; throws FlagError otherwise. */
+function parseQuotaCount(text: string): number {
+  const count = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(count)) throw new FlagError(`invalid count ${JSON.stringify(text)}, want a whole number (0 = no quota)`);
+  return count;
+}
+
+/** A decimal number of pushes per second, 0 or more (`0.5` = one every two seconds); throws FlagError otherwise. */
+function parseRate(text: string): number {
+  const rate = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!Number.isFinite(rate)) throw new FlagError(`invalid rate ${JSON.stringify(text)}, want a number of pushes per second (0 = no quota)`);
+  return rate;
+}
+
 /** A positive whole number, digits only; throws FlagError otherwise. */
 function parseCount(text: string): number {
   const count = /^\d+$/.test(text) ? Number(text) : NaN;
@@ -324,6 +359,7 @@ const DEFAULTS: Config = {
   disableConsistencyCheck: false,
   utf8Names: false,
   pushLimits: DEFAULT_PUSH_LIMITS,
+  quotas: NO_QUOTAS,
   maxConcurrentLargeBodies: 32,
   pushBodyTimeoutMs: 60_000,
   idleTimeoutMs: 10_000,
@@ -389,6 +425,10 @@ const FLAGS: readonly Flag[] = [
   limitFlag('maxLabels', 'count', 'Most labels on one pushed series, not counting le, quantile and the grouping labels; more get 413.'),
   limitFlag('maxLabelNameBytes', 'bytes', 'Longest label name in a push body; a longer one gets 413.'),
   limitFlag('maxLabelValueBytes', 'bytes', 'Longest label value in a push body, unescaped; a longer one gets 413.'),
+  quotaFlag('maxSeriesPerGroup', 'Most series one group may hold after a push (counted as --push.max-series counts samples, the push_time_seconds gauges not counted); a push past it gets 413. 0 = no quota.'),
+  quotaFlag('maxGroupsPerJob', 'Most groups one job may have; a push that would create another gets 413 (a DELETE makes room). 0 = no quota.'),
+  quotaFlag('maxPushesPerSecondPerJob', 'Most pushes per second one job may make (a token bucket per job); a push beyond it gets 429 with Retry-After, before its body is read. 0 = no quota.'),
+  quotaFlag('maxPushBurstPerJob', 'Pushes one job may make at once under --push.max-pushes-per-second-per-job. 0 = the rate rounded up, at least 1.'),
   {
     kind: 'value',
     name: 'push.max-concurrent-large-bodies',
@@ -447,6 +487,10 @@ function applyFlags(given: readonly Given[]): Config {
     else flag.set(draft, value);
   }
   if (draft.listenAddresses.length === 0) draft.listenAddresses = DEFAULTS.listenAddresses;
+  // A burst without a rate would be accepted and do nothing.
+  if (draft.quotas.maxPushBurstPerJob > 0 && draft.quotas.maxPushesPerSecondPerJob === 0) {
+    throw new FlagError(`--${QUOTA_FLAGS.maxPushBurstPerJob} needs --${QUOTA_FLAGS.maxPushesPerSecondPerJob}`);
+  }
   return Object.freeze({ ...draft, listenAddresses: Object.freeze([...draft.listenAddresses]) });
 }
 

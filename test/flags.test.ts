@@ -2,6 +2,7 @@
 import { describe, expect, test } from 'bun:test';
 import packageJson from '../package.json' with { type: 'json' };
 import { DEFAULT_PUSH_LIMITS } from '../src/model/push-limits.ts';
+import { NO_QUOTAS } from '../src/model/quotas.ts';
 import {
   type Config,
   FlagError,
@@ -61,6 +62,8 @@ describe('parseFlags defaults', () => {
         maxLabelNameBytes: 1024,
         maxLabelValueBytes: 64 * 1024,
       },
+      // The per-job quotas (issue #14) are off.
+      quotas: { maxSeriesPerGroup: 0, maxGroupsPerJob: 0, maxPushesPerSecondPerJob: 0, maxPushBurstPerJob: 0 },
       maxConcurrentLargeBodies: 32,
       pushBodyTimeoutMs: 60_000,
       idleTimeoutMs: 10_000,
@@ -109,6 +112,12 @@ describe('parseFlags values', () => {
     ['max series and labels', ['--push.max-series=10', '--push.max-labels-per-series', '3'], { pushLimits: { ...DEFAULT_PUSH_LIMITS, maxSeries: 10, maxLabels: 3 } }],
     ['max label name and value bytes', ['--push.max-label-name-bytes=7', '--push.max-label-value-bytes=1MiB'], { pushLimits: { ...DEFAULT_PUSH_LIMITS, maxLabelNameBytes: 7, maxLabelValueBytes: 1 << 20 } }],
     ['large bodies at once', ['--push.max-concurrent-large-bodies=4'], { maxConcurrentLargeBodies: 4 }],
+    // The per-job quotas (issue #14): each sets only its own field; 0 says "off" explicitly.
+    ['series per group', ['--push.max-series-per-group=500'], { quotas: { ...NO_QUOTAS, maxSeriesPerGroup: 500 } }],
+    ['groups per job', ['--push.max-groups-per-job', '20'], { quotas: { ...NO_QUOTAS, maxGroupsPerJob: 20 } }],
+    ['no groups per job quota, said explicitly', ['--push.max-groups-per-job=0'], { quotas: NO_QUOTAS }],
+    ['a rate with a fraction', ['--push.max-pushes-per-second-per-job=0.5'], { quotas: { ...NO_QUOTAS, maxPushesPerSecondPerJob: 0.5 } }],
+    ['a rate and its burst', ['--push.max-pushes-per-second-per-job=5', '--push.max-push-burst-per-job=10'], { quotas: { ...NO_QUOTAS, maxPushesPerSecondPerJob: 5, maxPushBurstPerJob: 10 } }],
     ['body timeout', ['--push.body-timeout=1.5s'], { pushBodyTimeoutMs: 1500 }],
     ['idle timeout', ['--web.idle-timeout', '2m'], { idleTimeoutMs: 120_000 }],
     ['log level', ['--log.level=debug'], { logLevel: 'debug' }],
@@ -166,6 +175,13 @@ describe('parseFlags errors', () => {
     ['SI body limit', ['--push.max-body-bytes=64MB'], 'invalid byte size "64MB", want a positive number of bytes or of KiB, MiB, GiB'],
     ['zero series', ['--push.max-series=0'], 'invalid count "0", want a positive whole number'],
     ['zero body timeout', ['--push.body-timeout=0s'], 'push.body-timeout must be positive, got "0s"'],
+    ['series per group with a unit', ['--push.max-series-per-group=1k'], 'invalid count "1k", want a whole number (0 = no quota)'],
+    ['groups per job with a fraction', ['--push.max-groups-per-job=2.5'], 'invalid count "2.5", want a whole number (0 = no quota)'],
+    ['a rate that is no number', ['--push.max-pushes-per-second-per-job=fast'], 'invalid rate "fast", want a number of pushes per second (0 = no quota)'],
+    ['a rate with a unit', ['--push.max-pushes-per-second-per-job=5/s'], 'invalid rate "5/s", want a number of pushes per second (0 = no quota)'],
+    ['a negative rate is no value', ['--push.max-pushes-per-second-per-job', '-1'], "expected argument for flag '--push.max-pushes-per-second-per-job'"],
+    // Accepted, it would do nothing.
+    ['a burst without a rate', ['--push.max-push-burst-per-job=10'], '--push.max-push-burst-per-job needs --push.max-pushes-per-second-per-job'],
     // Bun takes whole seconds up to 255.
     ['idle timeout past Bun’s range', ['--web.idle-timeout=5m'], 'web.idle-timeout must be whole seconds from 1s to 255s, got "5m"'],
     ['idle timeout with a fraction', ['--web.idle-timeout=1.5s'], 'web.idle-timeout must be whole seconds from 1s to 255s, got "1.5s"'],
@@ -328,6 +344,10 @@ describe('flagsForStatus', () => {
       'push.max-labels-per-series': '128',
       'push.max-label-name-bytes': '1KiB',
       'push.max-label-value-bytes': '64KiB',
+      'push.max-series-per-group': '0',
+      'push.max-groups-per-job': '0',
+      'push.max-pushes-per-second-per-job': '0',
+      'push.max-push-burst-per-job': '0',
       'push.max-concurrent-large-bodies': '32',
       'push.body-timeout': '1m0s',
       'web.idle-timeout': '10s',

@@ -3,8 +3,9 @@ import type { Logger } from '../log.ts';
 import type { Labels } from '../model/metric.ts';
 import { type BodyOptions, encodeTextBody, parseBody } from '../parse/body.ts';
 import { ParseError } from '../parse/parse-error.ts';
-import type { PushLimits } from '../model/push-limits.ts';
-import { bodyTooLarge } from '../parse/push-limit-error.ts';
+import { LIMIT_FLAGS, type PushLimits } from '../model/push-limits.ts';
+import { QUOTA_FLAGS, jobOf } from '../model/quotas.ts';
+import { PushLimitError, bodyTooLarge } from '../parse/push-limit-error.ts';
 import { parseText } from '../parse/text-parser.ts';
 import type { Persistence } from '../persist/persistence.ts';
 import type { Store, WriteRequest } from '../store/store.ts';
@@ -13,6 +14,7 @@ import { persistenceRefusal, unlessDurable } from './durability.ts';
 import { requestError, textError } from './errors.ts';
 import { type GroupingRoute, hostStart } from './routes.ts';
 import { parseGroupingPath } from './grouping-path.ts';
+import { type JobRateLimit, tooManyPushes } from './job-rate-limit.ts';
 import type { SelfMetrics } from './self-metrics.ts';
 
 export interface PushDeps {
@@ -23,6 +25,8 @@ export interface PushDeps {
   readonly utf8Names: boolean;
   /** What one push may hold (`--push.max-…`, SPEC D5). */
   readonly limits: PushLimits;
+  /** `--push.max-pushes-per-second-per-job`, when set. The size quotas are the store's. */
+  readonly jobRates: JobRateLimit | undefined;
   /** Large bodies (over 64 KiB, compressed, or of unknown length) read at once, at most its `max` (SPEC D5). */
   readonly largeBodies: LargeBodyGate;
   /** How long a body may take to arrive (`--push.body-timeout`). */
@@ -47,10 +51,19 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
     deps.log.debug('failed to parse URL', { method: req.method, job: route.job, url: route.labelPath, err: grouping.error });
     return textError(400, grouping.error);
   }
+  // Before the body is read: a job flooding the gateway is refused for the price of its headers.
+  const wait = deps.jobRates === undefined ? 0 : deps.jobRates.take(jobOf(grouping.labels));
+  if (wait > 0) {
+    deps.metrics.countRejected(QUOTA_FLAGS.maxPushesPerSecondPerJob);
+    return tooManyPushes(jobOf(grouping.labels), wait, deps.jobRates!);
+  }
   // NaN when undeclared (chunked): then neither refused up front nor read whole.
   const declared = Number(req.headers.get('content-length') ?? NaN);
   // A declared length past the limit is refused before reading; compressed bodies are counted as they inflate.
-  if (declared > deps.limits.maxBodyBytes) return requestError(bodyTooLarge(deps.limits.maxBodyBytes));
+  if (declared > deps.limits.maxBodyBytes) {
+    deps.metrics.countRejected(LIMIT_FLAGS.maxBodyBytes);
+    return requestError(bodyTooLarge(deps.limits.maxBodyBytes));
+  }
   const options = {
     contentType: req.headers.get('content-type'),
     contentEncoding: req.headers.get('content-encoding'),
@@ -65,6 +78,7 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
     write = await withinBodyTimeout(readWrite(req, declared, options, grouping.labels), deps.bodyTimeoutMs);
   } catch (error) {
     const refusal = requestError(error);
+    if (error instanceof PushLimitError) deps.metrics.countRejected(LIMIT_FLAGS[error.limit]);
     // Go's words for a body that does not parse (whatever its format); ours for one past a limit or too slow.
     // Checked first so that with debug off (the default) a refusal builds nothing for the log.
     if (deps.log.enabled('debug')) {
@@ -82,6 +96,12 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
   if (refusal !== undefined) return refusal;
   const timeMs = Date.now();
   const result = deps.store.apply({ ...write, labels: grouping.labels, replace: req.method === 'PUT', timeMs });
+  // Over a size quota nothing changed, whether the consistency check is on or off.
+  if (!result.ok && result.quota !== undefined) {
+    deps.metrics.countRejected(QUOTA_FLAGS[result.quota]);
+    deps.log.debug('push refused by a quota', { method: req.method, grouping: labelsRecord(grouping.labels), err: result.error });
+    return textError(413, result.error);
+  }
   const notDurable = persistence === undefined ? undefined : await unlessDurable(persistence);
   if (notDurable !== undefined) return notDurable;
   deps.metrics.observePush(req.method, (performance.now() - started) / 1000, approximateRequestSize(req, declared), timeMs);

@@ -10,6 +10,7 @@ const BUILD_INFO = 'pushgateway_build_info';
 const REQUESTS = 'pushgateway_http_requests_total';
 const PUSH_DURATION = 'pushgateway_http_push_duration_seconds';
 const PUSH_SIZE = 'pushgateway_http_push_size_bytes';
+const REJECTED = 'pushgateway_push_rejected_total';
 const PERSISTENCE_ERRORS = 'pushgateway_persistence_errors_total';
 const PERSISTENCE_LAST_WRITE = 'pushgateway_persistence_last_write_timestamp_seconds';
 
@@ -19,6 +20,7 @@ const HELP: Record<string, string> = {
   [REQUESTS]: 'Total HTTP requests processed by the Pushgateway, excluding scrapes.',
   [PUSH_DURATION]: 'HTTP request duration for pushes to the Pushgateway.',
   [PUSH_SIZE]: 'HTTP request size for pushes to the Pushgateway.',
+  [REJECTED]: 'Pushes refused by a limit or quota, by the flag that sets it.',
   [PERSISTENCE_ERRORS]: 'Failed writes of the persistence file or its journal.',
   [PERSISTENCE_LAST_WRITE]: 'Unix time of the last successful write of the persistence file or its journal; 0 = none yet.',
 };
@@ -29,6 +31,7 @@ export const OWN_TYPES: ReadonlyMap<string, MetricType> = new Map<string, Metric
   [REQUESTS, 'counter'],
   [PUSH_DURATION, 'summary'],
   [PUSH_SIZE, 'summary'],
+  [REJECTED, 'counter'],
   [PERSISTENCE_ERRORS, 'counter'],
   [PERSISTENCE_LAST_WRITE, 'gauge'],
   ...PROCESS_FAMILIES.map((f): [string, MetricType] => [f.name, f.type]),
@@ -50,6 +53,7 @@ export class SelfMetrics {
   readonly #requests = new Map<string, number>();
   readonly #durations = new Map<string, QuantileWindow>();
   readonly #sizes = new Map<string, QuantileWindow>();
+  readonly #rejected = new Map<string, number>();
 
   constructor(persistence?: PersistenceHealth) {
     this.#persistence = persistence;
@@ -59,6 +63,11 @@ export class SelfMetrics {
   countRequest(handler: string, method: string, code: number): void {
     const key = `${code}\n${handler}\n${method.toLowerCase()}`;
     this.#requests.set(key, (this.#requests.get(key) ?? 0) + 1);
+  }
+
+  /** Counts one push refused by the limit or quota that `flag` (e.g. `push.max-series`) sets. */
+  countRejected(flag: string): void {
+    this.#rejected.set(flag, (this.#rejected.get(flag) ?? 0) + 1);
   }
 
   /** Records one push's duration and approximate request size (client_golang's definition). */
@@ -73,6 +82,7 @@ export class SelfMetrics {
     const families: MetricFamily[] = [this.#buildInfo()];
     const requests = this.#requestFamily();
     if (requests.metrics.length > 0) families.push(requests);
+    if (this.#rejected.size > 0) families.push(this.#rejectedFamily());
     for (const [name, windows] of [[PUSH_DURATION, this.#durations], [PUSH_SIZE, this.#sizes]] as const) {
       if (windows.size > 0) families.push(summaryFamily(name, windows, nowMs));
     }
@@ -96,6 +106,11 @@ export class SelfMetrics {
     const labels = ['branch', branch, 'goarch', GO_ARCH[process.arch] ?? process.arch, 'goos', process.platform,
       'goversion', `bun${Bun.version}`, 'revision', revision, 'version', version];
     return { name: BUILD_INFO, help: HELP[BUILD_INFO], type: 'gauge', metrics: [{ labels, value: 1 }] };
+  }
+
+  #rejectedFamily(): MetricFamily {
+    const metrics = [...this.#rejected].sort(([a], [b]) => (a < b ? -1 : 1)).map(([reason, value]) => ({ labels: ['reason', reason], value }));
+    return { name: REJECTED, help: HELP[REJECTED], type: 'counter', metrics };
   }
 
   #requestFamily(): MetricFamily {

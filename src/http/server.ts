@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../flags.ts';
+import { pushBurstOf } from '../model/quotas.ts';
 import type { Logger } from '../log.ts';
 import type { Persistence } from '../persist/persistence.ts';
 import type { Store } from '../store/store.ts';
@@ -15,6 +16,7 @@ import { handleDelete } from './delete.ts';
 import { methodNotAllowed, notFound, options, redirect } from './errors.ts';
 import { handleHealth, handleQuit, quitWrongMethod } from './lifecycle.ts';
 import { bindOrExplain, ListenError, listenTargetOf } from './listen-address.ts';
+import { JobRateLimit } from './job-rate-limit.ts';
 import { handlePush } from './push.ts';
 import { ALLOWED, type ApiRouteKind, matchRoute, type RouteConfig } from './routes.ts';
 import { scopeRefusal } from './scope-check.ts';
@@ -59,6 +61,7 @@ export function createHandler(deps: ServerDeps): (req: Request, user?: string) =
     checkConsistency: !config.disableConsistencyCheck,
     utf8Names: config.utf8Names,
     limits: config.pushLimits,
+    jobRates: config.quotas.maxPushesPerSecondPerJob > 0 ? new JobRateLimit(config.quotas.maxPushesPerSecondPerJob, pushBurstOf(config.quotas)) : undefined,
     largeBodies: new LargeBodyGate(config.maxConcurrentLargeBodies),
     bodyTimeoutMs: config.pushBodyTimeoutMs,
     pushed: youngCollector(YOUNG_GC_EVERY_BYTES, YOUNG_GC_MIN_RESIDENT_BYTES),

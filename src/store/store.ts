@@ -4,6 +4,7 @@ import type { EncodedFamily, EncodedPush, Group, StoredFamily } from '../model/g
 import { groupKeyOf } from '../model/group.ts';
 import { type ExpiryPolicy, NO_EXPIRY, expiryOf } from '../model/expiry.ts';
 import type { Labels, MetricFamily, MetricType } from '../model/metric.ts';
+import { NO_QUOTAS, type Quotas } from '../model/quotas.ts';
 import type { HeldElsewhere, PreparedFamily } from './consistency.ts';
 import { checkWrite } from './consistency.ts';
 import { DeadlineHeap } from './deadline-heap.ts';
@@ -16,6 +17,7 @@ import { decodeFamilyLines } from '../stored/family-lines.ts';
 import { encodeFamilyText } from '../stored/family-text.ts';
 import { withValue } from '../stored/line-edits.ts';
 import { mayCarryLabel } from '../stored/line-search.ts';
+import { SizeQuotas } from './size-quotas.ts';
 
 /**
  * A change to one group: a push (PUT when `replace`, POST otherwise) of `families` or `encoded`, or, with
@@ -38,7 +40,11 @@ export interface WriteRequest {
   readonly expireAfterMs?: number;
 }
 
-export type WriteResult = { readonly ok: true } | { readonly ok: false; readonly error: string };
+/**
+ * A refusal carries Go's message, or ours for a write over a size quota: then `quota` names it, and nothing
+ * changed, not even the group's failure time (as for a push over a `--push.max-…` limit).
+ */
+export type WriteResult = { readonly ok: true } | { readonly ok: false; readonly error: string; readonly quota?: keyof Quotas };
 
 /** Prefix of every store-side rejection, as Go words it (SPEC §1 item 5). */
 export const REJECTION_PREFIX = 'pushed metrics are invalid or inconsistent with existing metrics: ';
@@ -48,6 +54,8 @@ export interface StoreOptions {
   readonly checkConsistency: boolean;
   /** Names and types of the families the gateway exposes itself. */
   readonly ownTypes: ReadonlyMap<string, MetricType>;
+  /** The size quotas the store keeps (series per group, groups per job); none when absent. */
+  readonly quotas?: Quotas;
   /** How long groups live after their last push (`--metrics.ttl`, `--metrics.max-ttl`); absent = until deleted. */
   readonly expiry?: ExpiryPolicy;
 }
@@ -78,6 +86,7 @@ export class Store {
   #orderedKeys: string[] | undefined;
   #ordered: readonly Group[] | undefined;
   #listeners: readonly ChangeListener[] = [];
+  readonly #quotas: SizeQuotas;
   readonly #expiry: ExpiryPolicy;
   /** The deadline of every group that has one, kept in step by #replace. */
   readonly #deadlines = new DeadlineHeap();
@@ -85,6 +94,7 @@ export class Store {
 
   constructor(options: StoreOptions) {
     this.#options = options;
+    this.#quotas = new SizeQuotas(options.quotas ?? NO_QUOTAS);
     this.#expiry = options.expiry ?? NO_EXPIRY;
   }
 
@@ -247,9 +257,15 @@ export class Store {
     const key = groupKeyOf(write.labels);
     const old = this.#groups.get(key);
     const encoded = write.encoded;
+    const isPush = write.families !== undefined || encoded !== undefined;
+    // First, so that not even a refused push's failure time can create a group past the quota.
+    if (isPush && old === undefined) {
+      const refusal = this.#quotas.newGroupRefusal(write.labels);
+      if (refusal !== undefined) return refusal;
+    }
     // Without the check, the scrape-time re-check needs each family's structure.
     if (encoded !== undefined && !this.#options.checkConsistency) return this.#applyStructured(write, encoded);
-    if (write.families === undefined && encoded === undefined) {
+    if (!isPush) {
       if (old !== undefined) this.#delete(key, old, false);
       return OK;
     }
@@ -272,6 +288,8 @@ export class Store {
         if (write.replace || added.some((a) => a.name === family.name)) removed.push(family);
       }
     }
+    const tooManySeries = this.#quotas.seriesRefusal(write.labels, old, added, removed);
+    if (tooManySeries !== undefined) return tooManySeries;
     if (this.#options.checkConsistency) {
       const reach = this.#shapes.reachFrom(write.labels);
       // Encoded families carry no labels to tell which group of a wider shape a series names: when one of
@@ -429,10 +447,14 @@ export class Store {
         if (old?.families.get(family.name) === family || family.seriesHashes.length === 0) continue;
         this.#names.add(family.name, family.type);
       }
-      if (old === undefined) this.#shapes.add(next.labels);
+      if (old === undefined) {
+        this.#shapes.add(next.labels);
+        this.#quotas.groupAdded(next.labels);
+      }
       this.#groups.set(key, next);
     } else if (old !== undefined) {
       this.#shapes.remove(old.labels);
+      this.#quotas.groupRemoved(old.labels);
       this.#groups.delete(key);
     }
     if ((old === undefined) !== (next === undefined)) this.#orderedKeys = undefined;

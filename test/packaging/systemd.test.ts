@@ -144,8 +144,10 @@ async function traced(file: string, pid: number): Promise<{ syscalls: Set<string
   // strace -D traces from a detached process that may still be writing when the gateway has exited.
   const deadline = Date.now() + 5_000;
   let log = "";
-  while (!(log = readFileSync(file, "utf8")).includes(`${pid} +++ exited with`) && Date.now() < deadline) await Bun.sleep(50);
-  const syscalls = new Set([...log.matchAll(/^\d+ (?:<\.\.\. )?([a-z0-9_]+)[( ]/gm)].map((match) => match[1] as string));
+  // strace pads the pid column to a fixed width: a short pid is followed by more than one space.
+  const exited = new RegExp(`^${pid} +\\+\\+\\+ exited with`, "m");
+  while (!exited.test((log = readFileSync(file, "utf8"))) && Date.now() < deadline) await Bun.sleep(50);
+  const syscalls = new Set([...log.matchAll(/^\d+ +(?:<\.\.\. )?([a-z0-9_]+)[( ]/gm)].map((match) => match[1] as string));
   const families = new Set([...log.matchAll(/socket(?:pair)?\((AF_\w+)/g)].map((match) => match[1] as string));
   return { syscalls, families };
 }

@@ -5,18 +5,9 @@ import { ApiMetricsCache } from '../render/api-metrics.ts';
 import { goJsonTime, quoteGoJson } from '../render/go-json.ts';
 import type { Store } from '../store/store.ts';
 import { goBuildInformation } from '../version.ts';
+import { CORS_HEADERS, JSON_HEADERS } from './api-json.ts';
 import { partsStream } from './body-stream.ts';
 import { persistenceRefusal, unlessDurable } from './durability.ts';
-
-/** Go's CORS headers on every API answer but the wipe's and the 405s. */
-const CORS_HEADERS: Readonly<Record<string, string>> = {
-  'Access-Control-Allow-Headers': 'Accept, Authorization, Content-Type, Origin',
-  'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Expose-Headers': 'Date',
-  'Cache-Control': 'no-cache, no-store, must-revalidate',
-};
-const JSON_HEADERS = { ...CORS_HEADERS, 'Content-Type': 'application/json' };
 
 /** The API's answers for one store and one configuration. */
 export interface Api {

@@ -23,10 +23,10 @@ export type Route =
 export type UiRouteKind = 'ui-page' | 'ui-group' | 'ui-match';
 
 /**
- * The JSON API's routes (SPEC §7.1, §7.4): its two GET endpoints, the admin wipe (only with
- * --web.enable-admin-api), and any other path under /api/v1/, which takes only the CORS preflight.
+ * The JSON API's routes (SPEC §7.1, §7.4): its two GET endpoints, the admin wipe and bulk delete of groups
+ * (only with --web.enable-admin-api), and any other path under /api/v1/, which takes only the CORS preflight.
  */
-export type ApiRouteKind = 'api-status' | 'api-metrics' | 'wipe' | 'api-other';
+export type ApiRouteKind = 'api-status' | 'api-metrics' | 'wipe' | 'admin-groups' | 'api-other';
 
 /** The methods each kind of route takes, as Go lists them in `Allow`. */
 export const ALLOWED: Readonly<Record<string, string>> = {
@@ -42,6 +42,7 @@ export const ALLOWED: Readonly<Record<string, string>> = {
   'api-status': 'GET, OPTIONS',
   'api-metrics': 'GET, OPTIONS',
   wipe: 'OPTIONS, PUT',
+  'admin-groups': 'DELETE, OPTIONS',
   'api-other': 'OPTIONS',
 };
 
@@ -49,7 +50,7 @@ export interface RouteConfig {
   /** '' or a path like `/pg` without a trailing slash. */
   readonly prefix: string;
   readonly telemetryPath: string;
-  /** `--web.enable-admin-api`: without it the wipe route does not exist (404, as in Go). */
+  /** `--web.enable-admin-api`: without it the wipe and bulk delete routes do not exist (404, as in Go). */
   readonly adminApi: boolean;
 }
 
@@ -155,6 +156,7 @@ function fixedRoute(path: string, config: RouteConfig): Route | undefined {
   if (path === '/api/v1/status') return { kind: 'api-status' };
   if (path === '/api/v1/metrics') return { kind: 'api-metrics' };
   if (path === '/api/v1/admin/wipe' && config.adminApi) return { kind: 'wipe' };
+  if (path === '/api/v1/admin/groups' && config.adminApi) return { kind: 'admin-groups' };
   return undefined;
 }
 

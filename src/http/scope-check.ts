@@ -10,7 +10,7 @@ const READ_ROUTES: ReadonlySet<Route['kind']> = new Set(['scrape', 'api-metrics'
 /**
  * The 403 answer when `user` may not make this request, else undefined. Only requests that act are checked:
  * push and delete (with the group's labels), scrape, the JSON API's GETs and the web UI's page, group bodies and
- * filter (read: the same groups), quit and the wipe (admin); health, readiness, the UI's static files, OPTIONS,
+ * filter (read: the same groups), quit, the wipe and the bulk delete (admin); health, readiness, the UI's static files, OPTIONS,
  * redirects and unknown paths need no scope. A grouping path that does not parse is left to the handler,
  * whose 400 changes nothing; it is read as the handler reads it (`utf8Names`: `--push.enable-utf8-names`).
  */
@@ -24,7 +24,7 @@ export function scopeRefusal(route: Route, method: string, user: string, scopes:
     labels = grouping.labels;
   } else if (READ_ROUTES.has(route.kind) && method === 'GET') {
     action = 'read';
-  } else if ((route.kind === 'quit' && (method === 'PUT' || method === 'POST')) || (route.kind === 'wipe' && method === 'PUT')) {
+  } else if ((route.kind === 'quit' && (method === 'PUT' || method === 'POST')) || (route.kind === 'wipe' && method === 'PUT') || (route.kind === 'admin-groups' && method === 'DELETE')) {
     action = 'admin';
   }
   const refusal = action === undefined ? undefined : refusalOf(scopes, user, action, labels);

@@ -12,6 +12,7 @@ import type { Scopes } from '../web-config/scopes.ts';
 import type { WatchedWebConfig } from '../web-config/watch.ts';
 import { createApi } from './api.ts';
 import { LargeBodyGate } from './body-bounds.ts';
+import { handleBulkDelete } from './bulk-delete.ts';
 import { handleDelete } from './delete.ts';
 import { methodNotAllowed, notFound, options, redirect } from './errors.ts';
 import { handleHealth, handleQuit, quitWrongMethod } from './lifecycle.ts';
@@ -55,6 +56,7 @@ export function createHandler(deps: ServerDeps): (req: Request, user?: string) =
   const routeConfig: RouteConfig = { prefix: routePrefixOf(config), telemetryPath: config.telemetryPath, adminApi: config.enableAdminApi };
   const api = createApi(config, routeConfig.prefix, store, deps.persistence);
   const ui = createUi(config, routeConfig.prefix, store);
+  const bulkDeleteDeps = { store, persistence: deps.persistence, log: deps.log };
   const pushDeps = {
     store,
     metrics,
@@ -116,6 +118,9 @@ export function createHandler(deps: ServerDeps): (req: Request, user?: string) =
       case 'wipe':
         if (method === 'PUT') return counted(API_HANDLERS.wipe, method, api.wipe());
         break;
+      case 'admin-groups':
+        if (method === 'DELETE') return counted(API_HANDLERS[route.kind], method, handleBulkDelete(new URL(req.url, 'http://localhost'), bulkDeleteDeps, user));
+        break;
       case 'api-other':
         return notFound();
       // Go counts its page as the handler `status` and its files as `static`; ours that the page asks count as the page.
@@ -142,6 +147,7 @@ const API_HANDLERS: Readonly<Record<ApiRouteKind, string>> = {
   'api-status': 'api/v1/status',
   'api-metrics': 'api/v1/metrics',
   wipe: 'wipe',
+  'admin-groups': 'api/v1/admin/groups',
   'api-other': 'api/v1/options',
 };
 

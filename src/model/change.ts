@@ -11,6 +11,8 @@ import type { Labels } from './metric.ts';
  * - `failure`: a write was refused and only the group's failure time was recorded; `group` is the group
  *   as it now is (created when `created`).
  * - `delete`: the group with these labels is gone: deleted, or, marked `expired`, its TTL ran out (model/expiry.ts).
+ * - `delete-many`: the groups with these keys and labels are gone, all in this one change (a bulk delete
+ *   by selector): readers and the journal see all of them go or none.
  * - `wipe`: every group is gone.
  * - `restore`: the store's contents were replaced by `groups` (a snapshot or journal load, a resync).
  */
@@ -18,6 +20,7 @@ export type Change =
   | { readonly kind: 'push'; readonly group: Group; readonly created: boolean }
   | { readonly kind: 'failure'; readonly group: Group; readonly created: boolean }
   | { readonly kind: 'delete'; readonly key: string; readonly labels: Labels; readonly expired?: true }
+  | { readonly kind: 'delete-many'; readonly groups: readonly { readonly key: string; readonly labels: Labels }[] }
   | { readonly kind: 'wipe' }
   | { readonly kind: 'restore'; readonly groups: readonly Group[] };
 

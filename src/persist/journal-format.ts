@@ -8,8 +8,9 @@ import { decodeGroup, lengthOf } from '../stored/group-bytes.ts';
 export const JOURNAL_MAGIC = new Uint8Array([0x89, 0x50, 0x47, 0x57, 0x4a, 0x4e, 0x4c, 0x0a]);
 /**
  * The version of the record layout below (and of stored/group-bytes.ts). Version 2 added the series hashes
- * to a group's bytes, version 3 a group's own TTL; older journals are read as well (group-bytes reads every
- * older head).
+ * to a group's bytes (group-bytes reads both); version 3 added the delete-many record and a group's own TTL
+ * (group-bytes reads every older head). Every older version is read: a record kind only ever gains a
+ * number, never changes its meaning.
  */
 export const JOURNAL_VERSION = 3;
 /** magic, version (u32), generation (u32), little-endian. */
@@ -20,6 +21,7 @@ const RECORD_HEADER_BYTES = 8;
 const SET_GROUP = 1;
 const DELETE_GROUP = 2;
 const WIPE = 3;
+const DELETE_GROUPS = 4;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -28,6 +30,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 export type JournalEntry =
   | { readonly kind: 'set'; readonly group: Group }
   | { readonly kind: 'delete'; readonly labels: Labels }
+  | { readonly kind: 'delete-many'; readonly labels: readonly Labels[] }
   | { readonly kind: 'wipe' };
 
 /** The first bytes of journal generation `generation`. */
@@ -48,6 +51,14 @@ export function setGroupRecord(groupParts: readonly Uint8Array[]): Uint8Array[] 
 /** The record of a deleted group. */
 export function deleteGroupRecord(labels: Labels): Uint8Array[] {
   return record(DELETE_GROUP, [encoder.encode(JSON.stringify(labels))]);
+}
+
+/**
+ * The record of groups deleted together (a bulk delete): one record, so a crash keeps all of them deleted
+ * or none, as the store applied them.
+ */
+export function deleteGroupsRecord(labels: readonly Labels[]): Uint8Array[] {
+  return record(DELETE_GROUPS, [encoder.encode(JSON.stringify(labels))]);
 }
 
 /** The record of a wipe. */
@@ -134,10 +145,12 @@ function entryOf(payload: Uint8Array): JournalEntry {
   switch (payload[0]) {
     case SET_GROUP:
       return { kind: 'set', group: decodeGroup(data) };
-    case DELETE_GROUP: {
-      const labels: unknown = JSON.parse(decoder.decode(data));
-      if (!Array.isArray(labels) || !labels.every((label) => typeof label === 'string')) throw new Error('not a label list');
-      return { kind: 'delete', labels };
+    case DELETE_GROUP:
+      return { kind: 'delete', labels: labelListOf(JSON.parse(decoder.decode(data))) };
+    case DELETE_GROUPS: {
+      const lists: unknown = JSON.parse(decoder.decode(data));
+      if (!Array.isArray(lists) || lists.length === 0) throw new Error('not a non-empty list of label lists');
+      return { kind: 'delete-many', labels: lists.map(labelListOf) };
     }
     case WIPE:
       if (data.length !== 0) throw new Error('a wipe carries no data');
@@ -145,4 +158,9 @@ function entryOf(payload: Uint8Array): JournalEntry {
     default:
       throw new Error(`unknown record kind ${payload[0]}`);
   }
+}
+
+function labelListOf(labels: unknown): Labels {
+  if (!Array.isArray(labels) || !labels.every((label) => typeof label === 'string')) throw new Error('not a label list');
+  return labels;
 }

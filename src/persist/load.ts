@@ -73,6 +73,7 @@ export async function loadPersisted(file: string, log: Logger): Promise<Loaded> 
       for (const entry of contents.entries) {
         if (entry.kind === 'set') groups.set(entry.group.key, entry.group);
         else if (entry.kind === 'delete') groups.delete(groupKeyOf(entry.labels));
+        else if (entry.kind === 'delete-many') for (const labels of entry.labels) groups.delete(groupKeyOf(labels));
         else groups.clear();
       }
       const problem = contents.problem;

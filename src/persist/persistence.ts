@@ -6,7 +6,7 @@ import type { Group } from '../model/group.ts';
 import { encodeGroup } from '../stored/group-bytes.ts';
 import { writeAtomically } from './atomic-file.ts';
 import { Journal, journalPath } from './journal.ts';
-import { deleteGroupRecord, setGroupRecord, wipeRecord } from './journal-format.ts';
+import { deleteGroupRecord, deleteGroupsRecord, setGroupRecord, wipeRecord } from './journal-format.ts';
 import type { Loaded } from './load.ts';
 import { snapshotParts } from './snapshot.ts';
 
@@ -115,6 +115,9 @@ export class Persistence {
         }
         case 'delete':
           journal.append(deleteGroupRecord(change.labels));
+          break;
+        case 'delete-many':
+          journal.append(deleteGroupsRecord(change.groups.map((group) => group.labels)));
           break;
         case 'wipe':
           journal.append(wipeRecord());

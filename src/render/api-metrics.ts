@@ -127,7 +127,8 @@ function formatCount(count: number): string {
   return Number.isInteger(count) ? BigInt(count).toString() : formatGoValue(count);
 }
 
-function labelsObject(labels: Labels): string {
+/** Labels (name, value pairs) as the API writes them: a JSON object, keys sorted as Go sorts a map's. */
+export function labelsObject(labels: Labels): string {
   const entries: [string, string][] = [];
   for (let i = 0; i < labels.length; i += 2) entries.push([labels[i]!, quoteGoJson(labels[i + 1]!)]);
   return objectOf(entries);

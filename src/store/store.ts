@@ -3,6 +3,7 @@ import type { Change, ChangeListener } from '../model/change.ts';
 import type { EncodedFamily, EncodedPush, Group, StoredFamily } from '../model/group.ts';
 import { groupKeyOf } from '../model/group.ts';
 import { type ExpiryPolicy, NO_EXPIRY, expiryOf } from '../model/expiry.ts';
+import { type LabelMatcher, matchesAny } from '../model/label-matchers.ts';
 import type { Labels, MetricFamily, MetricType } from '../model/metric.ts';
 import { NO_QUOTAS, type Quotas } from '../model/quotas.ts';
 import type { HeldElsewhere, PreparedFamily } from './consistency.ts';
@@ -167,6 +168,19 @@ export class Store {
     if (this.#groups.size === 0) return;
     this.#clear();
     this.#publish({ kind: 'wipe' });
+  }
+
+  /**
+   * Removes every group that one of `selectors` matches (model/label-matchers.ts matchesAny), as one
+   * `delete-many` change; returns how many. A walk over all groups: fine for an admin call (bench/README.md).
+   */
+  deleteMatching(selectors: readonly (readonly LabelMatcher[])[]): number {
+    const gone: Group[] = [];
+    for (const group of this.#groups.values()) if (matchesAny(selectors, group.labels)) gone.push(group);
+    if (gone.length === 0) return 0;
+    for (const group of gone) this.#replace(group.key, group, undefined);
+    this.#publish({ kind: 'delete-many', groups: gone.map(({ key, labels }) => ({ key, labels })) });
+    return gone.length;
   }
 
   /**

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Group } from '../../src/model/group.ts';
 import { parseText } from '../../src/parse/text-parser.ts';
 import { Journal, journalPath } from '../../src/persist/journal.ts';
-import { JOURNAL_VERSION, JournalError, deleteGroupRecord, readJournal, setGroupRecord, wipeRecord } from '../../src/persist/journal-format.ts';
+import { JOURNAL_VERSION, JournalError, deleteGroupRecord, deleteGroupsRecord, readJournal, setGroupRecord, wipeRecord } from '../../src/persist/journal-format.ts';
 import { encodeGroup } from '../../src/stored/group-bytes.ts';
 import { Store } from '../../src/store/store.ts';
 
@@ -115,6 +115,29 @@ describe('journal records', () => {
     const contents = readJournal(bytes);
     expect(contents.entries).toHaveLength(1);
     expect(contents.problem).toEqual({ offset: firstEnd!, message: 'record checksum mismatch', torn: false });
+  });
+
+  test('groups deleted together are one record, read back whole', async () => {
+    const file = tempFile();
+    const journal = new Journal(file, 0);
+    journal.append(deleteGroupsRecord([['job', 'a'], ['instance', 'i', 'job', 'b']]));
+    await journal.close();
+    const bytes = readFileSync(journalPath(file, 0));
+    expect(recordEnds(bytes)).toHaveLength(1);
+    expect(readJournal(bytes).entries).toEqual([{ kind: 'delete-many', labels: [['job', 'a'], ['instance', 'i', 'job', 'b']] }]);
+  });
+
+  test.each([1, 2])('a journal of format version %d (before delete-many) is read as before', async (version) => {
+    const file = tempFile();
+    const journal = new Journal(file, 0);
+    const a = group('a', 1);
+    journal.append(setGroupRecord(encodeGroup(a)));
+    journal.append(deleteGroupRecord(['job', 'b']));
+    journal.append(wipeRecord());
+    await journal.close();
+    const bytes = Uint8Array.from(readFileSync(journalPath(file, 0)));
+    new DataView(bytes.buffer).setUint32(8, version, true);
+    expect(readJournal(bytes)).toEqual({ generation: 0, entries: [{ kind: 'set', group: a }, { kind: 'delete', labels: ['job', 'b'] }, { kind: 'wipe' }] });
   });
 
   test('a header that is not ours, or of a newer version, is refused', () => {

@@ -2,6 +2,7 @@
 import { describe, expect, test } from 'bun:test';
 import type { Change } from '../../src/model/change.ts';
 import { type Group, groupKeyOf } from '../../src/model/group.ts';
+import { parseGroupSelector } from '../../src/model/label-matchers.ts';
 import { parseText } from '../../src/parse/text-parser.ts';
 import { transcodeText } from '../../src/parse/text-transcoder.ts';
 import { REJECTION_PREFIX, Store } from '../../src/store/store.ts';
@@ -103,6 +104,21 @@ describe('the change feed', () => {
     expect(store.groups()).toEqual([]);
     // The indexes are empty too: another type of x is accepted.
     expect(push(store, ['job', 'c'], '# TYPE x counter\nx 1\n')).toEqual({ ok: true });
+  });
+
+  test('a bulk delete publishes one delete-many record for every matched group; matching none publishes nothing', () => {
+    const store = newStore();
+    for (const job of ['etl', 'nightly_1', 'nightly_2']) push(store, ['job', job], '# TYPE x counter\nx 1\n');
+    const { changes, seen } = recorded(store);
+    expect(store.deleteMatching([parseGroupSelector('{job="absent"}')])).toBe(0);
+    expect(store.deleteMatching([parseGroupSelector('{job=~"nightly_.*"}')])).toBe(2);
+    const gone = [['job', 'nightly_1'], ['job', 'nightly_2']].map((labels) => ({ key: groupKeyOf(labels), labels }));
+    expect(changes).toEqual([{ kind: 'delete-many', groups: gone }]);
+    // Published once both were gone.
+    expect(seen[0]!.map((group) => group.labels)).toEqual([['job', 'etl']]);
+    // The indexes let go of them: another type of x is accepted for a new job when the last counter goes.
+    store.deleteMatching([parseGroupSelector('{job="etl"}')]);
+    expect(push(store, ['job', 'c'], '# TYPE x gauge\nx 1\n')).toEqual({ ok: true });
   });
 
   test('a listener can stop listening', () => {

@@ -115,6 +115,7 @@ const API: Case[] = [
   ['§7.1: the status endpoint', '/api/v1/status', { kind: 'api-status' }],
   ['§7.2: the metrics endpoint', '/api/v1/metrics', { kind: 'api-metrics' }],
   ['§7.4: no wipe without --web.enable-admin-api: only the preflight answers there', '/api/v1/admin/wipe', API_OTHER],
+  ['#14: no bulk delete without --web.enable-admin-api either', '/api/v1/admin/groups', API_OTHER],
   ['§7.1: any other path under /api/v1/ takes the preflight', '/api/v1/nothing/here', API_OTHER],
   ['... /api/v1/ itself too', '/api/v1/', API_OTHER],
   ['Go redirects /api/v1 to /api/v1/ (301 for every method)', '/api/v1', cleaned('/api/v1/')],
@@ -125,6 +126,7 @@ const API: Case[] = [
 
 const ADMIN_API: Case[] = [
   ['§7.4: the wipe with --web.enable-admin-api, under the prefix like every route', '/pg/api/v1/admin/wipe', { kind: 'wipe' }],
+  ['#14: the bulk delete with --web.enable-admin-api', '/pg/api/v1/admin/groups', { kind: 'admin-groups' }],
   ['the API moves under the prefix', '/pg/api/v1/status', { kind: 'api-status' }],
   ['the unprefixed API is gone', '/api/v1/status', NOT_FOUND],
   ['the redirect of /api/v1 keeps the prefix', '/pg/api/v1', cleaned('/pg/api/v1/')],

@@ -56,6 +56,8 @@ test("each user does what their scope allows, and gets 403 naming the scope for 
     // The wipe deletes every group: an admin action. The JSON API shows what the scrape shows: read.
     ["ci", "PUT", "/api/v1/admin/wipe", 403, `user "ci" may not admin: ${CI_SCOPE}\n`],
     ["prometheus", "PUT", "/api/v1/admin/wipe", 403, 'user "prometheus" may not admin: its scope is read\n'],
+    // So is the bulk delete, even of groups the user may delete one by one.
+    ["ci", "DELETE", `/api/v1/admin/groups?match[]=${encodeURIComponent('{job="ci-build"}')}`, 403, `user "ci" may not admin: ${CI_SCOPE}\n`],
     ["ci", "GET", "/api/v1/metrics", 403, `user "ci" may not read: ${CI_SCOPE}\n`],
     ["ci", "GET", "/api/v1/status", 403, `user "ci" may not read: ${CI_SCOPE}\n`],
     ["prometheus", "GET", "/api/v1/status", 200],

@@ -117,12 +117,12 @@ export async function releaseGoClient(): Promise<void> {
 }
 
 /**
- * Starts our gateway while go-client builds (`acquireGoClient`) and resolves with the gateway once both
+ * Starts our gateway (with `extraArgs`) while go-client builds (`acquireGoClient`) and resolves with the gateway once both
  * are done. When either fails, a gateway that did start is stopped before the error is rethrown, so a
  * failed `beforeAll` leaves nothing running; `stopOursAndGoClient` in `afterAll` releases the build as usual.
  */
-export async function startOursWithGoClient(): Promise<Gateway> {
-  const [started, built] = await Promise.allSettled([startOurs(), acquireGoClient()]);
+export async function startOursWithGoClient(extraArgs: string[] = []): Promise<Gateway> {
+  const [started, built] = await Promise.allSettled([startOurs(extraArgs), acquireGoClient()]);
   if (built.status === "rejected") {
     if (started.status === "fulfilled") await started.value.stop();
     throw built.reason;

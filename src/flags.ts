@@ -2,6 +2,7 @@
 
 import { statSync, writeSync } from 'node:fs';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.ts';
+import { type ExpiryPolicy, NO_EXPIRY } from './model/expiry.ts';
 import { DEFAULT_PUSH_LIMITS, LIMIT_FLAGS, type PushLimits } from './model/push-limits.ts';
 import { NO_QUOTAS, QUOTA_FLAGS, type Quotas } from './model/quotas.ts';
 import { buildInfo } from './version.ts';
@@ -37,6 +38,8 @@ export interface Config {
   readonly persistenceIntervalMs: number;
   /** Journal every change beside the persistence file, durable before the write is acknowledged (SPEC D6). */
   readonly persistenceJournal: boolean;
+  /** How long groups live after their last successful push: `--metrics.ttl`, `--metrics.max-ttl` (issue #14). Frozen. */
+  readonly expiry: ExpiryPolicy;
   readonly disableConsistencyCheck: boolean;
   /** Metric and label names may be any UTF-8 (quoted in text bodies, `U__`-escaped in URLs), escaped per scrape as negotiated (SPEC §2.3, §6.3). */
   readonly utf8Names: boolean;
@@ -284,6 +287,22 @@ function choiceFlag<K extends 'logLevel' | 'logFormat'>(name: string, key: K, ch
   };
 }
 
+/** A `--metrics.…` TTL (issue #14): a Go duration, 0 or more, stored in `expiry`; 0 is the default. */
+function ttlFlag(name: string, key: keyof ExpiryPolicy, help: string): Flag {
+  return {
+    kind: 'value',
+    name,
+    help,
+    defaultText: '0',
+    set: (draft, value) => {
+      const ms = parseGoDuration(value);
+      if (ms < 0) throw new FlagError(`${name} must not be negative, got ${JSON.stringify(value)}`);
+      draft.expiry = Object.freeze({ ...draft.expiry, [key]: ms });
+    },
+    show: (config) => formatGoDuration(config.expiry[key]),
+  };
+}
+
 /**
  * A `--push.max-…` limit (SPEC D5): a byte size (`parseByteSize`: bytes, or KiB, MiB, GiB) or a plain positive
  * count, stored in `pushLimits`.
@@ -356,6 +375,7 @@ const DEFAULTS: Config = {
   persistenceFile: '',
   persistenceIntervalMs: 5 * 60 * 1000,
   persistenceJournal: true,
+  expiry: NO_EXPIRY,
   disableConsistencyCheck: false,
   utf8Names: false,
   pushLimits: DEFAULT_PUSH_LIMITS,
@@ -416,6 +436,16 @@ const FLAGS: readonly Flag[] = [
     'persistenceJournal',
     'With --persistence.file, journal every change beside it and acknowledge a push only once it is on disk. ' +
       'With --no-persistence.journal only the file is written, as the Go gateway does: a crash loses the changes since its last write.',
+  ),
+  ttlFlag(
+    'metrics.ttl',
+    'ttlMs',
+    'How long a group lives after its last successful push; then it is deleted as by a DELETE. A pusher may choose its group\'s own with the header Pushgateway-Expire-After. 0 = never.',
+  ),
+  ttlFlag(
+    'metrics.max-ttl',
+    'maxTtlMs',
+    'Longest TTL a pusher may choose with Pushgateway-Expire-After; a longer one, or 0 (never), gets 400. It does not bound --metrics.ttl. 0 = no bound.',
   ),
   boolFlag('push.disable-consistency-check', 'disableConsistencyCheck', 'Do not check consistency of pushed metrics. DANGEROUS.'),
   boolFlag('push.enable-utf8-names', 'utf8Names', 'Allow UTF-8 characters in metric and label names.'),

@@ -1,5 +1,6 @@
 // Entry point: read flags, restore persisted groups, start the listeners, persist and stop cleanly on SIGTERM. The only file that wires rooms.
 import { readFlagsOrExit } from './flags.ts';
+import { logExpiries } from './http/expiry-log.ts';
 import { startGzipWarmer } from './http/gzip-warmer.ts';
 import { OWN_TYPES, SelfMetrics } from './http/self-metrics.ts';
 import { ListenError } from './http/listen-address.ts';
@@ -7,6 +8,7 @@ import { routePrefixOf, startServers } from './http/server.ts';
 import { createLogger } from './log.ts';
 import { loadPersisted } from './persist/load.ts';
 import { Persistence } from './persist/persistence.ts';
+import { startExpiry } from './store/expiry-timer.ts';
 import { Store } from './store/store.ts';
 import { missingLocalAssets } from './ui/assets.ts';
 import { buildInfo } from './version.ts';
@@ -51,7 +53,7 @@ if (missingAssets.length > 0) {
   log.error('cannot use --web.local-assets: the directory lacks files of this gateway\'s web UI', { dir: config.localAssets, missing: missingAssets.join(',') });
   process.exit(1);
 }
-const store = new Store({ checkConsistency: !config.disableConsistencyCheck, ownTypes: OWN_TYPES, quotas: config.quotas });
+const store = new Store({ checkConsistency: !config.disableConsistencyCheck, ownTypes: OWN_TYPES, quotas: config.quotas, expiry: config.expiry });
 /** A journal generation past this size is folded into a snapshot, so replay at start stays short. */
 const JOURNAL_FOLD_BYTES = 64 * 1024 * 1024;
 
@@ -72,7 +74,11 @@ if (config.persistenceFile !== '') {
   );
   persistence.attach(store, loaded.needsSnapshot);
 }
-const metrics = new SelfMetrics(persistence);
+// After the restore, before the port opens: groups whose deadline passed while the gateway was down go
+// now, logged and journalled as every expiry is.
+logExpiries(store, log, persistence);
+const stopExpiry = startExpiry(store);
+const metrics = new SelfMetrics(persistence, store);
 
 /** How long in-flight requests get to finish on shutdown before their connections are closed. */
 const SHUTDOWN_GRACE_MS = 3000;
@@ -90,6 +96,8 @@ function shutdown(reason: NodeJS.Signals | '/-/quit'): Promise<void> {
     else log.info('received SIGINT/SIGTERM; exiting gracefully...', { reason });
     await listeners?.stop(SHUTDOWN_GRACE_MS);
     log.info('HTTP server stopped');
+    // Nothing expires after the last snapshot.
+    stopExpiry();
     // Go writes the file once more even when nothing changed, and exits 0 even if that write fails.
     await persistence?.close();
     process.exit(0);

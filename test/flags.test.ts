@@ -52,6 +52,8 @@ describe('parseFlags defaults', () => {
       persistenceFile: '',
       persistenceIntervalMs: 300_000,
       persistenceJournal: true,
+      // No group expires unless its pusher asks (issue #14).
+      expiry: { ttlMs: 0, maxTtlMs: 0 },
       disableConsistencyCheck: false,
       utf8Names: false,
       pushLimits: {
@@ -105,6 +107,10 @@ describe('parseFlags values', () => {
     // Our journal is on by default; a boolean that defaults to true is turned off kingpin's way.
     ['journal off', ['--no-persistence.journal'], { persistenceJournal: false }],
     ['journal on, said twice over', ['--persistence.journal'], { persistenceJournal: true }],
+    // Expiry (issue #14): Go durations; each sets only its own field.
+    ['a TTL', ['--metrics.ttl=15m'], { expiry: { ttlMs: 900_000, maxTtlMs: 0 } }],
+    ['a TTL bound', ['--metrics.max-ttl', '1h30m'], { expiry: { ttlMs: 0, maxTtlMs: 5_400_000 } }],
+    ['both, with a fraction', ['--metrics.ttl=1.5s', '--metrics.max-ttl=2s'], { expiry: { ttlMs: 1500, maxTtlMs: 2000 } }],
     ['max body bytes, plain', ['--push.max-body-bytes=1000'], { pushLimits: { ...DEFAULT_PUSH_LIMITS, maxBodyBytes: 1000 } }],
     ['max body bytes, KiB', ['--push.max-body-bytes', '512KiB'], { pushLimits: { ...DEFAULT_PUSH_LIMITS, maxBodyBytes: 524_288 } }],
     // Each limit sets only its own field.
@@ -175,6 +181,8 @@ describe('parseFlags errors', () => {
     ['SI body limit', ['--push.max-body-bytes=64MB'], 'invalid byte size "64MB", want a positive number of bytes or of KiB, MiB, GiB'],
     ['zero series', ['--push.max-series=0'], 'invalid count "0", want a positive whole number'],
     ['zero body timeout', ['--push.body-timeout=0s'], 'push.body-timeout must be positive, got "0s"'],
+    ['a TTL without a unit', ['--metrics.ttl=15'], 'time: missing unit in duration "15"'],
+    ['a negative TTL bound', ['--metrics.max-ttl=-1m'], 'metrics.max-ttl must not be negative, got "-1m"'],
     ['series per group with a unit', ['--push.max-series-per-group=1k'], 'invalid count "1k", want a whole number (0 = no quota)'],
     ['groups per job with a fraction', ['--push.max-groups-per-job=2.5'], 'invalid count "2.5", want a whole number (0 = no quota)'],
     ['a rate that is no number', ['--push.max-pushes-per-second-per-job=fast'], 'invalid rate "fast", want a number of pushes per second (0 = no quota)'],
@@ -336,6 +344,8 @@ describe('flagsForStatus', () => {
       'persistence.file': '',
       'persistence.interval': '5m0s',
       'persistence.journal': 'true',
+      'metrics.ttl': '0s',
+      'metrics.max-ttl': '0s',
       'push.disable-consistency-check': 'false',
       'push.enable-utf8-names': 'false',
       'push.max-body-bytes': '64MiB',

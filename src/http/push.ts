@@ -11,6 +11,7 @@ import type { Persistence } from '../persist/persistence.ts';
 import type { Store, WriteRequest } from '../store/store.ts';
 import { type LargeBodyGate, withinBodyTimeout } from './body-bounds.ts';
 import { persistenceRefusal, unlessDurable } from './durability.ts';
+import { readExpireAfter } from './expire-after.ts';
 import { requestError, textError } from './errors.ts';
 import { type GroupingRoute, hostStart } from './routes.ts';
 import { parseGroupingPath } from './grouping-path.ts';
@@ -25,6 +26,8 @@ export interface PushDeps {
   readonly utf8Names: boolean;
   /** What one push may hold (`--push.max-…`, SPEC D5). */
   readonly limits: PushLimits;
+  /** `--metrics.max-ttl`: the longest TTL a pusher may choose with Pushgateway-Expire-After; 0 = no bound. */
+  readonly maxTtlMs: number;
   /** `--push.max-pushes-per-second-per-job`, when set. The size quotas are the store's. */
   readonly jobRates: JobRateLimit | undefined;
   /** Large bodies (over 64 KiB, compressed, or of unknown length) read at once, at most its `max` (SPEC D5). */
@@ -50,6 +53,12 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
   if (!grouping.ok) {
     deps.log.debug('failed to parse URL', { method: req.method, job: route.job, url: route.labelPath, err: grouping.error });
     return textError(400, grouping.error);
+  }
+  // Before the body is read: a bad header changes nothing, not even the group's failure time.
+  const expireAfter = readExpireAfter(req.headers, deps.maxTtlMs);
+  if (!expireAfter.ok) {
+    deps.log.debug('push refused', { method: req.method, grouping: labelsRecord(grouping.labels), err: expireAfter.error });
+    return textError(400, expireAfter.error);
   }
   // Before the body is read: a job flooding the gateway is refused for the price of its headers.
   const wait = deps.jobRates === undefined ? 0 : deps.jobRates.take(jobOf(grouping.labels));
@@ -95,7 +104,7 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
   const refusal = persistence === undefined ? undefined : await persistenceRefusal(persistence);
   if (refusal !== undefined) return refusal;
   const timeMs = Date.now();
-  const result = deps.store.apply({ ...write, labels: grouping.labels, replace: req.method === 'PUT', timeMs });
+  const result = deps.store.apply({ ...write, labels: grouping.labels, replace: req.method === 'PUT', timeMs, expireAfterMs: expireAfter.ms });
   // Over a size quota nothing changed, whether the consistency check is on or off.
   if (!result.ok && result.quota !== undefined) {
     deps.metrics.countRejected(QUOTA_FLAGS[result.quota]);
@@ -112,7 +121,7 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
 }
 
 /** Flat label pairs as a name → value object, which the log writes as one JSON value. */
-function labelsRecord(labels: Labels): Record<string, string> {
+export function labelsRecord(labels: Labels): Record<string, string> {
   const record: Record<string, string> = {};
   for (let i = 0; i < labels.length; i += 2) record[labels[i]!] = labels[i + 1]!;
   return record;

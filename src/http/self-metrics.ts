@@ -11,6 +11,7 @@ const REQUESTS = 'pushgateway_http_requests_total';
 const PUSH_DURATION = 'pushgateway_http_push_duration_seconds';
 const PUSH_SIZE = 'pushgateway_http_push_size_bytes';
 const REJECTED = 'pushgateway_push_rejected_total';
+const EXPIRED = 'pushgateway_groups_expired_total';
 const PERSISTENCE_ERRORS = 'pushgateway_persistence_errors_total';
 const PERSISTENCE_LAST_WRITE = 'pushgateway_persistence_last_write_timestamp_seconds';
 
@@ -21,6 +22,7 @@ const HELP: Record<string, string> = {
   [PUSH_DURATION]: 'HTTP request duration for pushes to the Pushgateway.',
   [PUSH_SIZE]: 'HTTP request size for pushes to the Pushgateway.',
   [REJECTED]: 'Pushes refused by a limit or quota, by the flag that sets it.',
+  [EXPIRED]: 'Groups deleted because their TTL ran out (--metrics.ttl, or the pusher\'s Pushgateway-Expire-After).',
   [PERSISTENCE_ERRORS]: 'Failed writes of the persistence file or its journal.',
   [PERSISTENCE_LAST_WRITE]: 'Unix time of the last successful write of the persistence file or its journal; 0 = none yet.',
 };
@@ -32,6 +34,7 @@ export const OWN_TYPES: ReadonlyMap<string, MetricType> = new Map<string, Metric
   [PUSH_DURATION, 'summary'],
   [PUSH_SIZE, 'summary'],
   [REJECTED, 'counter'],
+  [EXPIRED, 'counter'],
   [PERSISTENCE_ERRORS, 'counter'],
   [PERSISTENCE_LAST_WRITE, 'gauge'],
   ...PROCESS_FAMILIES.map((f): [string, MetricType] => [f.name, f.type]),
@@ -46,6 +49,11 @@ export interface PersistenceHealth {
   readonly lastWriteSeconds: number;
 }
 
+/** What the store reports about expiry (store/store.ts), read at each scrape. */
+export interface ExpiryCount {
+  readonly expiredGroups: number;
+}
+
 /** Counters and summaries updated by the handlers and rendered fresh on every scrape. */
 export class SelfMetrics {
   /** Shown only when the gateway persists (`--persistence.file`). */
@@ -54,9 +62,12 @@ export class SelfMetrics {
   readonly #durations = new Map<string, QuantileWindow>();
   readonly #sizes = new Map<string, QuantileWindow>();
   readonly #rejected = new Map<string, number>();
+  /** The gateway's store: any group may get a TTL from its pusher, so the counter is always shown. */
+  readonly #expiry: ExpiryCount | undefined;
 
-  constructor(persistence?: PersistenceHealth) {
+  constructor(persistence?: PersistenceHealth, expiry?: ExpiryCount) {
     this.#persistence = persistence;
+    this.#expiry = expiry;
   }
 
   /** Counts one answered request; `handler` is Go's handler label (`push`, `delete`, `healthy`, …). */
@@ -83,6 +94,9 @@ export class SelfMetrics {
     const requests = this.#requestFamily();
     if (requests.metrics.length > 0) families.push(requests);
     if (this.#rejected.size > 0) families.push(this.#rejectedFamily());
+    if (this.#expiry !== undefined) {
+      families.push({ name: EXPIRED, help: HELP[EXPIRED], type: 'counter', metrics: [{ labels: [], value: this.#expiry.expiredGroups }] });
+    }
     for (const [name, windows] of [[PUSH_DURATION, this.#durations], [PUSH_SIZE, this.#sizes]] as const) {
       if (windows.size > 0) families.push(summaryFamily(name, windows, nowMs));
     }

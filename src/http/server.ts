@@ -63,6 +63,7 @@ export function createHandler(deps: ServerDeps): (req: Request, user?: string) =
     checkConsistency: !config.disableConsistencyCheck,
     utf8Names: config.utf8Names,
     limits: config.pushLimits,
+    maxTtlMs: config.expiry.maxTtlMs,
     jobRates: config.quotas.maxPushesPerSecondPerJob > 0 ? new JobRateLimit(config.quotas.maxPushesPerSecondPerJob, pushBurstOf(config.quotas)) : undefined,
     largeBodies: new LargeBodyGate(config.maxConcurrentLargeBodies),
     bodyTimeoutMs: config.pushBodyTimeoutMs,

@@ -77,6 +77,7 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
     contentType: req.headers.get('content-type'),
     contentEncoding: req.headers.get('content-encoding'),
     limits: deps.limits,
+    utf8Names: deps.utf8Names,
   };
   // A small uncompressed body costs at most its 64 KiB; any other may stream or inflate up to the limits,
   // so it needs a place at the gate.
@@ -132,7 +133,7 @@ async function readWrite(req: Request, declared: number, options: BodyOptions, g
   const body = declared <= SMALL_BODY_BYTES ? await bodyBytes(req) : req.body;
   const encoded = body instanceof Uint8Array ? encodeTextBody(body, options, grouping) : undefined;
   return encoded !== undefined
-    ? { encoded: { families: encoded, structured: () => parseText(body as Uint8Array, options.limits) } }
+    ? { encoded: { families: encoded, structured: () => parseText(body as Uint8Array, options.limits, options.utf8Names) } }
     : { families: await parseBody(body, options) };
 }
 

@@ -17,6 +17,8 @@ export interface BodyOptions {
   readonly contentEncoding: string | null;
   /** What the body may hold: its bytes once decompressed, its lines, samples and labels. */
   readonly limits: PushLimits;
+  /** `--push.enable-utf8-names`: quoted names in text, any UTF-8 family name in protobuf (SPEC §4.3, §4.4); absent = off. */
+  readonly utf8Names?: boolean;
 }
 
 const GZIP_HEADER_BYTES = 10;
@@ -43,7 +45,8 @@ interface BodyParser {
 export async function parseBody(body: ReadableStream<Uint8Array> | Uint8Array | null, options: BodyOptions): Promise<MetricFamily[]> {
   const limits = options.limits;
   const isProtobuf = bodyFormatOf(options.contentType) === 'protobuf';
-  const parser: BodyParser = isProtobuf ? new ProtobufParser({ maxMessageBytes: limits.maxBodyBytes, maxSamples: limits.maxSeries }) : new TextParser(limits);
+  const parser: BodyParser = isProtobuf ? new ProtobufParser({ maxMessageBytes: limits.maxBodyBytes, maxSamples: limits.maxSeries, utf8Names: options.utf8Names })
+    : new TextParser(limits, options.utf8Names);
   // The parsers stop at the sample limit as they go; protobuf families get the per-label limits once decoded.
   const finish = (): MetricFamily[] => {
     const families = parser.end();

@@ -3,7 +3,7 @@ import type { Exemplar, ForeignValues, Labels, Metric, MetricFamily, MetricType,
 import {
   EXEMPLAR_TAG, FAMILY_TAG, LABEL_TAG, METRIC_TAG, PROTO_TYPES, QUANTILE_TAG, SUMMARY_TAG, TIMESTAMP_TAG, VALUE_TAG,
 } from '../model/metrics-proto.ts';
-import { isValidMetricName } from '../model/names.ts';
+import { isValidMetricName, isValidUtf8Name } from '../model/names.ts';
 import { quoteBytes } from './go-quote.ts';
 import { ParseError } from './parse-error.ts';
 import { readHistogram } from './protobuf-histogram.ts';
@@ -63,15 +63,18 @@ export class MetricFamilyDecoder {
   #familyName: string | undefined;
   // Samples decoded so far in this body, against `maxSamples` (`--push.max-series`).
   readonly #maxSamples: number;
+  readonly #utf8Names: boolean;
   #samples = 0;
 
   /**
    * `maxSamples` bounds the samples of the whole body (a value, or a bucket or quantile plus sum and count),
    * checked before a family's series become objects: a 13-byte series decodes into ~140 bytes, so a body's
-   * byte limit alone would let one push hold gigabytes.
+   * byte limit alone would let one push hold gigabytes. `utf8Names` (`--push.enable-utf8-names`) lets a
+   * family name be any valid UTF-8; label names are the store's to check.
    */
-  constructor(maxSamples = Infinity) {
+  constructor(maxSamples = Infinity, utf8Names = false) {
     this.#maxSamples = maxSamples;
+    this.#utf8Names = utf8Names;
   }
 
   /**
@@ -146,7 +149,7 @@ export class MetricFamilyDecoder {
     // A nameless family breaks Go's scrape ([Rec], SPEC §4.4); an invalid name would be exposed verbatim.
     if (start === end) throw this.#fail('metric family has no name');
     const name = this.#wire.string(start, end);
-    if (name === undefined || !isValidMetricName(name)) throw this.#fail(`invalid metric name ${quoteBytes(this.#wire.reader.buf, start, end)}`);
+    if (name === undefined || !(this.#utf8Names ? isValidUtf8Name(name) : isValidMetricName(name))) throw this.#fail(`invalid metric name ${quoteBytes(this.#wire.reader.buf, start, end)}`);
     this.#familyName = name;
     return name;
   }

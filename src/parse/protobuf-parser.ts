@@ -39,10 +39,13 @@ export class ProtobufParser {
   #failure: ParseError | PushLimitError | undefined;
   #ended = false;
 
-  /** `maxMessageBytes` caps the length of one message (default 64 MiB); `maxSamples` the samples of the body (none by default). */
-  constructor(options: { maxMessageBytes?: number; maxSamples?: number } = {}) {
+  /**
+   * `maxMessageBytes` caps the length of one message (default 64 MiB); `maxSamples` the samples of the body
+   * (none by default); `utf8Names` takes family names in UTF-8 (`--push.enable-utf8-names`).
+   */
+  constructor(options: { maxMessageBytes?: number; maxSamples?: number; utf8Names?: boolean } = {}) {
     this.#maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    this.#decoder = new MetricFamilyDecoder(options.maxSamples);
+    this.#decoder = new MetricFamilyDecoder(options.maxSamples, options.utf8Names);
   }
 
   /** Feeds the next chunk of the body. Throws ParseError as soon as one is certain. The chunk is not kept. */

@@ -26,6 +26,9 @@ import { isValidUtf8 } from './utf8.ts';
  * Behaves like Go expfmt as shipped in Pushgateway 1.5.1, message for message, except for two product
  * decisions: an unterminated last line is complete when the body ends (D1), and `\r\n` ends a line (D2).
  * Samples with timestamps and duplicate series are accepted here; the store refuses them later.
+ * With `utf8Names` (`--push.enable-utf8-names`) the newest Go's quoted names are read too (SPEC §4.3):
+ * `{"some.metric",a="1"} 1`, `"some.metric" 1`, `m{"a.b"="1"} 1`, `# HELP "x.y" text`; a quoted name
+ * takes the escapes of a label value and must be non-empty valid UTF-8.
  *
  * Not reusable: after `end()` or after an error, every call throws.
  */
@@ -34,6 +37,7 @@ export class TextParser {
   readonly #families = new FamilyTable();
   readonly #strings = new TokenStrings();
   readonly #limits: PushLimits;
+  readonly #utf8Names: boolean;
   #samples = 0;
   #line = 0;
   #failure: ParseError | PushLimitError | undefined;
@@ -48,13 +52,19 @@ export class TextParser {
   #valueHighBits = 0;
   #valueHash = 0;
   #nameHash = 0; // intern hash of the name #scanName found last
+  #quoted = ''; // the name #quotedName read last, unescaped
+  #quotedEnd = 0; // where the label name #quotedLabelName read ends
   // The current line's quantile (summary) or le (histogram) bound; NaN when it has none, as in Go,
   // which is also why a `quantile="NaN"` sample is silently dropped.
   #bound = NaN;
 
-  /** `limits` (DEFAULT_PUSH_LIMITS when absent) bound what the body may hold; `maxBodyBytes` is the caller's. */
-  constructor(limits: PushLimits = DEFAULT_PUSH_LIMITS) {
+  /**
+   * `limits` (DEFAULT_PUSH_LIMITS when absent) bound what the body may hold; `maxBodyBytes` is the caller's.
+   * `utf8Names` reads quoted names (`--push.enable-utf8-names`).
+   */
+  constructor(limits: PushLimits = DEFAULT_PUSH_LIMITS, utf8Names = false) {
     this.#limits = limits;
+    this.#utf8Names = utf8Names;
     this.#reader = new LineReader(limits.maxLineBytes, (buf, start, end, line) => {
       this.#line = line;
       this.#parseLine(buf, start, end);
@@ -119,10 +129,11 @@ export class TextParser {
     if (!isHelp && !matches(buf, keywordStart, 'TYPE')) return;
     i = skipBlanks(buf, i, end);
     const nameStart = i;
-    i = this.#scanName(buf, i, end, METRIC_START, METRIC_REST);
+    const quoted = this.#utf8Names && i < end && buf[i] === QUOTE;
+    i = quoted ? this.#quotedName(buf, i, end, 'metric', 'invalid metric name in comment') : this.#scanName(buf, i, end, METRIC_START, METRIC_REST);
     if (i === end) return;
     if (!isBlank(buf[i]!)) throw this.#fail('invalid metric name in comment');
-    const { family } = this.#families.resolve(this.#strings.ascii(buf, nameStart, i, this.#nameHash));
+    const { family } = this.#families.resolve(quoted ? this.#quoted : this.#strings.ascii(buf, nameStart, i, this.#nameHash));
     i = skipBlanks(buf, i, end);
     if (i === end) return; // so `# HELP x` leaves x without HELP, never with ''
     if (isHelp) this.#help(family, buf, i, end);
@@ -170,15 +181,28 @@ export class TextParser {
   }
 
   #sample(buf: Uint8Array, start: number, end: number): void {
-    let i = this.#scanName(buf, start, end, METRIC_START, METRIC_REST);
-    if (i === start) throw this.#fail('invalid metric name');
+    const first = buf[start]!;
+    // `{"name",…}`: the name is the first item inside the braces, and the label list goes on after it.
+    const insideBraces = this.#utf8Names && first === BRACE_OPEN;
+    let i = insideBraces ? skipBlanks(buf, start + 1, end) : start;
+    const nameStart = i;
+    const quoted = this.#utf8Names && i < end && buf[i] === QUOTE;
+    i = quoted ? this.#quotedName(buf, i, end, 'metric', 'invalid metric name') : this.#scanName(buf, i, end, METRIC_START, METRIC_REST);
+    if (i === nameStart) throw this.#fail('invalid metric name');
     if (++this.#samples > this.#limits.maxSeries) throw tooManySamples(this.#limits.maxSeries, `line ${this.#line}`);
-    const { family, role } = this.#families.resolve(this.#strings.ascii(buf, start, i, this.#nameHash));
+    const { family, role } = this.#families.resolve(quoted ? this.#quoted : this.#strings.ascii(buf, nameStart, i, this.#nameHash));
     family.type ??= 'untyped'; // from now on a TYPE line for this family is an error
     if (i < end && isBlank(buf[i]!)) i = skipBlanks(buf, i, end);
     const labels: Labels = [];
     this.#bound = NaN;
-    if (i < end && buf[i] === BRACE_OPEN) i = this.#labels(family, buf, i, end, labels);
+    if (insideBraces) {
+      const next = i < end ? buf[i]! : NEWLINE;
+      if (next === BRACE_CLOSE) i = skipBlanks(buf, i + 1, end);
+      else if (next === COMMA) i = this.#labels(family, buf, i, end, labels);
+      else throw this.#fail(next === EQUALS ? 'invalid metric name' : `unexpected end of metric name ${quoteByte(next)}`);
+    } else if (i < end && buf[i] === BRACE_OPEN) {
+      i = this.#labels(family, buf, i, end, labels);
+    }
     const valueStart = i;
     while (i < end && !isBlank(buf[i]!)) i++;
     const value = parseGoFloat(buf, valueStart, i);
@@ -188,7 +212,8 @@ export class TextParser {
     if (timestampMs !== undefined) metric.timestampMs = timestampMs;
   }
 
-  // `{name="value",…}` starting at the '{'; returns where the value starts. Fills `labels` and #bound.
+  // `{name="value",…}` starting at the '{' (or at the ',' after a name inside the braces); returns where the
+  // value starts. Fills `labels` and #bound.
   #labels(family: FamilyState, buf: Uint8Array, start: number, end: number, labels: Labels): number {
     const boundName = family.type === 'summary' ? 'quantile' : family.type === 'histogram' ? 'le' : undefined;
     let names: Set<string> | undefined;
@@ -197,18 +222,20 @@ export class TextParser {
       i = skipBlanks(buf, i + 1, end); // past '{' or ','
       if (i < end && buf[i] === BRACE_CLOSE) return skipBlanks(buf, i + 1, end);
       const nameStart = i;
-      i = this.#scanName(buf, i, end, LABEL_START, LABEL_REST);
+      const quoted = this.#utf8Names && i < end && buf[i] === QUOTE ? this.#quotedLabelName(family, buf, i, end) : undefined;
+      i = quoted === undefined ? this.#scanName(buf, i, end, LABEL_START, LABEL_REST) : this.#quotedEnd;
       if (i === nameStart) throw this.#fail(`invalid label name for metric "${family.name}"`);
       const nameEnd = i;
       if (i < end && isBlank(buf[i]!)) i = skipBlanks(buf, i, end);
       if (i === end || buf[i] !== EQUALS) {
         throw this.#fail(`expected '=' after label name, found ${quoteByte(i < end ? buf[i]! : NEWLINE)}`);
       }
-      if (nameEnd - nameStart === 8 && matches(buf, nameStart, '__name__')) {
+      if (quoted === undefined ? nameEnd - nameStart === 8 && matches(buf, nameStart, '__name__') : quoted === '__name__') {
         throw this.#fail('label name "__name__" is reserved');
       }
-      const isBound = boundName !== undefined && nameEnd - nameStart === boundName.length && matches(buf, nameStart, boundName);
-      const name = isBound ? '' : this.#strings.ascii(buf, nameStart, nameEnd, this.#nameHash);
+      const isBound = boundName !== undefined &&
+        (quoted === undefined ? nameEnd - nameStart === boundName.length && matches(buf, nameStart, boundName) : quoted === boundName);
+      const name = isBound ? '' : quoted ?? this.#strings.ascii(buf, nameStart, nameEnd, this.#nameHash);
       if (!isBound) {
         // A scan while the series is narrow; a set once it is wide (see MANY_LABELS).
         if (names === undefined && labels.length >= 2 * MANY_LABELS) names = new Set(labels.filter((_, k) => k % 2 === 0));
@@ -247,9 +274,9 @@ export class TextParser {
     }
   }
 
-  // Reads a label value whose first byte is at `start` (after the opening quote) into the #value* fields;
-  // returns the index of the closing quote.
-  #labelValue(buf: Uint8Array, start: number, end: number): number {
+  // Reads a label value (or, with `what` naming it, a quoted name) whose first byte is at `start` (after
+  // the opening quote) into the #value* fields; returns the index of the closing quote.
+  #labelValue(buf: Uint8Array, start: number, end: number, what = 'label value'): number {
     // Most values hold no backslash: point at them where they are.
     let highBits = 0;
     let hash = 0;
@@ -259,15 +286,15 @@ export class TextParser {
         this.#setValue(buf, start, i, highBits, hash);
         return i;
       }
-      if (b === BACKSLASH) return this.#escapedLabelValue(buf, start, end);
+      if (b === BACKSLASH) return this.#escapedLabelValue(buf, start, end, what);
       highBits |= b;
       hash = hashStep(hash, b);
     }
-    throw this.#fail(`label value ${quoteBytes(buf, start, end)} contains unescaped new-line`);
+    throw this.#fail(`${what} ${quoteBytes(buf, start, end)} contains unescaped new-line`);
   }
 
   // The slow path of #labelValue: unescapes \\, \" and \n into the scratch buffer.
-  #escapedLabelValue(buf: Uint8Array, start: number, end: number): number {
+  #escapedLabelValue(buf: Uint8Array, start: number, end: number, what: string): number {
     const scratch = this.#scratchFor(end - start);
     let length = 0;
     let highBits = 0;
@@ -288,7 +315,7 @@ export class TextParser {
       highBits |= b;
       hash = hashStep(hash, b);
     }
-    throw this.#fail(`label value ${quoteBytes(scratch, 0, length)} contains unescaped new-line`);
+    throw this.#fail(`${what} ${quoteBytes(scratch, 0, length)} contains unescaped new-line`);
   }
 
   #setValue(buf: Uint8Array, start: number, end: number, highBits: number, hash: number): void {
@@ -360,6 +387,26 @@ export class TextParser {
     return i;
   }
 
+  // A quoted label name at `start` (the opening quote): the name, its end left in #quotedEnd.
+  #quotedLabelName(family: FamilyState, buf: Uint8Array, start: number, end: number): string {
+    this.#quotedEnd = this.#quotedName(buf, start, end, 'label', `invalid label name for metric "${family.name}"`);
+    return this.#quoted;
+  }
+
+  // Reads a quoted name whose opening quote is at `start` into #quoted, with the escapes of a label value;
+  // returns the index after the closing quote. A name that is empty or not valid UTF-8 is refused with
+  // `invalid`, the message for a missing name where it stands.
+  #quotedName(buf: Uint8Array, start: number, end: number, what: 'metric' | 'label', invalid: string): number {
+    const close = this.#labelValue(buf, start + 1, end, `${what} name`);
+    const valueBuf = this.#valueBuf;
+    const valueStart = this.#valueStart;
+    const valueEnd = this.#valueEnd;
+    const ascii = this.#valueHighBits < 0x80;
+    if (valueEnd === valueStart || (!ascii && !isValidUtf8(valueBuf, valueStart, valueEnd))) throw this.#fail(invalid);
+    this.#quoted = ascii ? this.#strings.ascii(valueBuf, valueStart, valueEnd, this.#valueHash) : this.#strings.utf8(valueBuf, valueStart, valueEnd);
+    return close + 1;
+  }
+
   #scratchFor(length: number): Uint8Array {
     if (this.#scratch.length < length) this.#scratch = new Uint8Array(Math.max(length, this.#scratch.length * 2));
     return this.#scratch;
@@ -367,8 +414,8 @@ export class TextParser {
 }
 
 /** Parses a whole text-format body at once (one `push` and `end`); see TextParser for the contract. */
-export function parseText(body: Uint8Array | string, limits?: PushLimits): MetricFamily[] {
-  const parser = new TextParser(limits);
+export function parseText(body: Uint8Array | string, limits?: PushLimits, utf8Names = false): MetricFamily[] {
+  const parser = new TextParser(limits, utf8Names);
   parser.push(typeof body === 'string' ? new TextEncoder().encode(body) : body);
   return parser.end();
 }

@@ -2,6 +2,7 @@
 import { escapeLabelValue } from '../model/escape.ts';
 import { groupKeyOf } from '../model/group.ts';
 import type { Labels } from '../model/metric.ts';
+import { isValidLabelName } from '../model/names.ts';
 
 const utf8 = new TextEncoder();
 
@@ -16,7 +17,8 @@ const groupingPairsByKey = new Map<string, GroupingPair[] | undefined>();
 const GROUPING_PAIRS_LIMIT = 16_384;
 
 // The grouping labels plus instance="" when absent, sorted by name; undefined when one of them would
-// break a label rule (the store words that refusal).
+// break a label rule (the store words that refusal) or is not a legacy name (`--push.enable-utf8-names`):
+// the store keeps such a group's families structured, which only the ordinary path makes.
 export function groupingPairs(grouping: Labels): GroupingPair[] | undefined {
   const key = groupKeyOf(grouping);
   let pairs = groupingPairsByKey.get(key);
@@ -34,7 +36,7 @@ function encodeGroupingPairs(grouping: Labels): GroupingPair[] | undefined {
   for (let i = 0; i < labels.length; i += 2) {
     const name = labels[i]!;
     if (name === 'instance') hasInstance = true;
-    if (name === 'le' || name === 'quantile' || name.startsWith('__') || (i > 0 && labels[i - 2]! >= name)) return undefined;
+    if (name === 'le' || name === 'quantile' || name.startsWith('__') || !isValidLabelName(name) || (i > 0 && labels[i - 2]! >= name)) return undefined;
   }
   if (!hasInstance) {
     let at = 0;

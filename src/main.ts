@@ -53,7 +53,7 @@ if (missingAssets.length > 0) {
   log.error('cannot use --web.local-assets: the directory lacks files of this gateway\'s web UI', { dir: config.localAssets, missing: missingAssets.join(',') });
   process.exit(1);
 }
-const store = new Store({ checkConsistency: !config.disableConsistencyCheck, ownTypes: OWN_TYPES, quotas: config.quotas, expiry: config.expiry });
+const store = new Store({ checkConsistency: !config.disableConsistencyCheck, ownTypes: OWN_TYPES, quotas: config.quotas, utf8Names: config.utf8Names, expiry: config.expiry });
 /** A journal generation past this size is folded into a snapshot, so replay at start stays short. */
 const JOURNAL_FOLD_BYTES = 64 * 1024 * 1024;
 

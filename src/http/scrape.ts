@@ -2,7 +2,8 @@
 import type { Logger } from '../log.ts';
 import { renderExposition } from '../render/exposition.ts';
 import { renderGzipExposition } from '../render/gzip-exposition.ts';
-import { SCRAPE_CONTENT_TYPES, negotiateCoding, negotiateFormat } from '../render/negotiate.ts';
+import { escapedGroups } from '../render/escaped-groups.ts';
+import { SCRAPE_CONTENT_TYPES, negotiateCoding, negotiateScrape, scrapeContentType } from '../render/negotiate.ts';
 import { renderGzipProtobufExposition, renderProtobufExposition } from '../render/protobuf.ts';
 import { renderProtobufTextExposition } from '../render/protobuf-text.ts';
 import type { Store } from '../store/store.ts';
@@ -17,19 +18,26 @@ import type { SelfMetrics } from './self-metrics.ts';
  * lines). Gzip when Accept-Encoding asks for it, whatever the format. A store made inconsistent by pushes
  * with the consistency check disabled is answered with Go's 500 page instead (SPEC §6.7), and logged at error
  * as Go's promhttp does.
+ *
+ * With `utf8Names` (`--push.enable-utf8-names`) names that are not legacy-valid are shown in the escaping
+ * the Accept header asks for, and the Content-Type says which (SPEC §6.3); without it, groups that hold
+ * such names (restored from a file written with the flag) show them as `underscores` escapes, under 1.5.1's
+ * headers. A store without them is sent as stored, at no cost per group.
  */
-export function handleScrape(req: Request, store: Store, metrics: SelfMetrics, log: Logger): Response {
+export function handleScrape(req: Request, store: Store, metrics: SelfMetrics, log: Logger, utf8Names = false): Response {
   const problem = store.inconsistency();
   if (problem !== undefined) {
     log.error('error gathering metrics', { err: problem });
     return textError(500, `An error has occurred while serving metrics:\n\n${problem}`);
   }
-  const format = negotiateFormat(req.headers.get('accept'));
+  const negotiation = negotiateScrape(req.headers.get('accept'));
+  const format = negotiation.format;
+  const escaping = utf8Names ? negotiation.escaping : 'underscores';
   const gzip = negotiateCoding(req.headers.get('accept-encoding')) === 'gzip';
-  const groups = store.groups();
+  const groups = store.utf8Groups === 0 ? store.groups() : escapedGroups(store.groups(), escaping);
   const nowMs = Date.now();
   const own = metrics.families(nowMs);
-  const headers: Record<string, string> = { 'Content-Type': SCRAPE_CONTENT_TYPES[format] };
+  const headers: Record<string, string> = { 'Content-Type': utf8Names ? scrapeContentType(negotiation) : SCRAPE_CONTENT_TYPES[format] };
   if (gzip) headers['Content-Encoding'] = 'gzip';
   if (format === 'text') {
     // The common scrape: gzip comes from cached deflate blocks, identity from the stored bytes themselves.

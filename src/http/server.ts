@@ -102,7 +102,7 @@ export function createHandler(deps: ServerDeps): (req: Request, user?: string) =
         if (method === 'DELETE') return counted('delete', method, handleDelete(req, route.grouping, store, deps.persistence, deps.log, config.utf8Names));
         break;
       case 'scrape':
-        if (method === 'GET') return handleScrape(req, store, metrics, deps.log);
+        if (method === 'GET') return handleScrape(req, store, metrics, deps.log, config.utf8Names);
         break;
       case 'healthy':
       case 'ready':

@@ -3,7 +3,7 @@ import type { Logger } from '../log.ts';
 import { type Group, PUSH_FAILURE_TIME_METRIC, PUSH_TIME_METRIC, type StoredFamily, groupKeyOf, sortLabels } from '../model/group.ts';
 import type { MetricFamily } from '../model/metric.ts';
 import { MetricFamilyDecoder } from '../parse/protobuf-family.ts';
-import { encodeFamilyText } from '../stored/family-text.ts';
+import { encodeStoredFamily } from '../stored/family-text.ts';
 import { decodeGoPersistence, looksLikeGoPersistence } from './go-gob.ts';
 
 /**
@@ -16,7 +16,8 @@ import { decodeGoPersistence, looksLikeGoPersistence } from './go-gob.ts';
  */
 export function importGoFile(bytes: Uint8Array, log: Logger): Group[] | undefined {
   if (!looksLikeGoPersistence(bytes)) return undefined;
-  const decoder = new MetricFamilyDecoder();
+  // The newest Go stores UTF-8 names when it runs with --push.enable-utf8-names: take whatever it stored.
+  const decoder = new MetricFamilyDecoder(Infinity, true);
   return decodeGoPersistence(bytes).map((goGroup) => {
     const families = new Map<string, StoredFamily>();
     let pushTime = 0;
@@ -33,15 +34,15 @@ export function importGoFile(bytes: Uint8Array, log: Logger): Group[] | undefine
       const value = family.metrics[0]?.value ?? 0;
       if (family.name === PUSH_TIME_METRIC) pushTime = value;
       if (family.name === PUSH_FAILURE_TIME_METRIC) failureTime = value;
-      const encoding = encodeFamilyText(family);
+      const { text, seriesHashes, exact } = encodeStoredFamily(family, true);
       families.set(family.name, {
         name: family.name,
         type: family.type,
         help: family.help,
         pushedAt: goFamily.pushedAtMs,
-        text: encoding.text,
-        seriesHashes: encoding.seriesHashes,
-        ...(encoding.lossless ? {} : { exact: family }),
+        text,
+        seriesHashes,
+        ...(exact === undefined ? {} : { exact }),
       });
     });
     return { key: groupKeyOf(goGroup.labels), labels: goGroup.labels, families, pushTime, failureTime };

@@ -1,4 +1,5 @@
-// Scrape negotiation: Accept → format, as Go 1.5.1 chooses (SPEC §6.3); Accept-Encoding → gzip, by the newest Go's rules (SPEC §6.4).
+// Scrape negotiation: Accept → format (as Go 1.5.1 chooses) and name escaping (as the newest Go), SPEC §6.3; Accept-Encoding → gzip, by the newest Go's rules (SPEC §6.4).
+import { NAME_ESCAPINGS, type NameEscaping } from '../model/name-escaping.ts';
 
 export type ContentCoding = 'identity' | 'gzip';
 
@@ -78,16 +79,42 @@ interface AcceptEntry {
  * not removed) and a q of 0 does not exclude an entry.
  */
 export function negotiateFormat(accept: string | null): ScrapeFormat {
-  if (accept === null) return 'text';
+  return negotiateScrape(accept).format;
+}
+
+/** What a scrape sends: its format and, under `--push.enable-utf8-names`, how it shows names that are not legacy. */
+export interface ScrapeNegotiation {
+  readonly format: ScrapeFormat;
+  readonly escaping: NameEscaping;
+}
+
+/**
+ * The format as negotiateFormat chooses it, and the escaping as the newest Go chooses it: the `escaping=`
+ * parameter of the Accept entry that chose the format when it names a scheme (`allow-utf-8`,
+ * `underscores`, `dots`, `values`), else `underscores` (also when no entry chose).
+ */
+export function negotiateScrape(accept: string | null): ScrapeNegotiation {
+  if (accept === null) return DEFAULT_NEGOTIATION;
   for (const entry of parseAccept(accept)) {
+    let format: ScrapeFormat | undefined;
     if (`${entry.type}/${entry.subtype}` === PROTOBUF_MEDIA_TYPE && entry.params.get('proto') === PROTOBUF_MESSAGE) {
-      const format = PROTOBUF_ENCODINGS[entry.params.get('encoding') ?? ''];
-      if (format !== undefined) return format;
+      format = PROTOBUF_ENCODINGS[entry.params.get('encoding') ?? ''];
     }
     const version = entry.params.get('version');
-    if (entry.type === 'text' && entry.subtype === 'plain' && (version === undefined || version === '' || version === '0.0.4')) return 'text';
+    if (format === undefined && entry.type === 'text' && entry.subtype === 'plain' && (version === undefined || version === '' || version === '0.0.4')) format = 'text';
+    if (format === undefined) continue;
+    const escaping = NAME_ESCAPINGS.find((scheme) => scheme === entry.params.get('escaping')) ?? DEFAULT_ESCAPING;
+    return { format, escaping };
   }
-  return 'text';
+  return DEFAULT_NEGOTIATION;
+}
+
+const DEFAULT_ESCAPING: NameEscaping = 'underscores';
+const DEFAULT_NEGOTIATION: ScrapeNegotiation = { format: 'text', escaping: DEFAULT_ESCAPING };
+
+/** The Content-Type of a scrape under `--push.enable-utf8-names`: the newest Go adds the escaping it used (SPEC §6.3). */
+export function scrapeContentType(negotiation: ScrapeNegotiation): string {
+  return `${SCRAPE_CONTENT_TYPES[negotiation.format]}; escaping=${negotiation.escaping}`;
 }
 
 // goautoneg.ParseAccept: `type/subtype;k=v;q=…` entries; a bare `*` means `*/*`; other entries without

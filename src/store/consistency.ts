@@ -2,7 +2,7 @@
 import type { StoredFamily } from '../model/group.ts';
 import type { Labels, Metric, MetricType } from '../model/metric.ts';
 import { PROTO_TYPE_NAMES } from '../model/metric.ts';
-import { isReservedLabelName, isValidLabelName, sampleNamesOf } from '../model/names.ts';
+import { isAllowedLabelName, sampleNamesOf } from '../model/names.ts';
 import { debugMetric } from './metric-debug.ts';
 import type { NameIndex } from './name-index.ts';
 import type { Problems } from './problems.ts';
@@ -32,6 +32,8 @@ export interface CheckContext {
   readonly heldElsewhere: HeldElsewhere;
   /** The families the gateway exposes itself; pushed families of those names merge into them (SPEC §5.4). */
   readonly ownTypes: ReadonlyMap<string, MetricType>;
+  /** `--push.enable-utf8-names`: a label name may be any valid UTF-8 that does not start with `__`. */
+  readonly utf8Names: boolean;
 }
 
 /**
@@ -74,7 +76,7 @@ export function checkWrite(ctx: CheckContext, added: readonly PreparedFamily[], 
     for (let i = 0; i < hashes.length; i++) {
       const metric = family.metrics?.[i];
       const problem = metric === undefined ? undefined
-        : metric.kindMismatch !== undefined ? `is not a ${PROTO_TYPE_NAMES[family.type]}` : labelProblem(metric.labels, family.type);
+        : metric.kindMismatch !== undefined ? `is not a ${PROTO_TYPE_NAMES[family.type]}` : labelProblem(metric.labels, family.type, ctx.utf8Names);
       if (problem !== undefined) {
         problems.add(() => `collected metric "${family.name}" ${describe(i)} ${problem}`);
         continue;
@@ -118,12 +120,12 @@ function isHistogram(type: MetricType): boolean {
 
 // Go's per-label checks in Go's order, plus `le` on histograms: Go stores that one and then prints bucket
 // lines with two `le` labels, whether it came in the body or as a grouping label ([Rec] of SPEC §4.4).
-function labelProblem(labels: readonly string[], type: MetricType): string | undefined {
+function labelProblem(labels: readonly string[], type: MetricType, utf8Names: boolean): string | undefined {
   for (let i = 0; i < labels.length; i += 2) {
     const name = labels[i]!;
     // Labels are sorted, so a repeated name sits next to itself.
     if (i > 0 && labels[i - 2] === name) return `has two or more labels with the same name: ${name}`;
-    if (!isValidLabelName(name) || isReservedLabelName(name)) return `has a label with an invalid name: ${name}`;
+    if (!isAllowedLabelName(name, utf8Names)) return `has a label with an invalid name: ${name}`;
     if (type === 'summary' && name === 'quantile') return 'must not have an explicit "quantile" label';
     if (isHistogram(type) && name === 'le') return 'must not have an explicit "le" label';
   }

@@ -12,10 +12,11 @@ import { DeadlineHeap } from './deadline-heap.ts';
 import { GroupingShapes, type Reach, keyWithin } from './grouping-shapes.ts';
 import { NameIndex } from './name-index.ts';
 import { Problems } from './problems.ts';
+import { hasUtf8Names } from '../model/names.ts';
 import { hasTimestamps, sanitizeFamilies, seriesLabelsOf } from './sanitize.ts';
 import { PUSH_FAILURE_TIME_METRIC, PUSH_TIME_METRIC, pushFailureTimeFamily, pushTimeFamily } from './timestamp-gauges.ts';
 import { decodeFamilyLines } from '../stored/family-lines.ts';
-import { encodeFamilyText } from '../stored/family-text.ts';
+import { encodeStoredFamily } from '../stored/family-text.ts';
 import { withValue } from '../stored/line-edits.ts';
 import { mayCarryLabel } from '../stored/line-search.ts';
 import { SizeQuotas } from './size-quotas.ts';
@@ -55,10 +56,12 @@ export interface StoreOptions {
   readonly checkConsistency: boolean;
   /** Names and types of the families the gateway exposes itself. */
   readonly ownTypes: ReadonlyMap<string, MetricType>;
-  /** The size quotas the store keeps (series per group, groups per job); none when absent. */
-  readonly quotas?: Quotas;
   /** How long groups live after their last push (`--metrics.ttl`, `--metrics.max-ttl`); absent = until deleted. */
   readonly expiry?: ExpiryPolicy;
+  /** The size quotas the store keeps (series per group, groups per job); none when absent. */
+  readonly quotas?: Quotas;
+  /** `--push.enable-utf8-names`: label names may be any UTF-8 (not `__…`), kept as UTF-8 families; absent = off. */
+  readonly utf8Names?: boolean;
 }
 
 const OK: WriteResult = { ok: true };
@@ -71,6 +74,9 @@ const NOWHERE: HeldElsewhere = () => false;
  */
 export class Store {
   readonly #options: StoreOptions;
+  readonly #utf8Names: boolean;
+  /** Keys of the groups holding a UTF-8 family (see utf8Groups). */
+  readonly #utf8Keys = new Set<string>();
   readonly #groups = new Map<string, Group>();
   readonly #names = new NameIndex();
   readonly #shapes = new GroupingShapes();
@@ -87,16 +93,25 @@ export class Store {
   #orderedKeys: string[] | undefined;
   #ordered: readonly Group[] | undefined;
   #listeners: readonly ChangeListener[] = [];
-  readonly #quotas: SizeQuotas;
   readonly #expiry: ExpiryPolicy;
   /** The deadline of every group that has one, kept in step by #replace. */
   readonly #deadlines = new DeadlineHeap();
   #expired = 0;
+  readonly #quotas: SizeQuotas;
 
   constructor(options: StoreOptions) {
     this.#options = options;
-    this.#quotas = new SizeQuotas(options.quotas ?? NO_QUOTAS);
     this.#expiry = options.expiry ?? NO_EXPIRY;
+    this.#quotas = new SizeQuotas(options.quotas ?? NO_QUOTAS);
+    this.#utf8Names = options.utf8Names === true;
+  }
+
+  /**
+   * How many groups hold a UTF-8 family (stored/family-text.ts encodeStoredFamily), whose lines show
+   * escaped names: while there are none, a scrape can send the stored lines of every group as they are.
+   */
+  get utf8Groups(): number {
+    return this.#utf8Keys.size;
   }
 
   get size(): number {
@@ -244,7 +259,7 @@ export class Store {
 
   #recheck(): string | undefined {
     const seen = new Set<number>();
-    const ctx = { names: new NameIndex(), heldElsewhere: (hash: number) => seen.has(hash), ownTypes: this.#options.ownTypes };
+    const ctx = { names: new NameIndex(), heldElsewhere: (hash: number) => seen.has(hash), ownTypes: this.#options.ownTypes, utf8Names: this.#utf8Names };
     const problems = new Problems();
     for (const group of this.groups()) {
       const stored = [...group.families.values()].filter((family) => family.seriesHashes.length > 0);
@@ -314,7 +329,7 @@ export class Store {
       }
       // A family without samples never shows in a scrape and clashes with nothing, as in Go's per-sample check.
       const checked = added.filter((prepared) => prepared.hashes.length > 0);
-      const ctx = { names: this.#names, heldElsewhere: this.#heldElsewhere(reach), ownTypes: this.#options.ownTypes };
+      const ctx = { names: this.#names, heldElsewhere: this.#heldElsewhere(reach), ownTypes: this.#options.ownTypes, utf8Names: this.#utf8Names };
       const problems = new Problems();
       checkWrite(ctx, checked, removed, problems);
       if (problems.count > 0) {
@@ -378,7 +393,7 @@ export class Store {
   // Encodes a sanitised family (which also hashes its series).
   #prepare(family: MetricFamily): Prepared {
     this.#encodes++;
-    const encoding = encodeFamilyText(family);
+    const encoding = encodeStoredFamily(family, this.#utf8Names);
     return {
       name: family.name,
       type: family.type,
@@ -386,7 +401,7 @@ export class Store {
       text: encoding.text,
       hashes: encoding.seriesHashes,
       metrics: family.metrics,
-      exact: encoding.lossless ? undefined : family,
+      exact: encoding.exact,
       structure: family,
     };
   }
@@ -466,10 +481,13 @@ export class Store {
         this.#quotas.groupAdded(next.labels);
       }
       this.#groups.set(key, next);
+      if (holdsUtf8Family(next)) this.#utf8Keys.add(key);
+      else this.#utf8Keys.delete(key);
     } else if (old !== undefined) {
       this.#shapes.remove(old.labels);
       this.#quotas.groupRemoved(old.labels);
       this.#groups.delete(key);
+      this.#utf8Keys.delete(key);
     }
     if ((old === undefined) !== (next === undefined)) this.#orderedKeys = undefined;
     this.#ordered = undefined;
@@ -487,6 +505,13 @@ interface Prepared extends PreparedFamily {
   readonly exact: MetricFamily | undefined;
   /** The sanitised family; undefined for one the parser encoded (only stored when the check is on). */
   readonly structure: MetricFamily | undefined;
+}
+
+// Only a family kept structured can be one (see encodeStoredFamily); a group that holds none costs a walk
+// over its families' `exact` fields.
+function holdsUtf8Family(group: Group): boolean {
+  for (const family of group.families.values()) if (family.exact !== undefined && hasUtf8Names(family.exact)) return true;
+  return false;
 }
 
 function preparedOf(family: EncodedFamily): Prepared {

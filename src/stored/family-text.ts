@@ -2,6 +2,8 @@
 import type { Metric, MetricFamily } from '../model/metric.ts';
 import { escapeLabelValue } from '../model/escape.ts';
 import { formatFloat, writeGoFloat } from '../model/format-float.ts';
+import { type NameEscaping, escapeName } from '../model/name-escaping.ts';
+import { hasUtf8Names, isValidMetricName } from '../model/names.ts';
 import { type SeriesSeed, seriesHash, seriesSeed } from '../model/series-hash.ts';
 import { BACKSLASH, BRACE_CLOSE, BRACE_OPEN, COMMA, EQUALS, NEWLINE, QUOTE, SPACE } from './line-bytes.ts';
 
@@ -34,6 +36,13 @@ let seriesLabelsEnd = -1;
 // The identity hash of each series of the family being encoded, taken from its label bytes as written.
 let hashes = new Float64Array(0);
 let seed: SeriesSeed = [0, 0];
+// How the family being encoded writes names (undefined: as they are, see encodeFamilyText), the name its
+// lines start with, whether that name is quoted inside the braces (`{"a.b",l="v"}`), and the most bytes
+// one UTF-16 unit of a name or value can take (an escaped `_ffff_` takes 6).
+let escaping: NameEscaping | undefined;
+let lineName = '';
+let quotedName = false;
+let unitBytes = 3;
 
 /** The result of encoding one sanitised family for storage. */
 export interface FamilyEncoding {
@@ -58,11 +67,20 @@ export interface FamilyEncoding {
  * bound (the parser drops such lines), or any protobuf-only field. Label names are taken to be valid
  * and unique, without `le` on histograms or `quantile` on summaries: the store refuses anything else.
  * The returned bytes are fresh and owned by the caller; `family` is not mutated. Never throws.
+ *
+ * Names are written as they are unless `names` says how to show those that are not legacy-valid
+ * (`--push.enable-utf8-names`, SPEC §6.2): escaped by that scheme, or with `allow-utf-8` quoted
+ * (`{"a.b",c="1"}`, `m{"x.y"="1"}`). Legacy-valid names are written as they are in every scheme. The
+ * series hashes are taken from the label bytes as written, the family's real name as their seed.
  */
-export function encodeFamilyText(family: MetricFamily): FamilyEncoding {
+export function encodeFamilyText(family: MetricFamily, names?: NameEscaping): FamilyEncoding {
   length = 0;
   hashes = new Float64Array(family.metrics.length);
   seed = seriesSeed(family.name);
+  escaping = names;
+  quotedName = names === 'allow-utf-8' && !isValidMetricName(family.name);
+  lineName = names === undefined ? family.name : escapeName(family.name, names);
+  unitBytes = names === undefined ? 3 : 8;
   let lossless: boolean;
   switch (family.type) {
     case 'summary':
@@ -80,25 +98,49 @@ export function encodeFamilyText(family: MetricFamily): FamilyEncoding {
   return { text, lossless, seriesHashes: hashes };
 }
 
+/** What the store keeps of a sanitised family: its lines, its series hashes and, when needed, the family itself. */
+export interface StoredEncoding {
+  readonly text: Uint8Array;
+  readonly seriesHashes: Float64Array;
+  /** The family, when its lines cannot stand for it (see StoredFamily.exact). */
+  readonly exact: MetricFamily | undefined;
+}
+
+/**
+ * Encodes a family for storage. With `utf8Names` (`--push.enable-utf8-names`), a family holding a name
+ * that is not legacy-valid (hasUtf8Names) is a UTF-8 family: its lines escape those names as `underscores`
+ * does, so that every reader of stored lines still reads legacy lines, and the family itself is kept as
+ * `exact`, the one place its real names live. Its series hashes come from the lines as `allow-utf-8`
+ * prints them (quoted names), so `m{a.b="1"}` and `m{a_b="1"}` stay two series; for legacy names that
+ * form is the stored one, so the hashes of all families stay comparable.
+ */
+export function encodeStoredFamily(family: MetricFamily, utf8Names: boolean): StoredEncoding {
+  if (!utf8Names || !hasUtf8Names(family)) {
+    const encoding = encodeFamilyText(family);
+    return { text: encoding.text, seriesHashes: encoding.seriesHashes, exact: encoding.lossless ? undefined : family };
+  }
+  const seriesHashes = encodeFamilyText(family, 'allow-utf-8').seriesHashes;
+  return { text: encodeFamilyText(family, 'underscores').text, seriesHashes, exact: family };
+}
+
 /** Counter, gauge and untyped: `name{labels} value`. Returns whether the text is lossless. */
 function writeSimple(family: MetricFamily): boolean {
-  const name = family.name;
+  const name = lineName;
   const metrics = family.metrics;
   let lossless = true;
   for (let i = 0; i < metrics.length; i++) {
     const metric = metrics[i]!;
     const value = metric.value;
-    reserve(3 * name.length + labelsByteBound(metric.labels) + LINE_OVERHEAD);
-    writeText(name);
-    const labelsStart = length + 1;
-    if (metric.labels.length > 0) {
-      bytes[length++] = BRACE_OPEN;
+    const hasLabels = metric.labels.length > 0;
+    reserve(unitBytes * name.length + labelsByteBound(metric.labels) + LINE_OVERHEAD);
+    const labelsStart = openSeries(name, '', hasLabels);
+    if (hasLabels) {
       writeLabels(metric.labels);
       hashes[i] = seriesHash(seed, bytes, labelsStart, length);
-      bytes[length++] = BRACE_CLOSE;
     } else {
       hashes[i] = seriesHash(seed, bytes, 0, 0);
     }
+    closeSeries(hasLabels);
     bytes[length++] = SPACE;
     length = writeGoFloat(bytes, length, value ?? 0);
     bytes[length++] = NEWLINE;
@@ -109,12 +151,12 @@ function writeSimple(family: MetricFamily): boolean {
 
 /** One `quantile` line per quantile, then `_sum` and `_count`. Returns whether the text is lossless. */
 function writeSummaries(family: MetricFamily): boolean {
-  const name = family.name;
+  const name = lineName;
   const metrics = family.metrics;
   let lossless = true;
   for (let i = 0; i < metrics.length; i++) {
     const metric = metrics[i]!;
-    const lineBound = 3 * name.length + labelsByteBound(metric.labels) + LINE_OVERHEAD;
+    const lineBound = unitBytes * name.length + labelsByteBound(metric.labels) + LINE_OVERHEAD;
     const quantiles = metric.quantiles ?? [];
     seriesLabelsStart = -1;
     for (let j = 0; j < quantiles.length; j++) {
@@ -132,12 +174,12 @@ function writeSummaries(family: MetricFamily): boolean {
 
 /** One `_bucket` line per bucket (+Inf synthesised if absent), then `_sum` and `_count`. Returns whether the text is lossless. */
 function writeHistograms(family: MetricFamily): boolean {
-  const name = family.name;
+  const name = lineName;
   const metrics = family.metrics;
   let lossless = true;
   for (let i = 0; i < metrics.length; i++) {
     const metric = metrics[i]!;
-    const lineBound = 3 * name.length + labelsByteBound(metric.labels) + LINE_OVERHEAD;
+    const lineBound = unitBytes * name.length + labelsByteBound(metric.labels) + LINE_OVERHEAD;
     const buckets = metric.buckets ?? [];
     seriesLabelsStart = -1;
     let infinitySeen = false;
@@ -174,9 +216,7 @@ function writeHistograms(family: MetricFamily): boolean {
  * `h_bucket{a="1",le="0.5"} 3`. `boundLabel` is `quantile="` or `le="`; room is reserved.
  */
 function writeBoundLine(name: string, suffix: string, boundLabel: string, labels: string[], bound: number, value: number): void {
-  writeText(name);
-  writeText(suffix);
-  bytes[length++] = BRACE_OPEN;
+  openSeries(name, suffix, true);
   if (labels.length > 0) {
     writeSeriesLabels(labels);
     bytes[length++] = COMMA;
@@ -192,13 +232,10 @@ function writeBoundLine(name: string, suffix: string, boundLabel: string, labels
 function writeSumAndCount(name: string, metric: Metric, count: number | undefined, lineBound: number): void {
   for (let line = 0; line < 2; line++) {
     reserve(lineBound);
-    writeText(name);
-    writeText(line === 0 ? '_sum' : '_count');
-    if (metric.labels.length > 0) {
-      bytes[length++] = BRACE_OPEN;
-      writeSeriesLabels(metric.labels);
-      bytes[length++] = BRACE_CLOSE;
-    }
+    const hasLabels = metric.labels.length > 0;
+    openSeries(name, line === 0 ? '_sum' : '_count', hasLabels);
+    if (hasLabels) writeSeriesLabels(metric.labels);
+    closeSeries(hasLabels);
     bytes[length++] = SPACE;
     length = writeGoFloat(bytes, length, (line === 0 ? metric.sum : count) ?? 0);
     bytes[length++] = NEWLINE;
@@ -226,11 +263,47 @@ function writeSeriesLabels(labels: string[]): void {
   length += seriesLabelsEnd - seriesLabelsStart;
 }
 
+/**
+ * Writes a series' name and opens its label list: `name{` (`name` alone without labels), or for a quoted
+ * name `{"name",` (`{"name"`). Returns where the labels start. The caller has reserved room.
+ */
+function openSeries(name: string, suffix: string, hasLabels: boolean): number {
+  if (quotedName) {
+    bytes[length++] = BRACE_OPEN;
+    writeQuoted(name + suffix);
+    if (hasLabels) bytes[length++] = COMMA;
+  } else {
+    writeText(name);
+    writeText(suffix);
+    if (hasLabels) bytes[length++] = BRACE_OPEN;
+  }
+  return length;
+}
+
+/** Closes what {@link openSeries} opened. */
+function closeSeries(hasLabels: boolean): void {
+  if (hasLabels || quotedName) bytes[length++] = BRACE_CLOSE;
+}
+
+/** A label name in the family's escaping: as it is, escaped, or quoted (see encodeFamilyText). */
+function writeLabelName(name: string): void {
+  if (escaping === undefined || isValidMetricName(name)) writeText(name);
+  else if (escaping === 'allow-utf-8') writeQuoted(name);
+  else writeText(escapeName(name, escaping));
+}
+
+/** `"name"`, escaped as a label value is (Go's writeName). */
+function writeQuoted(name: string): void {
+  bytes[length++] = QUOTE;
+  writeText(escapeLabelValue(name));
+  bytes[length++] = QUOTE;
+}
+
 /** Writes `l1="v1",l2="v2"` (escaped values); the caller has reserved {@link labelsByteBound} bytes. */
 function writeLabels(labels: string[]): void {
   for (let i = 0; i < labels.length; i += 2) {
     if (i > 0) bytes[length++] = COMMA;
-    writeText(labels[i]!);
+    writeLabelName(labels[i]!);
     bytes[length++] = EQUALS;
     bytes[length++] = QUOTE;
     writeLabelValue(labels[i + 1]!);
@@ -238,10 +311,13 @@ function writeLabels(labels: string[]): void {
   }
 }
 
-/** An upper bound of the bytes {@link writeLabels} writes: a UTF-16 unit is at most 3 UTF-8 bytes or 2 escaped ones. */
+/**
+ * An upper bound of the bytes {@link writeLabels} writes: a UTF-16 unit is at most 3 UTF-8 bytes or 2
+ * escaped ones, and an escaped name's at most 8 (see `unitBytes`); 4 more per pair for quotes and `=,`.
+ */
 function labelsByteBound(labels: string[]): number {
   let bound = 0;
-  for (let i = 0; i < labels.length; i++) bound += 3 * labels[i]!.length + 2;
+  for (let i = 0; i < labels.length; i++) bound += unitBytes * labels[i]!.length + 4;
   return bound;
 }
 

@@ -1,12 +1,14 @@
 // Label badges as Go's UI colours them: job in the warning colour, instance in the primary one, the rest as info.
 import type { Labels } from '../model/metric.ts';
+import { isValidLabelName } from '../model/names.ts';
 import { escapeHtml } from './html.ts';
 
 const BADGE_CLASS: Readonly<Record<string, string>> = { job: 'badge job', instance: 'badge instance' };
 
-/** One label as a badge, `name="value"`, escaped. */
+/** One label as a badge, `name="value"`, escaped; a name that is not legacy-valid quoted, `"a.b"="value"`, as the newest Go shows it. */
 export function labelBadge(name: string, value: string): string {
-  return `<span class="${BADGE_CLASS[name] ?? 'badge'}">${escapeHtml(name)}="${escapeHtml(value)}"</span>`;
+  const shown = isValidLabelName(name) ? name : `"${name}"`;
+  return `<span class="${BADGE_CLASS[name] ?? 'badge'}">${escapeHtml(shown)}="${escapeHtml(value)}"</span>`;
 }
 
 /** Every label of sorted pairs as badges, in their order. */

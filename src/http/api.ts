@@ -25,7 +25,7 @@ export interface Api {
 export function createApi(config: Config, routePrefix: string, store: Store, persistence: Persistence | undefined): Api {
   // Flags, build and start time never change while the process runs: the status body is built once.
   const status = new TextEncoder().encode('{"status":"success","data":' + statusData(config, routePrefix) + '}');
-  const cache = new ApiMetricsCache();
+  const cache = new ApiMetricsCache(config.expiry);
   return {
     status: () => new Response(status, { headers: JSON_HEADERS }),
     metrics: () => new Response(partsStream(cache.body(store.groups())), { headers: JSON_HEADERS }),

@@ -1,4 +1,5 @@
 // The /api/v1/metrics body: one JSON object per group, encoded once per group version and concatenated per request.
+import { type ExpiryPolicy, NO_EXPIRY, expiryOf } from '../model/expiry.ts';
 import type { Group, StoredFamily } from '../model/group.ts';
 import { formatGoValue } from '../model/format-float.ts';
 import { type Labels, type Metric, PROTO_TYPE_NAMES } from '../model/metric.ts';
@@ -14,6 +15,11 @@ const COMMA = encoder.encode(',');
 /** The two keys every group object has; a family of either name is left out so they keep their meaning ([Rec] of SPEC §7.2). */
 const LABELS_KEY = 'labels';
 const SUCCESS_KEY = 'last_push_successful';
+/**
+ * Ours, not Go's: when the group expires (issue #14), only on a group that will, so that every other group's
+ * JSON stays Go's byte for byte. On such a group a family of that name is left out, as for the two above.
+ */
+const EXPIRES_KEY = 'expires_at';
 
 /**
  * The cached JSON of the groups for `GET /api/v1/metrics`. Groups are replaced, never mutated, so a
@@ -23,10 +29,16 @@ const SUCCESS_KEY = 'last_push_successful';
  * store hands out unchanged until something changes. One per store: main.ts or the server owns it.
  */
 export class ApiMetricsCache {
+  /** A group's deadline depends on it alone under one policy, so its fragment stays valid as long as it does. */
+  readonly #expiry: ExpiryPolicy;
   readonly #fragments = new WeakMap<Group, Uint8Array>();
   readonly #bodies = new WeakMap<readonly Group[], readonly Uint8Array[]>();
   /** Group fragments encoded so far: lets tests count the work a request does instead of timing it. */
   fragmentsEncoded = 0;
+
+  constructor(expiry: ExpiryPolicy = NO_EXPIRY) {
+    this.#expiry = expiry;
+  }
 
   /**
    * `{"status":"success","data":[…]}` for `groups` (in the order given: grouping-key order), as byte
@@ -50,7 +62,7 @@ export class ApiMetricsCache {
   #fragment(group: Group): Uint8Array {
     let fragment = this.#fragments.get(group);
     if (fragment === undefined) {
-      fragment = encoder.encode(groupJson(group));
+      fragment = encoder.encode(groupJson(group, expiryOf(group, this.#expiry)));
       this.#fragments.set(group, fragment);
       this.fragmentsEncoded++;
     }
@@ -62,15 +74,18 @@ export class ApiMetricsCache {
  * One group as Go's API shows it: an object with the keys sorted (Go marshals a map): `labels`,
  * `last_push_successful`, and one key per family name whose value is `{"time_stamp","type","help"
  * (left out when empty),"metrics"}`. The last push succeeded unless it failed since (Go compares the
- * two timestamp gauges the same way).
+ * two timestamp gauges the same way). A group that expires (`expiresAtMs`, ms since the epoch) also has
+ * `expires_at`, a time as `time_stamp` writes one.
  */
-function groupJson(group: Group): string {
+function groupJson(group: Group, expiresAtMs: number | undefined): string {
   const entries: [string, string][] = [
     [LABELS_KEY, labelsObject(group.labels)],
     [SUCCESS_KEY, group.pushTime >= group.failureTime ? 'true' : 'false'],
   ];
+  if (expiresAtMs !== undefined) entries.unshift([EXPIRES_KEY, goJsonTime(expiresAtMs)]);
   for (const family of group.families.values()) {
-    if (family.name !== LABELS_KEY && family.name !== SUCCESS_KEY) entries.push([family.name, familyObject(family)]);
+    if (family.name === LABELS_KEY || family.name === SUCCESS_KEY || (family.name === EXPIRES_KEY && expiresAtMs !== undefined)) continue;
+    entries.push([family.name, familyObject(family)]);
   }
   return objectOf(entries);
 }

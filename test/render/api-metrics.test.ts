@@ -4,6 +4,8 @@ import type { MetricFamily } from '../../src/model/metric.ts';
 import { ApiMetricsCache } from '../../src/render/api-metrics.ts';
 import { goJsonTime, quoteGoJson } from '../../src/render/go-json.ts';
 import { newStore, putGroup } from '../../bench/stores.ts';
+import { parseText } from '../../src/parse/text-parser.ts';
+import { Store } from '../../src/store/store.ts';
 
 const text = (parts: readonly Uint8Array[]) => new TextDecoder().decode(Buffer.concat(parts));
 
@@ -108,5 +110,29 @@ describe('goJsonTime', () => {
   ])('%s', (_why, ms, text) => {
     if (new Date(ms).getTimezoneOffset() !== 0) return;
     expect(goJsonTime(ms)).toBe(text);
+  });
+});
+
+describe('expires_at (issue #14)', () => {
+  const policy = { ttlMs: 90_000, maxTtlMs: 0 };
+  function groupsOf(pushes: [string, number | undefined, string][]) {
+    const store = new Store({ checkConsistency: true, ownTypes: new Map(), expiry: policy });
+    for (const [job, expireAfterMs, body] of pushes) store.apply({ labels: ['job', job], families: parseText(body), replace: true, timeMs: 1_700_000_000_500, expireAfterMs });
+    return JSON.parse(text(new ApiMetricsCache(policy).body(store.groups()))).data as Record<string, unknown>[];
+  }
+
+  test('a group that expires says when, as time_stamp writes a time, first among its sorted keys', () => {
+    const [flag, own, never] = groupsOf([['a', undefined, 'x 1\n'], ['b', 1500, 'x 1\n'], ['c', 0, 'x 1\n']]);
+    expect(flag!.expires_at).toBe(JSON.parse(goJsonTime(1_700_000_000_500 + 90_000)));
+    expect(Object.keys(flag!)[0]).toBe('expires_at');
+    expect(own!.expires_at).toBe(JSON.parse(goJsonTime(1_700_000_002_000)));
+    // Never: no key at all, the group's JSON as Go's.
+    expect(never).not.toHaveProperty('expires_at');
+  });
+
+  test('on a group that expires, a family called expires_at is left out, as labels and last_push_successful are', () => {
+    const [expiring, never] = groupsOf([['a', undefined, 'expires_at 1\n'], ['b', 0, 'expires_at 1\n']]);
+    expect(typeof expiring!.expires_at).toBe('string');
+    expect(typeof never!.expires_at).toBe('object');
   });
 });

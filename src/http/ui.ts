@@ -38,7 +38,7 @@ export function createUi(config: Config, routePrefix: string, store: Store): Ui 
   const sortedFlags = Object.fromEntries(Object.keys(flags).sort().map((name) => [name, flags[name]!]));
   const status: StatusInfo = { started: startedText(), build: goBuildInformation(), flags: sortedFlags };
   return {
-    page: () => new Response(renderPage(store.groups(), { adminApi: config.enableAdminApi, status, nowMs: Date.now() }), { headers: HTML_HEADERS }),
+    page: () => new Response(renderPage(store.groups(), { adminApi: config.enableAdminApi, status, nowMs: Date.now(), expiry: config.expiry }), { headers: HTML_HEADERS }),
     groupBody(url) {
       const labels = groupLabels(url.searchParams.get('g') ?? '', config.utf8Names);
       if (typeof labels === 'string') return textError(400, labels);

@@ -32,11 +32,21 @@ export function formatTime(ms: number): string {
 
 /** How long ago `ms` was at `nowMs`, in the largest whole unit: `12 s ago`, `3 m ago`, `5 h ago`, `2 d ago`. */
 export function formatAge(ms: number, nowMs: number): string {
-  const seconds = Math.max(0, Math.floor((nowMs - ms) / 1000));
-  if (seconds < 60) return `${seconds} s ago`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} m ago`;
-  if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
-  return `${Math.floor(seconds / 86400)} d ago`;
+  return `${formatSpan(nowMs - ms)} ago`;
+}
+
+/** When a group expires (`ms`), seen at `nowMs`: `expires in 5 m`, or `expired` once past (issue #14). */
+export function formatExpiry(ms: number, nowMs: number): string {
+  return ms > nowMs ? `expires in ${formatSpan(ms - nowMs)}` : 'expired';
+}
+
+/** A span of `ms` in its largest whole unit: `12 s`, `3 m`, `5 h`, `2 d`; less than none is `0 s`. */
+function formatSpan(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} m`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)} h`;
+  return `${Math.floor(seconds / 86400)} d`;
 }
 
 /**

@@ -1,7 +1,8 @@
 // The web UI's one page (GET / and /status): a Metrics tab with one card per group, a Status tab, Go's layout (SPEC §7.5).
+import { type ExpiryPolicy, expiryOf } from '../model/expiry.ts';
 import type { Group } from '../model/group.ts';
 import { groupingBadges } from './badges.ts';
-import { formatAge, formatTime, groupPath } from './format.ts';
+import { formatAge, formatExpiry, formatTime, groupPath } from './format.ts';
 import { escapeHtml } from './html.ts';
 
 /** What the Status tab shows, each map already in the order to show it. */
@@ -17,6 +18,8 @@ export interface PageOptions {
   readonly adminApi: boolean;
   readonly status: StatusInfo;
   readonly nowMs: number;
+  /** `--metrics.ttl` and `--metrics.max-ttl`: when each group expires. */
+  readonly expiry: ExpiryPolicy;
 }
 
 const HELP_URL = 'https://github.com/prometheus/pushgateway/blob/master/README.md';
@@ -34,7 +37,7 @@ export function renderPage(groups: readonly Group[], options: PageOptions): stri
     ? `<button type="button" id="del-all" class="danger"${count === 0 ? ' disabled' : ''}>Delete All <span id="del-all-counter">${count}</span> Groups</button>`
     : '';
   let cards = '';
-  for (const group of groups) cards += groupCard(group, options.nowMs);
+  for (const group of groups) cards += groupCard(group, options.nowMs, options.expiry);
   return (
     '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex,nofollow">' +
     '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Prometheus Pushgateway</title>' +
@@ -52,14 +55,16 @@ export function renderPage(groups: readonly Group[], options: PageOptions): stri
 }
 
 // A group's header; its body is empty until opened. The last push is the later of the last success and the
-// last failure, marked when it failed.
-function groupCard(group: Group, nowMs: number): string {
+// last failure, marked when it failed; then when the group expires, if it does.
+function groupCard(group: Group, nowMs: number, expiry: ExpiryPolicy): string {
   const failed = group.failureTime > group.pushTime;
   const lastMs = Math.max(group.pushTime, group.failureTime) * 1000;
   const last = lastMs === 0 ? '' : `<span class="age" data-ms="${lastMs}" title="${formatTime(lastMs)}">${formatAge(lastMs, nowMs)}</span>`;
+  const expiresMs = expiryOf(group, expiry);
+  const expires = expiresMs === undefined ? '' : `<span class="expires" data-ms="${expiresMs}" title="${formatTime(expiresMs)}">${formatExpiry(expiresMs, nowMs)}</span>`;
   return (
     `<details class="group" data-path="${escapeHtml(groupPath(group.labels))}"><summary>${groupingBadges(group.labels)}` +
-    `${failed ? '<span class="failed">Last push failed!</span>' : ''}${last}` +
+    `${failed ? '<span class="failed">Last push failed!</span>' : ''}${last}${expires}` +
     '<button type="button" class="delete danger">Delete Group</button></summary><div class="body"></div></details>'
   );
 }

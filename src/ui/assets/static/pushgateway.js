@@ -112,14 +112,21 @@
     }
   }
 
-  function formatAge(ms) {
-    const seconds = Math.max(0, Math.floor((Date.now() + skewMs - ms) / 1000));
-    if (seconds < 60) return seconds + ' s ago';
-    if (seconds < 3600) return Math.floor(seconds / 60) + ' m ago';
-    if (seconds < 86400) return Math.floor(seconds / 3600) + ' h ago';
-    return Math.floor(seconds / 86400) + ' d ago';
+  // A span in its largest whole unit, as ui/format.ts writes ages and expiry times on the server.
+  function formatSpan(ms) {
+    const seconds = Math.max(0, Math.floor(ms / 1000));
+    if (seconds < 60) return seconds + ' s';
+    if (seconds < 3600) return Math.floor(seconds / 60) + ' m';
+    if (seconds < 86400) return Math.floor(seconds / 3600) + ' h';
+    return Math.floor(seconds / 86400) + ' d';
   }
   setInterval(() => {
-    for (const age of document.querySelectorAll('.age')) age.textContent = formatAge(Number(age.dataset.ms));
+    const now = Date.now() + skewMs;
+    for (const age of document.querySelectorAll('.age')) age.textContent = formatSpan(now - Number(age.dataset.ms)) + ' ago';
+    // An expired group's card stays until the page is loaded again.
+    for (const expires of document.querySelectorAll('.expires')) {
+      const left = Number(expires.dataset.ms) - now;
+      expires.textContent = left > 0 ? 'expires in ' + formatSpan(left) : 'expired';
+    }
   }, 30000);
 })();

@@ -2,7 +2,7 @@
 import type { Config } from '../flags.ts';
 import type { Store } from '../store/store.ts';
 import { assetLookup } from '../ui/assets.ts';
-import { matchingGroups } from '../ui/filter.ts';
+import { filterGroups } from '../ui/filter.ts';
 import { renderGroupBody } from '../ui/group-body.ts';
 import { renderPage, type StatusInfo } from '../ui/page.ts';
 import { goBuildInformation } from '../version.ts';
@@ -19,7 +19,7 @@ export interface Ui {
   page(): Response;
   /** GET ui/group?g=<group path>: the HTML of one group's families, 404 when the group is gone. */
   groupBody(url: URL): Response;
-  /** GET ui/match?q=<text>: the JSON list of the paths of the groups the filter box keeps. */
+  /** GET ui/match?q=<text>: what the filter box keeps (ui/filter.ts FilterAnswer) as JSON; 400 for a bad selector. */
   matches(url: URL): Response;
   /** GET static/<path>: a file of the UI, 404 when there is none. */
   asset(path: string): Promise<Response>;
@@ -46,7 +46,10 @@ export function createUi(config: Config, routePrefix: string, store: Store): Ui 
       if (group === undefined) return textError(404, 'no such group; it may have been deleted since the page was loaded');
       return new Response(renderGroupBody(group, Date.now()), { headers: HTML_HEADERS });
     },
-    matches: (url) => new Response(JSON.stringify(matchingGroups(store.groups(), url.searchParams.get('q') ?? '')), { headers: JSON_HEADERS }),
+    matches(url) {
+      const answer = filterGroups(store.groups(), url.searchParams.get('q') ?? '');
+      return new Response(JSON.stringify(answer), { status: 'error' in answer ? 400 : 200, headers: JSON_HEADERS });
+    },
     async asset(path) {
       const found = await asset(path);
       return found === undefined ? textError(404, '404 page not found') : new Response(found.body, { headers: { 'Content-Type': found.contentType } });

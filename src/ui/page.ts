@@ -14,7 +14,10 @@ export interface StatusInfo {
 }
 
 export interface PageOptions {
-  /** `--web.enable-admin-api`: offer Delete All, which calls `PUT api/v1/admin/wipe`. */
+  /**
+   * `--web.enable-admin-api`: offer Delete All, which calls `PUT api/v1/admin/wipe`, and Delete matching
+   * groups, which calls `DELETE api/v1/admin/groups` with the filter's selector.
+   */
   readonly adminApi: boolean;
   readonly status: StatusInfo;
   readonly nowMs: number;
@@ -23,6 +26,8 @@ export interface PageOptions {
 }
 
 const HELP_URL = 'https://github.com/prometheus/pushgateway/blob/master/README.md';
+const FILTER_PLACEHOLDER = 'Filter by label or metric name, or a selector {job="…"}';
+const MATCHING_TITLE = 'Filter by a selector such as {job="etl"} to delete the groups it matches';
 
 /**
  * The whole page for `groups` (in grouping-key order, as the store lists them). A group's card holds only
@@ -33,8 +38,10 @@ const HELP_URL = 'https://github.com/prometheus/pushgateway/blob/master/README.m
  */
 export function renderPage(groups: readonly Group[], options: PageOptions): string {
   const count = groups.length;
+  // The script enables Delete matching groups while the filter holds a selector.
   const deleteAll = options.adminApi
-    ? `<button type="button" id="del-all" class="danger"${count === 0 ? ' disabled' : ''}>Delete All <span id="del-all-counter">${count}</span> Groups</button>`
+    ? `<button type="button" id="del-matching" class="danger" disabled title="${escapeHtml(MATCHING_TITLE)}">Delete matching groups</button>` +
+      `<button type="button" id="del-all" class="danger"${count === 0 ? ' disabled' : ''}>Delete All <span id="del-all-counter">${count}</span> Groups</button>`
     : '';
   let cards = '';
   for (const group of groups) cards += groupCard(group, options.nowMs, options.expiry);
@@ -46,8 +53,8 @@ export function renderPage(groups: readonly Group[], options: PageOptions): stri
     '<nav><span class="brand">Pushgateway</span><a href="#" id="metrics-tab" class="tab active">Metrics</a>' +
     `<a href="#status" id="status-tab" class="tab">Status</a><a href="${HELP_URL}" target="_blank" rel="noopener">Help</a></nav>` +
     '<main id="metrics-div"><div class="toolbar">' +
-    '<input id="filter" type="search" placeholder="Filter by label or metric name" autocomplete="off" aria-label="Filter groups">' +
-    `<span id="shown">${count} group${count === 1 ? '' : 's'}</span>${deleteAll}</div><div id="groups">${cards}</div></main>` +
+    `<input id="filter" type="search" placeholder="${escapeHtml(FILTER_PLACEHOLDER)}" autocomplete="off" aria-label="Filter groups">` +
+    `<span id="shown">${count} group${count === 1 ? '' : 's'}</span><span id="filter-error" role="alert" hidden></span>${deleteAll}</div><div id="groups">${cards}</div></main>` +
     `<section id="status-div" hidden>${statusTab(options.status)}</section>` +
     '<dialog id="confirm"><p id="confirm-msg"></p><form method="dialog"><button value="cancel">Cancel</button>' +
     '<button value="ok" id="confirm-ok" class="danger">Delete</button></form></dialog></body></html>\n'

@@ -8,6 +8,10 @@
   const filter = document.getElementById('filter');
   const dialog = document.getElementById('confirm');
   const deleteAll = document.getElementById('del-all');
+  const deleteMatching = document.getElementById('del-matching');
+  const filterError = document.getElementById('filter-error');
+  // The filter's text while the server takes it as a selector `{…}`, else null: what Delete matching groups deletes.
+  let selector = null;
   // The server's clock minus ours, so that ages agree with the times the server printed.
   const skewMs = Number(document.body.dataset.now) - Date.now();
 
@@ -50,7 +54,8 @@
     const card = button.closest('details.group');
     const labels = Array.from(card.querySelectorAll(':scope > summary > .badge'), (badge) => badge.textContent).join(', ');
     confirmThen('Do you really want to delete all metrics of group {' + labels + '}?', 'Delete', () =>
-      request('DELETE', 'metrics/' + card.dataset.path, 'Deleting metric group failed: ').then(() => {
+      request('DELETE', 'metrics/' + card.dataset.path, 'Deleting metric group failed: ').then((ok) => {
+        if (!ok) return;
         card.remove();
         countGroups();
       }));
@@ -59,10 +64,35 @@
   if (deleteAll !== null) {
     deleteAll.addEventListener('click', () =>
       confirmThen('Do you really want to delete all metrics from all metric groups?', 'Delete All', () =>
-        request('PUT', 'api/v1/admin/wipe', 'Deleting all metric groups failed: ').then(() => {
+        request('PUT', 'api/v1/admin/wipe', 'Deleting all metric groups failed: ').then((ok) => {
+          if (!ok) return;
           groups.replaceChildren();
           countGroups();
         })));
+  }
+
+  // Asks the server how many groups the selector matches now (a dry run), and deletes them once that is
+  // confirmed; then the cards the filter shows go, as they are the groups it matched.
+  if (deleteMatching !== null) {
+    deleteMatching.addEventListener('click', () => {
+      const chosen = selector;
+      const url = 'api/v1/admin/groups?match[]=' + encodeURIComponent(chosen);
+      fetch(url + '&dry_run=true', { method: 'DELETE' })
+        .then((response) => response.json())
+        .then((answer) => {
+          if (answer.status !== 'success') throw new Error(answer.error);
+          const count = answer.data.matched;
+          if (count === 0) return alert('No group matches ' + chosen + '.');
+          const groupsText = count === 1 ? '1 group' : count + ' groups';
+          confirmThen('Do you really want to delete the ' + groupsText + ' matching ' + chosen + '?', 'Delete ' + groupsText, () =>
+            request('DELETE', url, 'Deleting the matching groups failed: ').then((ok) => {
+              if (!ok) return;
+              for (const card of groups.querySelectorAll(':scope > details:not([hidden])')) card.remove();
+              countGroups();
+            }));
+        })
+        .catch((error) => alert('Deleting the matching groups failed: ' + error.message));
+    });
   }
 
   function confirmThen(message, verb, action) {
@@ -73,14 +103,20 @@
     dialog.showModal();
   }
 
+  // Resolves true once the request succeeded; false after telling the user why it did not.
   function request(method, url, failure) {
     return fetch(url, { method }).then((response) => {
       if (!response.ok) throw new Error(response.status + ' ' + response.statusText);
-    }).catch((error) => alert(failure + error.message));
+      return true;
+    }).catch((error) => {
+      alert(failure + error.message);
+      return false;
+    });
   }
 
   // The filter asks the server which groups match (the page holds no metric names); a slower answer to an
-  // older query is dropped.
+  // older query is dropped. Text starting with `{` is a selector: a bad one shows the parser's message and
+  // hides every card.
   let timer;
   let latest = 0;
   filter.addEventListener('input', () => {
@@ -90,14 +126,18 @@
   function applyFilter() {
     const query = filter.value.trim();
     const asked = ++latest;
-    if (query === '') return showOnly(null, query);
+    if (query === '') return showOnly(null, query, {});
     fetch('ui/match?q=' + encodeURIComponent(query))
       .then((response) => response.json())
-      .then((paths) => { if (asked === latest) showOnly(new Set(paths), query); });
+      .then((answer) => { if (asked === latest) showOnly(new Set(answer.paths), query, answer); });
   }
   // `data-shown` tells which query the cards now reflect (tests wait for it).
-  function showOnly(paths, query) {
+  function showOnly(paths, query, answer) {
     for (const card of groups.children) card.hidden = paths !== null && !paths.has(card.dataset.path);
+    selector = answer.selector ? query : null;
+    if (deleteMatching !== null) deleteMatching.disabled = selector === null;
+    filterError.textContent = answer.error || '';
+    filterError.hidden = !answer.error;
     filter.dataset.shown = query;
     countGroups();
   }

@@ -9,7 +9,7 @@ import { PushLimitError, bodyTooLarge } from '../parse/push-limit-error.ts';
 import { parseText } from '../parse/text-parser.ts';
 import type { Persistence } from '../persist/persistence.ts';
 import type { Store, WriteRequest } from '../store/store.ts';
-import { type LargeBodyGate, withinBodyTimeout } from './body-bounds.ts';
+import { BodyTimeoutError, type LargeBodyGate, withinBodyTimeout } from './body-bounds.ts';
 import { persistenceRefusal, unlessDurable } from './durability.ts';
 import { readExpireAfter } from './expire-after.ts';
 import { requestError, textError } from './errors.ts';
@@ -82,13 +82,17 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
   // A small uncompressed body costs at most its 64 KiB; any other may stream or inflate up to the limits,
   // so it needs a place at the gate.
   const large = !(declared <= SMALL_BODY_BYTES) || options.contentEncoding !== null;
-  if (large && !deps.largeBodies.enter()) return tooManyLargeBodies(deps.largeBodies.max);
+  if (large && !deps.largeBodies.enter()) {
+    deps.metrics.countRejected('push.max-concurrent-large-bodies');
+    return tooManyLargeBodies(deps.largeBodies.max);
+  }
   let write: Pick<WriteRequest, 'families' | 'encoded'>;
   try {
     write = await withinBodyTimeout(readWrite(req, declared, options, grouping.labels), deps.bodyTimeoutMs);
   } catch (error) {
     const refusal = requestError(error);
     if (error instanceof PushLimitError) deps.metrics.countRejected(LIMIT_FLAGS[error.limit]);
+    else if (error instanceof BodyTimeoutError) deps.metrics.countRejected('push.body-timeout');
     // Go's words for a body that does not parse (whatever its format); ours for one past a limit or too slow.
     // Checked first so that with debug off (the default) a refusal builds nothing for the log.
     if (deps.log.enabled('debug')) {

@@ -73,6 +73,7 @@ describe('--push.max-concurrent-large-bodies', () => {
       return refused.status === 429;
     });
     expect(refused.body).toBe('too many large push bodies being read at once: the limit is 2 (--push.max-concurrent-large-bodies)\n');
+    expect((await send(gateway, 'GET', '/metrics')).body).toMatch(/^pushgateway_push_rejected_total\{reason="push.max-concurrent-large-bodies"\} [1-9]/m);
     expect((await send(gateway, 'PUT', '/metrics/job/small', 'small_metric 1\n')).status).toBe(200);
     // A client that disconnects mid-body gives its place back and leaves nothing behind.
     for (const connection of held) connection.end();
@@ -110,6 +111,7 @@ describe('--push.body-timeout and --web.idle-timeout', () => {
     expect(connection.received()).toStartWith('HTTP/1.1 408');
     expect(connection.received()).toEndWith('\r\n\r\nrequest body not received within 1s (--push.body-timeout)\n');
     expect((await scrapePushed(gateway)).samples.filter((line) => line.includes('slow'))).toEqual([]);
+    expect((await send(gateway, 'GET', '/metrics')).body).toMatch(/^pushgateway_push_rejected_total\{reason="push.body-timeout"\} [1-9]/m);
   });
 
   // Bun closes a connection whose headers are incomplete after ~10 s whatever the flag says (measured: 12 s);

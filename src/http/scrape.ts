@@ -2,7 +2,7 @@
 import type { Logger } from '../log.ts';
 import { renderExposition } from '../render/exposition.ts';
 import { renderGzipExposition } from '../render/gzip-exposition.ts';
-import { escapedGroups } from '../render/escaped-groups.ts';
+import { groupsAsShown } from '../render/escaped-groups.ts';
 import { SCRAPE_CONTENT_TYPES, negotiateCoding, negotiateScrape, scrapeContentType } from '../render/negotiate.ts';
 import { renderGzipProtobufExposition, renderProtobufExposition } from '../render/protobuf.ts';
 import { renderProtobufTextExposition } from '../render/protobuf-text.ts';
@@ -34,7 +34,7 @@ export function handleScrape(req: Request, store: Store, metrics: SelfMetrics, l
   const format = negotiation.format;
   const escaping = utf8Names ? negotiation.escaping : 'underscores';
   const gzip = negotiateCoding(req.headers.get('accept-encoding')) === 'gzip';
-  const groups = store.utf8Groups === 0 ? store.groups() : escapedGroups(store.groups(), escaping);
+  const groups = groupsAsShown(store.groups(), store.utf8Groups, escaping);
   const nowMs = Date.now();
   const own = metrics.families(nowMs);
   const headers: Record<string, string> = { 'Content-Type': utf8Names ? scrapeContentType(negotiation) : SCRAPE_CONTENT_TYPES[format] };

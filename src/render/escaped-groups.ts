@@ -34,6 +34,14 @@ export function escapedGroups(groups: readonly Group[], scheme: NameEscaping): r
   return view;
 }
 
+/**
+ * What a scrape in `scheme` shows of `groups`: the groups themselves while none holds a UTF-8 family
+ * (`utf8Groups`, Store.utf8Groups, is 0), with nothing done per group, else escapedGroups.
+ */
+export function groupsAsShown(groups: readonly Group[], utf8Groups: number, scheme: NameEscaping): readonly Group[] {
+  return utf8Groups === 0 ? groups : escapedGroups(groups, scheme);
+}
+
 function escapedGroup(group: Group, scheme: NameEscaping): Group {
   let families: Map<string, StoredFamily> | undefined;
   for (const [name, family] of group.families) {

@@ -3,7 +3,9 @@ import { Packr, addExtension } from 'msgpackr';
 import { type Group, type StoredFamily, groupKeyOf } from '../model/group.ts';
 import type { Labels, MetricFamily, MetricType } from '../model/metric.ts';
 import { SERIES_HASH_VERSION } from '../model/series-hash.ts';
+import { hasUtf8Names } from '../model/names.ts';
 import { seriesHashesOfLines } from './family-lines.ts';
+import { encodeFamilyText } from './family-text.ts';
 
 /**
  * msgpack has one integer zero, and msgpackr packs a float that equals an integer as that integer, so
@@ -104,12 +106,12 @@ export function decodeGroup(bytes: Uint8Array): Group {
     const text = texts[i]!;
     let seriesHashes: Float64Array;
     if (hashVersion === undefined) {
-      seriesHashes = seriesHashesOfLines(name, type, text);
+      seriesHashes = hashesAnew(name, type, text, exact);
     } else {
       const count = (entry as HeadFamily)[6];
       const byteLength = count * Float64Array.BYTES_PER_ELEMENT;
       if (at + byteLength > bytes.length) throw new Error('a stored group is cut short');
-      seriesHashes = hashVersion === SERIES_HASH_VERSION ? readHashes(bytes, at, count) : seriesHashesOfLines(name, type, text);
+      seriesHashes = hashVersion === SERIES_HASH_VERSION ? readHashes(bytes, at, count) : hashesAnew(name, type, text, exact);
       at += byteLength;
     }
     families.set(name, {
@@ -124,6 +126,15 @@ export function decodeGroup(bytes: Uint8Array): Group {
   });
   if (at !== bytes.length) throw new Error(`a stored group has ${bytes.length - at} bytes too many`);
   return { key: groupKeyOf(labels), labels, families, pushTime, failureTime, expireAfterMs };
+}
+
+/**
+ * A family's series hashes computed again (its head is of another hash version): from its lines, or for a
+ * UTF-8 family, whose lines hold escaped names, from its structure as encodeStoredFamily hashes it.
+ */
+function hashesAnew(name: string, type: MetricType, text: Uint8Array, exact: unknown): Float64Array {
+  const family = exact as MetricFamily | null;
+  return family !== null && hasUtf8Names(family) ? encodeFamilyText(family, 'allow-utf-8').seriesHashes : seriesHashesOfLines(name, type, text);
 }
 
 /**

@@ -126,6 +126,17 @@ describe('group bytes', () => {
       expect(hashesOf(decodeGroup(withForgedHashes(bytes, 5)))).toEqual(hashesOf(original));
     });
 
+    test('of another hash version are computed again from the structure of a UTF-8 family, whose lines are escaped', () => {
+      const store = new Store({ checkConsistency: true, ownTypes: new Map(), utf8Names: true });
+      const result = store.apply({ labels: ['dotted.k', 'v', 'job', 'a'], families: parseText('m{"a.b"="1"} 1\nm{a_b="1"} 2\n', undefined, true), replace: true, timeMs: 1 });
+      expect(result.ok).toBe(true);
+      const original = store.groups()[0]!;
+      const bytes = withHead(Buffer.concat(encodeGroup(original)), (head) => [...head.slice(0, 4), SERIES_HASH_VERSION + 1]);
+      const decoded = decodeGroup(withForgedHashes(bytes, 4));
+      expect(hashesOf(decoded)).toEqual(hashesOf(original));
+      expect(new Set(hashesOf(decoded)[0]).size).toBe(2);
+    });
+
     test('of format version 1 (no hashes, no version in the head) are computed from the text', () => {
       const original = group();
       const [length, head, ...rest] = encodeGroup(original);

@@ -11,7 +11,11 @@
 // ours must stay flat. Target (issue): push cost at 10 000 groups within 15 % of the small store.
 // Also printed: what populating cost in memory, per pushed series (target ≤ 350 B; the RSS figure of a real
 // server is pgbench's memory scenario).
+// With --metrics.ttl (issue #14) every push also moves its group's deadline in the store's heap: those cases
+// push each time a millisecond later than the last, so the re-pushed group (the one whose deadline is the
+// earliest, round-robin) sinks from the root to a leaf, log2(groups) moves, the most a push can cost there.
 import { Bench } from 'tinybench';
+import type { ExpiryPolicy } from '../src/model/expiry.ts';
 import type { EncodedFamily } from '../src/model/group.ts';
 import type { MetricFamily } from '../src/model/metric.ts';
 import type { Store } from '../src/store/store.ts';
@@ -29,6 +33,7 @@ interface Case {
   readonly name: string;
   readonly groups: number;
   readonly checkConsistency: boolean;
+  readonly expiry?: ExpiryPolicy;
 }
 
 interface Footprint {
@@ -50,11 +55,11 @@ function memoryNow(): { rss: number; heap: number } {
 function buildStore(item: Case): Store {
   const before = memoryNow();
   const started = performance.now();
-  const store = populatedStore(item.groups, item.checkConsistency);
+  const store = populatedStore(item.groups, item.checkConsistency, item.expiry);
   const populateS = (performance.now() - started) / 1000;
   const after = memoryNow();
   // A store of 100 groups is too small to tell from the noise of the process's own allocations.
-  if (item.checkConsistency && item.groups >= 10_000) {
+  if (item.checkConsistency && item.groups >= 10_000 && item.expiry === undefined) {
     footprints.push({ groups: item.groups, populateS, rssBytes: after.rss - before.rss, heapBytes: after.heap - before.heap });
   }
   return store;
@@ -63,14 +68,19 @@ function buildStore(item: Case): Store {
 const bench = new Bench({ name: 'store.apply', time: 1500, warmupTime: 300, throws: true });
 const cases: Case[] = [];
 
-function addCase(groups: number, checkConsistency: boolean): void {
-  const name = `apply PUT into ${groups} groups${checkConsistency ? '' : ' (check off)'}`;
-  const item: Case = { name, groups, checkConsistency };
+/** `--metrics.ttl=5m`: every group has a deadline, which every push moves. */
+const TTL: ExpiryPolicy = { ttlMs: 5 * 60_000, maxTtlMs: 0 };
+
+function addCase(groups: number, checkConsistency: boolean, expiry?: ExpiryPolicy): void {
+  const name = `apply PUT into ${groups} groups${checkConsistency ? '' : ' (check off)'}${expiry === undefined ? '' : ' (TTL)'}`;
+  const item: Case = { name, groups, checkConsistency, expiry };
   cases.push(item);
   let store: Store | undefined;
   let families: MetricFamily[] = [];
   let encoded: EncodedFamily[] = [];
   let next = 0;
+  // With a TTL, each push a millisecond after the last moves its deadline past every other group's.
+  let timeMs = PUSH_TIME_MS;
   const structured = (): never => {
     throw new Error('the store asked for the structured families of an accepted push');
   };
@@ -79,8 +89,8 @@ function addCase(groups: number, checkConsistency: boolean): void {
     () => {
       const labels = groupLabels(next);
       const result = checkConsistency
-        ? store!.apply({ labels, encoded: { families: encoded, structured }, replace: true, timeMs: PUSH_TIME_MS })
-        : store!.apply({ labels, families, replace: true, timeMs: PUSH_TIME_MS });
+        ? store!.apply({ labels, encoded: { families: encoded, structured }, replace: true, timeMs })
+        : store!.apply({ labels, families, replace: true, timeMs });
       if (!result.ok) throw new Error(`push refused: ${result.error}`);
       if (store!.size !== groups) throw new Error(`store size ${store!.size}, expected ${groups}`);
     },
@@ -90,6 +100,7 @@ function addCase(groups: number, checkConsistency: boolean): void {
       },
       beforeEach() {
         next = (next + 1) % groups;
+        if (expiry !== undefined) timeMs++;
         if (checkConsistency) {
           const fast = transcodeText(groupBody(next), groupLabels(next));
           if (fast === undefined) throw new Error(`the fast path gave up on group ${next}'s body`);
@@ -107,6 +118,7 @@ function addCase(groups: number, checkConsistency: boolean): void {
 
 for (const groups of SIZES) addCase(groups, true);
 if (SIZES.includes(10_000)) addCase(10_000, false);
+for (const groups of SIZES) addCase(groups, true, TTL);
 
 await bench.run();
 

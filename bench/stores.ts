@@ -1,4 +1,5 @@
 // Stores filled the way pgbench fills a gateway: group i gets its pgbench body by PUT, through the real parser and Store.
+import type { ExpiryPolicy } from '../src/model/expiry.ts';
 import { parseText } from '../src/parse/text-parser.ts';
 import { OWN_TYPES } from '../src/http/self-metrics.ts';
 import { Store } from '../src/store/store.ts';
@@ -10,9 +11,9 @@ import { groupBody, groupLabels } from './payloads.ts';
  */
 export const PUSH_TIME_MS = 1_763_000_000_000;
 
-/** A store wired as src/main.ts wires it (consistency check on unless told otherwise). */
-export function newStore(checkConsistency = true): Store {
-  return new Store({ checkConsistency, ownTypes: OWN_TYPES });
+/** A store wired as src/main.ts wires it (consistency check on unless told otherwise; no expiry unless given). */
+export function newStore(checkConsistency = true, expiry?: ExpiryPolicy): Store {
+  return new Store({ checkConsistency, ownTypes: OWN_TYPES, expiry });
 }
 
 /** PUTs group `i`'s pgbench body (freshly parsed: the store takes ownership of the families); throws if refused. */
@@ -22,8 +23,8 @@ export function putGroup(store: Store, i: number, timeMs = PUSH_TIME_MS): void {
 }
 
 /** A new store holding groups 0..groups-1. */
-export function populatedStore(groups: number, checkConsistency = true): Store {
-  const store = newStore(checkConsistency);
+export function populatedStore(groups: number, checkConsistency = true, expiry?: ExpiryPolicy): Store {
+  const store = newStore(checkConsistency, expiry);
   for (let i = 0; i < groups; i++) putGroup(store, i);
   if (store.size !== groups) throw new Error(`expected ${groups} groups, store has ${store.size}`);
   return store;

@@ -24,5 +24,6 @@ export function expiryOf(group: Group, policy: ExpiryPolicy): number | undefined
   if (group.expireAfterMs !== undefined && policy.maxTtlMs > 0 && (ttlMs === 0 || ttlMs > policy.maxTtlMs)) ttlMs = policy.maxTtlMs;
   if (ttlMs === 0) return undefined;
   const startSeconds = group.pushTime > 0 ? group.pushTime : group.failureTime;
-  return startSeconds * 1000 + ttlMs;
+  // Whole milliseconds, as the API and the UI show times (a push time imported from Go's file has nanoseconds).
+  return Math.round(startSeconds * 1000) + ttlMs;
 }

@@ -29,8 +29,8 @@ const POSIX_CLASSES: Readonly<Record<string, string>> = {
 /** RE2's `\s` is these five bytes; JavaScript's also takes \v, NBSP and the other Unicode spaces. */
 const RE2_SPACE = '\\t\\n\\f\\r ';
 
-/** Escapes that mean the same in both (with JavaScript's `u` flag and without `i`: \d, \w, \b are ASCII in both). */
-const SAME_ESCAPES = new Set(['d', 'D', 'w', 'W', 'b', 'B', 'f', 'n', 'r', 't', 'v']);
+/** Escapes that mean the same in both (with JavaScript's `u` flag: \d and \w are ASCII in both, and fold alike under `i`). */
+const SAME_ESCAPES = new Set(['d', 'D', 'w', 'W', 'f', 'n', 'r', 't', 'v']);
 
 /** Greatest count RE2 takes in `{n,m}`. */
 const MAX_REPEAT = 1000;
@@ -135,7 +135,9 @@ function groupStart(pattern: string, at: number, refuse: (what: string) => never
 function escape(pattern: string, at: number, inClass: boolean, refuse: (what: string) => never): [string, number] {
   const c = pattern[at + 1];
   if (c === undefined) refuse('trailing backslash at end of expression');
-  if (SAME_ESCAPES.has(c!) && !(inClass && (c === 'b' || c === 'B'))) return ['\\' + c, at + 2];
+  // RE2's word boundary is ASCII even under (?i); JavaScript's case-insensitive one also takes ſ and K (U+212A).
+  if (!inClass && (c === 'b' || c === 'B')) return [`(?-i:\\${c})`, at + 2];
+  if (SAME_ESCAPES.has(c!)) return ['\\' + c, at + 2];
   if (c === 's') return [inClass ? RE2_SPACE : `[${RE2_SPACE}]`, at + 2];
   if (c === 'S') {
     if (inClass) refuse('\\S inside a character class is not supported');

@@ -146,7 +146,7 @@ function escape(pattern: string, at: number, inClass: boolean, refuse: (what: st
   if (c === 'a') return ['\\x07', at + 2];
   if (!inClass && c === 'A') return ['^', at + 2];
   if (!inClass && c === 'z') return ['$', at + 2];
-  if (c === 'Q') {
+  if (!inClass && c === 'Q') {
     // Unclosed, Go's quote would run on through Prometheus's closing `)$`: the pattern does not compile there.
     const end = pattern.indexOf('\\E', at + 2);
     if (end < 0) refuse('missing closing ): \\Q without \\E');

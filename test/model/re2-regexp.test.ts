@@ -34,6 +34,8 @@ const AGREED: [string, string][] = [
   ["a literal brace pair that is no repeat", "a{,2}"],
   ["a closing brace alone", "}"],
   ["a repeat", "a{2}"],
+  ["a brace pair without counts is literal", "a{,}"],
+  ["two octal digits", "a\\12b"],
   ["a repeat range", "a{1,2}"],
   ["an open repeat", "a{2,}"],
   ["] first in a class is a member", "[]a]"],
@@ -79,6 +81,9 @@ const BOTH_REFUSE: [string, string][] = [
   ["a bad range", "[z-a]"],
   ["an unknown flag", "(?x)a"],
   ["an unknown POSIX class", "[[:foo:]]"],
+  ["\\Q inside a class", "[\\Qa\\E]"],
+  ["\\C, one byte", "a\\Cb"],
+  ["a repeat range backwards", "x{2,1}"],
 ];
 
 // [why, pattern]: valid RE2, refused by us because JavaScript cannot match it the same way.

@@ -8,11 +8,11 @@ import { type Bucket, fullBucket, isFull, takeToken } from './token-bucket.ts';
 const MIN_SWEEP_SIZE = 1024;
 
 /**
- * The pushes each job may make: `burst` at once, then `perSecond`. A full bucket acts
- * exactly as a missing one (both allow a burst), so full buckets are dropped: once the map reaches twice
- * its size after the last sweep (at least MIN_SWEEP_SIZE) it is swept, which costs O(1) per push amortised.
- * The map therefore holds at most about twice the jobs that pushed within the last `burst × intervalMs`
- * (the time an emptied bucket takes to refill), however many job names arrive over time.
+ * The pushes each job may make: `burst` at once, then `perSecond`. A full bucket acts exactly as a missing
+ * one (both allow a burst), so full buckets are dropped: once the map reaches twice its size after the last
+ * sweep (at least MIN_SWEEP_SIZE) it is swept, which costs O(1) per push amortised. The map therefore holds
+ * at most about twice the jobs that pushed within the last `burst / perSecond` seconds (the time an emptied
+ * bucket takes to refill), however many job names arrive over time.
  */
 export class JobRateLimit {
   readonly perSecond: number;

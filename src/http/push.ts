@@ -61,10 +61,14 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
     return textError(400, expireAfter.error);
   }
   // Before the body is read: a job flooding the gateway is refused for the price of its headers.
-  const wait = deps.jobRates === undefined ? 0 : deps.jobRates.take(jobOf(grouping.labels));
-  if (wait > 0) {
-    deps.metrics.countRejected(QUOTA_FLAGS.maxPushesPerSecondPerJob);
-    return tooManyPushes(jobOf(grouping.labels), wait, deps.jobRates!);
+  const jobRates = deps.jobRates;
+  if (jobRates !== undefined) {
+    const job = jobOf(grouping.labels);
+    const wait = jobRates.take(job);
+    if (wait > 0) {
+      deps.metrics.countRejected(QUOTA_FLAGS.maxPushesPerSecondPerJob);
+      return tooManyPushes(job, wait, jobRates);
+    }
   }
   // NaN when undeclared (chunked): then neither refused up front nor read whole.
   const declared = Number(req.headers.get('content-length') ?? NaN);

@@ -84,6 +84,10 @@ test("each user does what their scope allows, and gets 403 naming the scope for 
   // The refusals are counted by code, as the handler they stand for would have been.
   expect(scrape).toContain('pushgateway_http_requests_total{code="403",handler="push",method="put"} 2');
   expect(scrape).toContain('pushgateway_http_requests_total{code="403",handler="delete",method="delete"} 1');
+  // An admin bulk-deletes by selector, and the log names who did.
+  const bulk = await as("admin", "DELETE", `/api/v1/admin/groups?match[]=${encodeURIComponent('{job="nightly"}')}`);
+  expect(bulk).toEqual({ status: 200, body: '{"status":"success","data":{"deleted":1}}' });
+  expect(gw.log()).toMatch(/level=info msg="deleted groups by selector" deleted=1 match=.*job.*nightly.* user=admin/);
   // Only an admin wipes, and then nothing is left.
   expect(await as("admin", "PUT", "/api/v1/admin/wipe")).toEqual({ status: 202, body: "" });
   expect((await as("prometheus", "GET", "/api/v1/metrics")).body).toBe('{"status":"success","data":[]}');

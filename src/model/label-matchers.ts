@@ -24,6 +24,7 @@ const IDENTIFIER = /[a-zA-Z_][a-zA-Z0-9_]*/y;
 const METRIC_NAME = /[a-zA-Z_:][a-zA-Z0-9_:]*/y;
 const OPERATOR = /=~|!~|!=|=/y;
 const SPACE = /[ \t\r\n]*/y;
+const QUOTES = ['"', "'", '`'];
 // Go's escapes in a quoted PromQL string; the quote itself is matched by the caller.
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\' };
 
@@ -40,15 +41,16 @@ export function parseSelector(text: string): Selector {
   reader.space();
   const matchers: LabelMatcher[] = [];
   if (reader.peek() === '{' || metricName === undefined) {
-    reader.expect('{', metricName === undefined ? 'expected a metric name or "{"' : 'expected "{"');
+    reader.expect('{', 'expected a metric name or "{"');
     reader.space();
     while (reader.peek() !== '}') {
       const nameAt = reader.at;
-      const name = reader.peek() === '"' || reader.peek() === "'" || reader.peek() === '`' ? reader.string() : reader.take(IDENTIFIER);
+      const quoted = QUOTES.includes(reader.peek() ?? '');
+      const name = quoted ? reader.string() : reader.take(IDENTIFIER);
       if (name === undefined) throw reader.error(`unexpected ${reader.found()} in label matching, expected label name`);
       reader.space();
       const op = reader.take(OPERATOR) as LabelMatcher['op'] | undefined;
-      if (op === undefined && /^["'`]/.test(text.slice(nameAt)) && (reader.peek() === ',' || reader.peek() === '}')) {
+      if (op === undefined && quoted && (reader.peek() === ',' || reader.peek() === '}')) {
         // `{"my.metric"}`: a quoted name alone is the metric name (Prometheus 3's UTF-8 names).
         if (metricName !== undefined) throw reader.errorAt(nameAt, 'metric name must not be set twice');
         metricName = name;
@@ -176,7 +178,7 @@ class Reader {
   string(): string {
     const start = this.at;
     const quote = this.peek();
-    if (quote !== '"' && quote !== "'" && quote !== '`') throw this.error(`unexpected ${this.found()} in label matching, expected string`);
+    if (quote === undefined || !QUOTES.includes(quote)) throw this.error(`unexpected ${this.found()} in label matching, expected string`);
     let value = '';
     let i = start + 1;
     for (;;) {

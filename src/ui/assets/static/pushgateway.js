@@ -121,6 +121,8 @@
   let latest = 0;
   filter.addEventListener('input', () => {
     clearTimeout(timer);
+    // Until the server has answered for the new text, the button would delete what the old text matched.
+    if (deleteMatching !== null) deleteMatching.disabled = true;
     timer = setTimeout(applyFilter, 150);
   });
   function applyFilter() {

@@ -1,9 +1,13 @@
-// The groups' expiry deadlines as an indexed binary min-heap: earliest first, O(log n) to set or remove one.
+// The groups' expiry deadlines as an indexed 4-ary min-heap: earliest first, O(log n) to set or remove one.
 
 /**
  * At most one deadline per key. Unlike a heap with lazy deletion, a re-push moves its key's one entry
  * (sift up or down) instead of adding another, so the heap never holds more entries than groups with a
- * deadline, whatever the push rate. Positions are kept in a map for that.
+ * deadline, whatever the push rate, and the timer never wakes for a stale one. Positions are kept in a map
+ * for that. A re-pushed group's deadline is usually the latest of all, so it sinks to a leaf: four
+ * children per node halve the levels, and with them the position updates, which cost the most (root to
+ * leaf at 10 000 keys: 165 ns, where a binary heap swapping at every level took 350 ns; at 100 000: 465
+ * against 1 050 ns; bench/README.md).
  */
 export class DeadlineHeap {
   readonly #keys: string[] = [];
@@ -65,39 +69,51 @@ export class DeadlineHeap {
     this.#siftDown(this.#positions.get(lastKey)!);
   }
 
+  // Both sifts move the entry by holes: each entry passed moves one place and is re-indexed once, and the
+  // moving entry is written once where it stops (half the map updates of swapping at every level).
   #siftUp(from: number): void {
+    const key = this.#keys[from]!;
+    const deadline = this.#deadlines[from]!;
     let at = from;
     while (at > 0) {
-      const parent = (at - 1) >> 1;
-      if (this.#deadlines[parent]! <= this.#deadlines[at]!) break;
-      this.#swap(at, parent);
+      const parent = (at - 1) >> 2;
+      if (this.#deadlines[parent]! <= deadline) break;
+      this.#move(parent, at);
       at = parent;
     }
+    this.#place(key, deadline, at);
   }
 
   #siftDown(from: number): void {
+    const key = this.#keys[from]!;
+    const deadline = this.#deadlines[from]!;
     const length = this.#keys.length;
     let at = from;
     for (;;) {
-      const left = 2 * at + 1;
-      if (left >= length) break;
-      const right = left + 1;
-      const child = right < length && this.#deadlines[right]! < this.#deadlines[left]! ? right : left;
-      if (this.#deadlines[at]! <= this.#deadlines[child]!) break;
-      this.#swap(at, child);
+      const first = 4 * at + 1;
+      if (first >= length) break;
+      let child = first;
+      const last = Math.min(first + 4, length);
+      for (let c = first + 1; c < last; c++) if (this.#deadlines[c]! < this.#deadlines[child]!) child = c;
+      if (deadline <= this.#deadlines[child]!) break;
+      this.#move(child, at);
       at = child;
     }
+    this.#place(key, deadline, at);
   }
 
-  #swap(a: number, b: number): void {
+  // The entry at `from` moves to `to`.
+  #move(from: number, to: number): void {
     this.#operations++;
-    const key = this.#keys[a]!;
-    const deadline = this.#deadlines[a]!;
-    this.#keys[a] = this.#keys[b]!;
-    this.#deadlines[a] = this.#deadlines[b]!;
-    this.#keys[b] = key;
-    this.#deadlines[b] = deadline;
-    this.#positions.set(this.#keys[a]!, a);
-    this.#positions.set(key, b);
+    const key = this.#keys[from]!;
+    this.#keys[to] = key;
+    this.#deadlines[to] = this.#deadlines[from]!;
+    this.#positions.set(key, to);
+  }
+
+  #place(key: string, deadline: number, at: number): void {
+    this.#keys[at] = key;
+    this.#deadlines[at] = deadline;
+    this.#positions.set(key, at);
   }
 }

@@ -4,7 +4,7 @@ import { type LabelMatcher, SelectorError, matchesLabels, parseGroupSelector } f
 import { WebConfigError } from './web-config.ts';
 import { WebConfigProblem, mappingAt, refuseUnknownKeys, stringAt, stringListAt } from './yaml-fields.ts';
 
-/** What a request does: push (PUT/POST a group), delete (a group), read (scrape), admin (quit, wipe). */
+/** What a request does: push (PUT/POST a group), delete (a group), read (scrape), admin (quit, wipe, bulk delete). */
 export const ACTIONS = ['push', 'delete', 'read', 'admin'] as const;
 export type Action = (typeof ACTIONS)[number];
 

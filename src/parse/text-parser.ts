@@ -181,9 +181,8 @@ export class TextParser {
   }
 
   #sample(buf: Uint8Array, start: number, end: number): void {
-    const first = buf[start]!;
     // `{"name",…}`: the name is the first item inside the braces, and the label list goes on after it.
-    const insideBraces = this.#utf8Names && first === BRACE_OPEN;
+    const insideBraces = this.#utf8Names && buf[start] === BRACE_OPEN;
     let i = insideBraces ? skipBlanks(buf, start + 1, end) : start;
     const nameStart = i;
     const quoted = this.#utf8Names && i < end && buf[i] === QUOTE;

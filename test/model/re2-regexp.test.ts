@@ -1,6 +1,8 @@
 // re2ToRegExp against Go's own regexp (the oracle in re2-oracle/, anchored as Prometheus anchors): every pattern
 // either matches exactly the inputs Go's matches, or is refused, and refused where Go refuses.
 import { describe, expect, test } from "bun:test";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { RegexpSyntaxError, re2ToRegExp } from "../../src/model/re2-regexp.ts";
 import { GO, runOk } from "../interop/clients.ts";
 
@@ -100,7 +102,10 @@ type Answer = { ok: boolean; matches: boolean[] };
 
 async function askGo(patterns: string[]): Promise<Answer[]> {
   const stdin = new TextEncoder().encode(JSON.stringify(patterns.map((pattern) => ({ pattern, inputs: INPUTS }))));
-  const out = await runOk([GO, "run", "./test/model/re2-oracle/main.go"], { stdin, env: { GO111MODULE: "off", GOFLAGS: "" }, timeoutMs: 120_000 });
+  const env: Record<string, string> = { GO111MODULE: "off", GOFLAGS: "" };
+  // Go refuses to build without a cache directory; CI may run without HOME (as clients.ts's build).
+  if (!process.env.GOCACHE && !process.env.HOME && !process.env.XDG_CACHE_HOME) env.GOCACHE = join(tmpdir(), "pg-re2-oracle-gocache");
+  const out = await runOk([GO, "run", "./test/model/re2-oracle/main.go"], { stdin, env, timeoutMs: 120_000 });
   return JSON.parse(new TextDecoder().decode(out)) as Answer[];
 }
 

@@ -46,6 +46,23 @@ describe('startExpiry', () => {
     expect(store.deadlineOperations - operationsBefore).toBeLessThanOrEqual(GROUPS * (1 + 2 * Math.ceil(Math.log2(GROUPS) / 2)));
   });
 
+  test('a deadline past setTimeout\'s longest delay (~24.8 days) is waited for, not fired at once over and over', async () => {
+    const store = new Store({ checkConsistency: true, ownTypes: new Map() });
+    store.apply({ labels: ['job', 'far'], families: parseText('x 1\n'), replace: true, timeMs: Date.now(), expireAfterMs: 40 * 24 * 3600_000 });
+    let runs = 0;
+    const expireDue = store.expireDue.bind(store);
+    store.expireDue = (nowMs) => {
+      runs++;
+      return expireDue(nowMs);
+    };
+    const stop = startExpiry(store);
+    await Bun.sleep(200);
+    stop();
+    // A delay past 2^31 - 1 ms would be taken as 1 ms: the timer would run every millisecond.
+    expect(runs).toBe(1);
+    expect(store.get(['job', 'far'])).toBeDefined();
+  });
+
   test('a deadline earlier than the armed one re-arms the timer; stopping it leaves the rest', async () => {
     const store = new Store({ checkConsistency: true, ownTypes: new Map() });
     const push = (job: string, ttlMs: number) =>

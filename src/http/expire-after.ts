@@ -3,9 +3,16 @@ import { FlagError, formatGoDuration, parseGoDuration } from '../flags.ts';
 
 /** The header's name, as answers and the README spell it (header names are matched in any case). */
 export const EXPIRE_AFTER_HEADER = 'Pushgateway-Expire-After';
+/** The flag that bounds it, as `pushgateway_push_rejected_total` names it. */
+export const MAX_TTL_FLAG = 'metrics.max-ttl';
 
-/** The header read: absent (`ms` undefined), a TTL in ms (0 = never), or why it cannot be taken. */
-export type ExpireAfter = { readonly ok: true; readonly ms: number | undefined } | { readonly ok: false; readonly error: string };
+/**
+ * The header read: absent (`ms` undefined), a TTL in ms (0 = never), or why it cannot be taken; `pastBound`
+ * when the reason is `--metrics.max-ttl` (counted as a refusal by that flag).
+ */
+export type ExpireAfter =
+  | { readonly ok: true; readonly ms: number | undefined }
+  | { readonly ok: false; readonly error: string; readonly pastBound: boolean };
 
 const ABSENT: ExpireAfter = { ok: true, ms: undefined };
 
@@ -18,7 +25,11 @@ const ABSENT: ExpireAfter = { ok: true, ms: undefined };
 export function readExpireAfter(headers: Headers, maxTtlMs: number): ExpireAfter {
   const text = headers.get(EXPIRE_AFTER_HEADER);
   if (text === null) return ABSENT;
-  const invalid = (reason: string): ExpireAfter => ({ ok: false, error: `invalid ${EXPIRE_AFTER_HEADER} header ${JSON.stringify(text)}: ${reason}` });
+  const invalid = (reason: string, pastBound = false): ExpireAfter => ({
+    ok: false,
+    error: `invalid ${EXPIRE_AFTER_HEADER} header ${JSON.stringify(text)}: ${reason}`,
+    pastBound,
+  });
   let ms: number;
   try {
     ms = parseGoDuration(text.trim());
@@ -29,7 +40,7 @@ export function readExpireAfter(headers: Headers, maxTtlMs: number): ExpireAfter
   if (ms < 0) return invalid('a TTL must not be negative');
   if (maxTtlMs > 0 && (ms === 0 || ms > maxTtlMs)) {
     const asked = ms === 0 ? 'never to expire' : `for ${formatGoDuration(ms)}`;
-    return invalid(`it asks ${asked}, but --metrics.max-ttl allows at most ${formatGoDuration(maxTtlMs)}`);
+    return invalid(`it asks ${asked}, but --${MAX_TTL_FLAG} allows at most ${formatGoDuration(maxTtlMs)}`, true);
   }
   return { ok: true, ms };
 }

@@ -11,7 +11,7 @@ import type { Persistence } from '../persist/persistence.ts';
 import type { Store, WriteRequest } from '../store/store.ts';
 import { BodyTimeoutError, type LargeBodyGate, withinBodyTimeout } from './body-bounds.ts';
 import { persistenceRefusal, unlessDurable } from './durability.ts';
-import { readExpireAfter } from './expire-after.ts';
+import { MAX_TTL_FLAG, readExpireAfter } from './expire-after.ts';
 import { requestError, textError } from './errors.ts';
 import { type GroupingRoute, hostStart } from './routes.ts';
 import { parseGroupingPath } from './grouping-path.ts';
@@ -57,6 +57,7 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
   // Before the body is read: a bad header changes nothing, not even the group's failure time.
   const expireAfter = readExpireAfter(req.headers, deps.maxTtlMs);
   if (!expireAfter.ok) {
+    if (expireAfter.pastBound) deps.metrics.countRejected(MAX_TTL_FLAG);
     deps.log.debug('push refused', { method: req.method, grouping: labelsRecord(grouping.labels), err: expireAfter.error });
     return textError(400, expireAfter.error);
   }

@@ -132,6 +132,17 @@ describe("with --metrics.ttl=2s --metrics.max-ttl=4s", () => {
     expect(await groupOf(bounded, `${job}_new`)).toBeUndefined();
   });
 
+  test("a header past the bound counts as a refusal by --metrics.max-ttl; a malformed one does not", async () => {
+    const refusals = async () => {
+      const text = await (await fetch(`${bounded.url}/metrics`)).text();
+      return Number(/^pushgateway_push_rejected_total\{reason="metrics.max-ttl"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+    };
+    const before = await refusals();
+    expect((await push(bounded, "counted", "x 1\n", { expireAfter: "1h" })).status).toBe(400);
+    expect((await push(bounded, "counted", "x 1\n", { expireAfter: "soon" })).status).toBe(400);
+    expect(await refusals()).toBe(before + 1);
+  });
+
   test("a DELETE checks the header and deletes at once", async () => {
     expect((await push(bounded, "deleted")).status).toBe(200);
     const bad = await push(bounded, "deleted", "", { method: "DELETE", expireAfter: "soon" });

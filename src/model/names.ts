@@ -1,4 +1,5 @@
 // Metric and label name rules of the 0.0.4 exposition format (legacy) and of `--push.enable-utf8-names`, shared by the parsers, the URL decoder, the store and render.
+import { boundedMemo } from './bounded-memo.ts';
 import type { MetricFamily } from './metric.ts';
 
 /** True if `name` matches `[a-zA-Z_:][a-zA-Z0-9_:]*`. */
@@ -66,28 +67,19 @@ export interface SampleNames {
   readonly bucket: string;
 }
 
-const sampleNames = new Map<string, SampleNames>();
-const SAMPLE_NAMES_LIMIT = 4096;
 const SUFFIXES: readonly SampleSuffix[] = ['_count', '_sum', '_bucket'];
 
 /**
  * The suffix relations of a family name, computed once and kept: the parser and the consistency check
- * ask them for every family of every push, and a fleet pushes the same names again and again. The
- * cache is emptied when full, so odd names cannot grow it without bound.
+ * ask them for every family of every push, and a fleet pushes the same names again and again.
  */
-export function sampleNamesOf(name: string): SampleNames {
-  let names = sampleNames.get(name);
-  if (names === undefined) {
-    if (sampleNames.size >= SAMPLE_NAMES_LIMIT) sampleNames.clear();
-    const suffix = SUFFIXES.find((s) => name.endsWith(s));
-    names = {
-      base: suffix === undefined ? undefined : name.slice(0, -suffix.length),
-      suffix,
-      count: name + '_count',
-      sum: name + '_sum',
-      bucket: name + '_bucket',
-    };
-    sampleNames.set(name, names);
-  }
-  return names;
-}
+export const sampleNamesOf: (name: string) => SampleNames = boundedMemo(4096, (name) => {
+  const suffix = SUFFIXES.find((s) => name.endsWith(s));
+  return {
+    base: suffix === undefined ? undefined : name.slice(0, -suffix.length),
+    suffix,
+    count: name + '_count',
+    sum: name + '_sum',
+    bucket: name + '_bucket',
+  };
+});

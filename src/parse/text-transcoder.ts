@@ -1,5 +1,6 @@
 // The fast path of a text push: body bytes → families in stored form, with no object per series.
 
+import { boundedMemo } from '../model/bounded-memo.ts';
 import { MAX_FLOAT_BYTES, writeGoFloat } from '../model/format-float.ts';
 import { type EncodedFamily, MANY_LABELS } from '../model/group.ts';
 import type { Labels } from '../model/metric.ts';
@@ -92,20 +93,8 @@ let seriesLabels = new Uint8Array(1024);
 const strings = new TokenStrings();
 // The names a transcoding resolved last (emptied for each body).
 const recentNames: RecentName[] = Array.from({ length: 4 }, () => ({ bytes: new Uint8Array(128), length: -1, resolution: undefined!, output: undefined! }));
-// A family name's bytes and hash seed, kept across pushes (fleets push the same names again and again);
-// emptied when full so that odd names cannot grow it without bound.
-const familyNames = new Map<string, { bytes: Uint8Array; seed: SeriesSeed }>();
-const FAMILY_NAMES_LIMIT = 4096;
-
-function familyName(name: string): { bytes: Uint8Array; seed: SeriesSeed } {
-  let known = familyNames.get(name);
-  if (known === undefined) {
-    if (familyNames.size >= FAMILY_NAMES_LIMIT) familyNames.clear();
-    known = { bytes: utf8.encode(name), seed: seriesSeed(name) };
-    familyNames.set(name, known);
-  }
-  return known;
-}
+// A family name's bytes and hash seed, kept across pushes (fleets push the same names again and again).
+const familyName = boundedMemo(4096, (name: string): { bytes: Uint8Array; seed: SeriesSeed } => ({ bytes: utf8.encode(name), seed: seriesSeed(name) }));
 
 class Transcoder {
   readonly #grouping: GroupingPair[];

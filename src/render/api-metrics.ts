@@ -1,6 +1,7 @@
 // The /api/v1/metrics body: one JSON object per group, encoded once per group version and concatenated per request.
 import { type ExpiryPolicy, NO_EXPIRY, expiryOf } from '../model/expiry.ts';
 import type { Group, StoredFamily } from '../model/group.ts';
+import { boundedMemo } from '../model/bounded-memo.ts';
 import { formatGoValue } from '../model/format-float.ts';
 import { type Labels, type Metric, PROTO_TYPE_NAMES } from '../model/metric.ts';
 import { goJsonTime, quoteGoJson } from './go-json.ts';
@@ -173,17 +174,5 @@ function objectOf(entries: [string, string][]): string {
   return out + '}';
 }
 
-// Keys are label names, family names and bounds: a few hundred strings repeated on every series. Emptied
-// when full, so that odd names cannot grow it without bound.
-const quotedKeys = new Map<string, string>();
-const QUOTED_KEYS_LIMIT = 4096;
-
-function quotedKey(key: string): string {
-  let quoted = quotedKeys.get(key);
-  if (quoted === undefined) {
-    if (quotedKeys.size >= QUOTED_KEYS_LIMIT) quotedKeys.clear();
-    quoted = quoteGoJson(key);
-    quotedKeys.set(key, quoted);
-  }
-  return quoted;
-}
+// Keys are label names, family names and bounds: a few hundred strings repeated on every series.
+const quotedKey = boundedMemo(4096, quoteGoJson);

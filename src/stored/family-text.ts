@@ -1,5 +1,6 @@
 // A family → its stored lines: text format 0.0.4 sample lines as Go prints them, with each series' identity hash.
 import type { Metric, MetricFamily } from '../model/metric.ts';
+import { boundedMemo } from '../model/bounded-memo.ts';
 import { escapeLabelValue } from '../model/escape.ts';
 import { formatFloat, writeGoFloat } from '../model/format-float.ts';
 import { type NameEscaping, escapeName } from '../model/name-escaping.ts';
@@ -26,10 +27,8 @@ const encoder = new TextEncoder();
 let bytes = new Uint8Array(INITIAL_CAPACITY);
 let length = 0;
 // Formatted `le`/`quantile` bounds. Pushes repeat the same few bounds (0.005 … 10, 0.5/0.9/0.99) on every
-// bucket line, and a non-integer formats ~5x slower than a Map hit; cleared when full so that odd
-// bounds cannot grow it without limit.
-const boundTexts = new Map<number, string>();
-const BOUND_TEXTS_LIMIT = 4096;
+// bucket line, and a non-integer formats ~5x slower than a Map hit.
+const formatBound = boundedMemo(4096, formatFloat);
 // Where the current series' label list already lies in `bytes` (-1: not written yet), see writeSeriesLabels.
 let seriesLabelsStart = -1;
 let seriesLabelsEnd = -1;
@@ -357,16 +356,6 @@ function writeText(text: string): void {
   length = at;
 }
 
-/** formatFloat for `le`/`quantile` bounds, memoised in `boundTexts`. */
-function formatBound(bound: number): string {
-  let text = boundTexts.get(bound);
-  if (text === undefined) {
-    if (boundTexts.size >= BOUND_TEXTS_LIMIT) boundTexts.clear();
-    text = formatFloat(bound);
-    boundTexts.set(bound, text);
-  }
-  return text;
-}
 
 /** Makes room for `count` more bytes, keeping what was written. */
 function reserve(count: number): void {

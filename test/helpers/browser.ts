@@ -1,7 +1,7 @@
 // Debian's chromium driven by playwright-core, for the web UI tests; screenshots go to test/artifacts/.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, type Page, chromium } from "playwright-core";
+import { type Browser, type Locator, type Page, chromium } from "playwright-core";
 
 /** Installed by the Debian package `chromium` (test/peers.sh checks it). */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -27,4 +27,9 @@ export async function screenshot(page: Page, name: string, fullPage = true): Pro
 export async function filterBy(page: Page, query: string): Promise<void> {
   await page.fill("#filter", query);
   await page.waitForFunction(`document.getElementById("filter").dataset.shown === ${JSON.stringify(query)}`);
+}
+
+/** The card of the group `{job="<job>"}` on the page. */
+export function groupCard(page: Page, job: string): Locator {
+  return page.locator("details.group", { has: page.locator("summary > .badge.job", { hasText: `job="${job}"` }) });
 }

@@ -8,17 +8,10 @@ import { type FamilyObject, delimited, encodeFamily, labels } from '../helpers/m
 import { withLongVarints } from '../helpers/long-varints.ts';
 import { COUNTER, FULL_NATIVE_HISTOGRAM, HISTOGRAM, SUMMARY } from '../helpers/protobuf-families.ts';
 import { seededRandom } from '../helpers/seeded-random.ts';
+import { parseErrorOf } from '../helpers/parse-error.ts';
 
-/** The ParseError message `parse` throws; fails the test if it throws none or another kind. */
-function errorOf(parse: () => unknown): string {
-  try {
-    parse();
-  } catch (error) {
-    if (error instanceof ParseError) return error.message;
-    throw error;
-  }
-  throw new Error('expected a ParseError');
-}
+/** The message of the ParseError `parse` throws. */
+const errorOf = (parse: () => unknown): string => parseErrorOf(parse).message;
 
 /** A body of raw bytes (for hand-made wire errors). */
 const raw = (...bytes: number[]): Uint8Array => Uint8Array.from(bytes);

@@ -1,8 +1,8 @@
 // The newest Go's quoted-name syntax under --push.enable-utf8-names (SPEC §4.3): what it reads, what it refuses, and that without the flag nothing changes.
 import { describe, expect, test } from 'bun:test';
 import type { MetricFamily } from '../../src/model/metric.ts';
-import { ParseError } from '../../src/parse/parse-error.ts';
 import { TextParser, parseText } from '../../src/parse/text-parser.ts';
+import { parseErrorOf } from '../helpers/parse-error.ts';
 
 const encoder = new TextEncoder();
 
@@ -18,15 +18,7 @@ function utf8Parse(body: string): MetricFamily[] {
   return parseText(body, undefined, true);
 }
 
-function errorOf(parse: () => unknown): string {
-  try {
-    parse();
-  } catch (error) {
-    if (error instanceof ParseError) return error.message;
-    throw error;
-  }
-  throw new Error('parsed without error');
-}
+const errorOf = (parse: () => unknown): string => parseErrorOf(parse).message;
 
 // [why, body, the families read]
 const ACCEPTED: [string, string, string[]][] = [

@@ -8,6 +8,7 @@ import { ParseError } from '../../src/parse/parse-error.ts';
 import { DEFAULT_PUSH_LIMITS, type PushLimits } from '../../src/model/push-limits.ts';
 import { PushLimitError } from '../../src/parse/push-limit-error.ts';
 import { TextParser, parseText } from '../../src/parse/text-parser.ts';
+import { parseErrorOf } from '../helpers/parse-error.ts';
 
 const encoder = new TextEncoder();
 
@@ -79,13 +80,8 @@ function parseSplitAt(body: Uint8Array, offset: number): MetricFamily[] {
 
 /** The ParseError `parse` throws, as `{ line, message }`; fails the test if it throws none or another kind. */
 function errorOf(parse: () => unknown): { line: number; message: string } {
-  try {
-    parse();
-  } catch (error) {
-    if (!(error instanceof ParseError)) throw error;
-    return { line: error.line, message: error.message };
-  }
-  throw new Error('expected a ParseError, but parsing succeeded');
+  const { line, message } = parseErrorOf(parse);
+  return { line, message };
 }
 
 function lineError(line: number, detail: string): { line: number; message: string } {

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { formatTime } from "../../src/ui/format.ts";
-import { launchBrowser, screenshot } from "../helpers/browser.ts";
+import { groupCard, launchBrowser, screenshot } from "../helpers/browser.ts";
 import { type Gateway, startOurGateway } from "../helpers/start-server.ts";
 
 let gw: Gateway;
@@ -29,8 +29,7 @@ afterAll(async () => {
   await gw?.stop();
 });
 
-/** The card of the group `{job="<job>"}`. */
-const card = (job: string) => page.locator("details.group", { has: page.locator("summary > .badge.job", { hasText: `job="${job}"` }) });
+const card = (job: string) => groupCard(page, job);
 
 describe("a group card", () => {
   test("says in how long the group expires, with the exact time on hover", async () => {

@@ -1,7 +1,7 @@
 // The web UI remembers which groups are open across a reload (newer Go's UI does), in a real browser.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser } from "../helpers/browser.ts";
+import { groupCard, launchBrowser } from "../helpers/browser.ts";
 import { type Gateway, startOurGateway } from "../helpers/start-server.ts";
 
 let gw: Gateway;
@@ -22,8 +22,7 @@ afterAll(async () => {
   await gw?.stop();
 });
 
-/** The card of the group `{job="<job>"}`. */
-const card = (job: string) => page.locator("details.group", { has: page.locator("summary > .badge.job", { hasText: `job="${job}"` }) });
+const card = (job: string) => groupCard(page, job);
 /** The jobs of the open cards, in page order. */
 const openJobs = () => page.locator("details.group[open] > summary > .badge.job").allTextContents();
 

@@ -2,7 +2,7 @@
 // filtering, deleting, the Status tab, hostile label values, and the UI's requests in the request counter.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { filterBy, launchBrowser, screenshot } from "../helpers/browser.ts";
+import { filterBy, groupCard, launchBrowser, screenshot } from "../helpers/browser.ts";
 import { delimited, PROTOBUF_CONTENT_TYPE } from "../helpers/metrics-proto.ts";
 import { NATIVE_HISTOGRAM, SUMMARY } from "../helpers/protobuf-families.ts";
 import { type Gateway, startOurGateway } from "../helpers/start-server.ts";
@@ -40,7 +40,7 @@ async function push(path: string, body: string | Uint8Array, contentType = "text
 const b64 = (value: string) => Buffer.from(value).toString("base64url");
 
 /** The card of the group whose job badge reads `job="<job>"`. */
-const card = (job: string) => page.locator("details.group", { has: page.locator("summary > .badge.job", { hasText: `job="${job}"` }) });
+const card = (job: string) => groupCard(page, job);
 
 async function scrape(): Promise<string> {
   return (await fetch(`${gw.url}/metrics`)).text();

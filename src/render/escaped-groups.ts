@@ -21,17 +21,7 @@ const familyViews = new WeakMap<StoredFamily, Map<NameEscaping, StoredFamily>>()
  * store without them pays nothing here. Nothing is mutated.
  */
 export function escapedGroups(groups: readonly Group[], scheme: NameEscaping): readonly Group[] {
-  let byScheme = views.get(groups);
-  if (byScheme === undefined) {
-    byScheme = new Map();
-    views.set(groups, byScheme);
-  }
-  let view = byScheme.get(scheme);
-  if (view === undefined) {
-    view = groups.map((group) => cached(groupViews, group, scheme, escapedGroup));
-    byScheme.set(scheme, view);
-  }
-  return view;
+  return cached(views, groups, scheme, () => groups.map((group) => cached(groupViews, group, scheme, escapedGroup)));
 }
 
 /**

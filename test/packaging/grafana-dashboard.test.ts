@@ -1,5 +1,6 @@
 // The Grafana dashboard (packaging/grafana/pushgateway.json): Grafana can import it, and every panel's query has
-// an answer from a real Prometheus that scraped our gateway after good, inconsistent and unparseable pushes.
+// an answer from a real Prometheus that scraped our gateway after good, inconsistent and unparseable pushes, a
+// push refused by a quota and a group that expired.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +16,8 @@ const dashboard = (await Bun.file(DASHBOARD_FILE).json()) as Dashboard;
 
 /** Prometheus's job for the gateway target; pushed series keep their own `job` (honor_labels). */
 const SCRAPE_JOB = "pushgateway";
+/** The quota the test exceeds once: a job may hold one group, so a second group of `backup` is refused. */
+const QUOTA_FLAG = "push.max-groups-per-job";
 
 /**
  * What Grafana would put for its own variables with Prometheus scraping every second: `$__rate_interval` is
@@ -49,20 +52,26 @@ describe("every query against a real Prometheus", () => {
 
   beforeAll(async () => {
     // Persistent, so that the persistence panels have series.
-    gw = await startPersistentGateway(join(dir, "pushgateway.data"));
+    gw = await startPersistentGateway(join(dir, "pushgateway.data"), [`--${QUOTA_FLAG}=1`]);
     const gauge = "# TYPE backup_last_success_timestamp_seconds gauge\nbackup_last_success_timestamp_seconds 1.7e9\n";
     const counter = gauge.replace("gauge", "counter");
     // Good pushes to two groups and one body that does not parse, before the first scrape.
     expect((await send(gw, "PUT", "/metrics/job/backup/instance/db1", gauge)).status).toBe(200);
     expect((await send(gw, "PUT", "/metrics/job/import", "import_rows 5\n")).status).toBe(200);
     expect((await send(gw, "PUT", "/metrics/job/import", "bad{\n")).status).toBe(400);
+    // Refused by the quota: pushgateway_push_rejected_total{reason="push.max-groups-per-job"} appears.
+    expect((await send(gw, "PUT", "/metrics/job/backup/instance/db2", gauge)).status).toBe(413);
     // extra-scrape-metrics gives scrape_body_size_bytes, the only record of a scrape's size in bytes.
     prometheus = await startPrometheus({ name: SCRAPE_JOB, target: gw.url }, ["--enable-feature=extra-scrape-metrics"]);
     await scraped(`up{job="${SCRAPE_JOB}"}`);
     // After a scrape saw the 400 counter, so that increase() counts this one: refused as inconsistent (the
     // type differs from backup's), which also sets import's push_failure_time_seconds.
     expect((await send(gw, "PUT", "/metrics/job/import", counter)).status).toBe(400);
+    // Likewise after a scrape saw pushgateway_groups_expired_total at 0: a group that lives one second.
+    const shortLived = { "Pushgateway-Expire-After": "1s" };
+    expect((await send(gw, "PUT", "/metrics/job/short_lived", "short_lived_rows 1\n", shortLived)).status).toBe(200);
     await scraped(`changes(pushgateway_http_requests_total{handler="push",code="400"}[1m]) > 0`);
+    await scraped(`pushgateway_groups_expired_total{job="${SCRAPE_JOB}"} > 0`);
     // rate() over four scrape intervals needs at least two samples inside it.
     await scraped(`count_over_time(up{job="${SCRAPE_JOB}"}[4s]) >= 2`);
   }, 30_000);
@@ -99,6 +108,8 @@ describe("every query against a real Prometheus", () => {
     const resultOf = (title: string) => answers.find((a) => a.panel === title)!.result;
     expect(Number(resultOf("Failed pushes")[0]!.value![1])).toBeGreaterThanOrEqual(1);
     expect(resultOf("Groups whose last push failed").map((s) => s.metric.job)).toEqual(["import"]);
+    expect(resultOf("Pushes refused by limits and quotas").map((s) => s.metric.reason)).toEqual([QUOTA_FLAG]);
+    expect(Number(resultOf("Groups expired")[0]!.value![1])).toBeGreaterThanOrEqual(1);
   });
 });
 

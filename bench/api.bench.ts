@@ -18,6 +18,7 @@ import { parseFlags } from '../src/flags.ts';
 import { ApiMetricsCache } from '../src/render/api-metrics.ts';
 import { latencyMs, printResults, ratio, round3 } from './report.ts';
 import { populatedStore, putGroup } from './stores.ts';
+import { storeWriter } from '../src/store/writer.ts';
 
 const GROUPS = Number(process.env.BENCH_GROUPS ?? 10_000);
 const parsed = parseFlags([]);
@@ -31,7 +32,7 @@ function bodyBytes(cache: ApiMetricsCache): number {
 }
 
 const store = populatedStore(GROUPS);
-const first = await createApi(config, '', store, undefined).metrics().text();
+const first = await createApi(config, '', store, storeWriter(store)).metrics().text();
 const groups = (JSON.parse(first) as { data: unknown[] }).data.length;
 if (groups !== GROUPS) throw new Error(`expected ${GROUPS} groups, got ${groups}`);
 const expected = new TextEncoder().encode(first).length;

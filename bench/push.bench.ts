@@ -20,6 +20,7 @@ import { transcodeText } from '../src/parse/text-transcoder.ts';
 import { Store } from '../src/store/store.ts';
 import { GROUP_BODIES, groupBody, groupLabels } from './payloads.ts';
 import { meanMs, printResults, round3 } from './report.ts';
+import { storeWriter } from '../src/store/writer.ts';
 
 const GROUPS = 100;
 const parsed = parseFlags([]);
@@ -33,6 +34,7 @@ const handlerStore = newStore();
 const handler = createHandler({
   config: parsed.config,
   store: handlerStore,
+  writer: storeWriter(handlerStore),
   metrics: new SelfMetrics(),
   log: createLogger({ level: 'error', format: 'logfmt' }),
   quit: () => undefined,

@@ -9,6 +9,7 @@ import { createLogger } from './log.ts';
 import { loadPersisted } from './persist/load.ts';
 import { Persistence } from './persist/persistence.ts';
 import { startExpiry } from './store/expiry-timer.ts';
+import { localWriter } from './http/local-writer.ts';
 import { Store } from './store/store.ts';
 import { missingLocalAssets } from './ui/assets.ts';
 import { buildInfo } from './version.ts';
@@ -77,7 +78,8 @@ if (config.persistenceFile !== '') {
 // After the restore, before the port opens: groups whose deadline passed while the gateway was down go
 // now, logged and journalled as every expiry is.
 logExpiries(store, log, persistence);
-const stopExpiry = startExpiry(store);
+const writer = localWriter(store, persistence);
+const stopExpiry = startExpiry(store, writer);
 const metrics = new SelfMetrics(persistence, store);
 
 /** How long in-flight requests get to finish on shutdown before their connections are closed. */
@@ -106,7 +108,7 @@ function shutdown(reason: NodeJS.Signals | '/-/quit'): Promise<void> {
 }
 
 try {
-  listeners = await startServers({ config, store, metrics, log, persistence, webConfig, scopes, quit: () => void shutdown('/-/quit') });
+  listeners = await startServers({ config, store, writer, metrics, log, webConfig, scopes, quit: () => void shutdown('/-/quit') });
 } catch (error) {
   if (!(error instanceof ListenError)) throw error;
   // Go logs the same and exits 0 without serving; a supervisor must see the failure (README's deviations).

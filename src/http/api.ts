@@ -1,13 +1,13 @@
 // The JSON API (/api/v1/status, /api/v1/metrics, its CORS preflight) and the admin wipe (SPEC §7.1–7.4).
 import { type Config, flagsForStatus } from '../flags.ts';
-import type { Persistence } from '../persist/persistence.ts';
 import { ApiMetricsCache } from '../render/api-metrics.ts';
 import { goJsonTime, quoteGoJson } from '../render/go-json.ts';
 import type { Store } from '../store/store.ts';
+import type { Writer } from '../store/writer.ts';
 import { goBuildInformation } from '../version.ts';
 import { CORS_HEADERS, JSON_HEADERS } from './api-json.ts';
 import { partsStream } from './body-stream.ts';
-import { persistenceRefusal, unlessDurable } from './durability.ts';
+import { textError } from './errors.ts';
 
 /** The API's answers for one store and one configuration. */
 export interface Api {
@@ -21,8 +21,11 @@ export interface Api {
   wipe(): Promise<Response>;
 }
 
-/** `routePrefix` is the prefix the routes use (SPEC §2.6), which Go shows as `web.route-prefix`. */
-export function createApi(config: Config, routePrefix: string, store: Store, persistence: Persistence | undefined): Api {
+/**
+ * `routePrefix` is the prefix the routes use (SPEC §2.6), which Go shows as `web.route-prefix`. Reads come
+ * from `store`; the wipe goes through `writer`.
+ */
+export function createApi(config: Config, routePrefix: string, store: Store, writer: Writer): Api {
   // Flags, build and start time never change while the process runs: the status body is built once.
   const status = new TextEncoder().encode('{"status":"success","data":' + statusData(config, routePrefix) + '}');
   const cache = new ApiMetricsCache(config.expiry);
@@ -31,13 +34,10 @@ export function createApi(config: Config, routePrefix: string, store: Store, per
     metrics: () => new Response(partsStream(cache.body(store.groups())), { headers: JSON_HEADERS }),
     options: () => new Response(null, { headers: CORS_HEADERS }),
     async wipe() {
-      // Through the store's one write path (one `wipe` change, journalled like any other). Go queues the
-      // wipe and answers at once; ours, like DELETE, answers once it is applied (and durable).
-      const refusal = persistence === undefined ? undefined : await persistenceRefusal(persistence);
-      if (refusal !== undefined) return refusal;
-      store.wipe();
-      const notDurable = persistence === undefined ? undefined : await unlessDurable(persistence);
-      return notDurable ?? new Response(null, { status: 202 });
+      // Through the one write path (one `wipe` change, journalled like any other). Go queues the wipe and
+      // answers at once; ours, like DELETE, answers once it is applied (and durable).
+      const outcome = await writer.write({ kind: 'wipe' });
+      return outcome.kind === 'unavailable' ? textError(503, outcome.reason) : new Response(null, { status: 202 });
     },
   };
 }

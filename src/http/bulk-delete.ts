@@ -1,15 +1,16 @@
 // DELETE /api/v1/admin/groups?match[]=<selector>: every group a selector matches, deleted as one change (issue #14).
 import type { Logger } from '../log.ts';
 import { type LabelMatcher, SelectorError, checkNonEmpty, matchesAny, parseGroupSelector } from '../model/label-matchers.ts';
-import type { Persistence } from '../persist/persistence.ts';
 import { labelsObject } from '../render/api-metrics.ts';
 import type { Store } from '../store/store.ts';
+import type { Writer } from '../store/writer.ts';
 import { apiError, apiSuccess } from './api-json.ts';
-import { persistenceRefusal, unlessDurable } from './durability.ts';
+import { textError } from './errors.ts';
 
 export interface BulkDeleteDeps {
+  /** Read for a dry run. */
   readonly store: Store;
-  readonly persistence: Persistence | undefined;
+  readonly writer: Writer;
   readonly log: Logger;
 }
 
@@ -37,15 +38,14 @@ export async function handleBulkDelete(url: URL, deps: BulkDeleteDeps, user: str
       return apiError(400, 'bad_data', `invalid parameter "match[]": ${error.message}`);
     }
   }
-  const { store, persistence, log } = deps;
+  const { store, writer, log } = deps;
   if (dryRun === 'true') {
     const matched = store.groups().filter((group) => matchesAny(selectors, group.labels));
     return apiSuccess(`{"matched":${matched.length},"groups":[${matched.map((group) => labelsObject(group.labels)).join(',')}]}`);
   }
-  const refusal = persistence === undefined ? undefined : await persistenceRefusal(persistence);
-  if (refusal !== undefined) return refusal;
-  const deleted = store.deleteMatching(selectors);
+  const outcome = await writer.write({ kind: 'delete-matching', selectors });
+  if (outcome.kind === 'unavailable') return textError(503, outcome.reason);
+  const deleted = outcome.decision.deleted;
   log.info('deleted groups by selector', { deleted, match: texts.join(' or '), ...(user === undefined ? {} : { user }) });
-  const notDurable = persistence === undefined ? undefined : await unlessDurable(persistence);
-  return notDurable ?? apiSuccess(`{"deleted":${deleted}}`);
+  return apiSuccess(`{"deleted":${deleted}}`);
 }

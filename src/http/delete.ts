@@ -1,9 +1,7 @@
 // DELETE /metrics/job/…: drops exactly that group, before answering 202.
 import type { Logger } from '../log.ts';
 import { checkGzipHeader } from '../parse/body.ts';
-import type { Persistence } from '../persist/persistence.ts';
-import type { Store } from '../store/store.ts';
-import { persistenceRefusal, unlessDurable } from './durability.ts';
+import type { Writer } from '../store/writer.ts';
 import { readExpireAfter } from './expire-after.ts';
 import { requestError, textError } from './errors.ts';
 import { parseGroupingPath } from './grouping-path.ts';
@@ -18,7 +16,7 @@ import type { GroupingRoute } from './routes.ts';
  * not against --metrics.max-ttl, and has nothing more to do: the group goes now. Clients that send one
  * header with every request (client_golang's Pusher.Header) can delete with it.
  */
-export async function handleDelete(req: Request, route: GroupingRoute, store: Store, persistence: Persistence | undefined, log: Logger, utf8Names: boolean): Promise<Response> {
+export async function handleDelete(req: Request, route: GroupingRoute, writer: Writer, log: Logger, utf8Names: boolean): Promise<Response> {
   const grouping = parseGroupingPath(route.job, route.jobIsBase64, route.labelPath, utf8Names);
   if (!grouping.ok) {
     log.debug('failed to parse URL', { method: req.method, job: route.job, url: route.labelPath, err: grouping.error });
@@ -31,9 +29,6 @@ export async function handleDelete(req: Request, route: GroupingRoute, store: St
   } catch (error) {
     return requestError(error);
   }
-  const refusal = persistence === undefined ? undefined : await persistenceRefusal(persistence);
-  if (refusal !== undefined) return refusal;
-  store.apply({ labels: grouping.labels, replace: false, timeMs: Date.now() });
-  const notDurable = persistence === undefined ? undefined : await unlessDurable(persistence);
-  return notDurable ?? new Response(null, { status: 202 });
+  const outcome = await writer.write({ kind: 'group', request: { labels: grouping.labels, replace: false, timeMs: Date.now() } });
+  return outcome.kind === 'unavailable' ? textError(503, outcome.reason) : new Response(null, { status: 202 });
 }

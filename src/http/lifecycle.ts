@@ -3,11 +3,19 @@
 const TEXT = { 'Content-Type': 'text/plain; charset=utf-8' };
 
 /**
- * Healthy and ready are one check, as in Go: the process answers. Go can only fail it when its write
- * queue is full; ours has no queue, every write is applied on arrival.
+ * Healthy is, as in Go, that the process answers. Go can only fail it when its write queue is full; ours
+ * has no queue, every write is applied on arrival.
  */
 export function handleHealth(): Response {
   return new Response('OK', { headers: TEXT });
+}
+
+/**
+ * Ready is healthy, unless `notReady` says why not: a replica whose Redis has been out of reach past its
+ * grace period (replica/redis-health.ts) cannot take writes, so a load balancer should send them elsewhere.
+ */
+export function handleReady(notReady: string | undefined): Response {
+  return notReady === undefined ? handleHealth() : new Response(`not ready: ${notReady}\n`, { status: 503, headers: TEXT });
 }
 
 /** PUT/POST /-/quit: 403 unless `--web.enable-lifecycle`; else answers, then shuts down like SIGTERM. */

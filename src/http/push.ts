@@ -1,4 +1,4 @@
-// PUT and POST /metrics/job/…: path → grouping labels, body → families, store.apply → status.
+// PUT and POST /metrics/job/…: path → grouping labels, body → families, the writer → status.
 import type { Logger } from '../log.ts';
 import type { Labels } from '../model/metric.ts';
 import { type BodyOptions, encodeTextBody, parseBody } from '../parse/body.ts';
@@ -7,10 +7,9 @@ import { LIMIT_FLAGS, type PushLimits } from '../model/push-limits.ts';
 import { QUOTA_FLAGS, jobOf } from '../model/quotas.ts';
 import { PushLimitError, bodyTooLarge } from '../parse/push-limit-error.ts';
 import { parseText } from '../parse/text-parser.ts';
-import type { Persistence } from '../persist/persistence.ts';
-import type { Store, WriteRequest } from '../store/store.ts';
+import type { WriteRequest } from '../store/store.ts';
+import type { Writer } from '../store/writer.ts';
 import { BodyTimeoutError, type LargeBodyGate, withinBodyTimeout } from './body-bounds.ts';
-import { persistenceRefusal, unlessDurable } from './durability.ts';
 import { MAX_TTL_FLAG, readExpireAfter } from './expire-after.ts';
 import { requestError, textError } from './errors.ts';
 import { type GroupingRoute, hostStart } from './routes.ts';
@@ -19,7 +18,8 @@ import { type JobRateLimit, tooManyPushes } from './job-rate-limit.ts';
 import type { SelfMetrics } from './self-metrics.ts';
 
 export interface PushDeps {
-  readonly store: Store;
+  /** Where the push is decided and made (this store, with the journal, or Redis for replicas). */
+  readonly writer: Writer;
   readonly metrics: SelfMetrics;
   readonly checkConsistency: boolean;
   /** `--push.enable-utf8-names`: UTF-8 label names in the path and metric and label names in the body. */
@@ -36,8 +36,6 @@ export interface PushDeps {
   readonly bodyTimeoutMs: number;
   /** Told the declared size of every body read (see youngCollector). */
   readonly pushed: (bodyBytes: number) => void;
-  /** With `--persistence.file`: a write is answered only once it is durable (SPEC D6). */
-  readonly persistence: Persistence | undefined;
   /** Refused pushes at debug (the client's mistake), inconsistent ones at error (a clash in the store), as Go. */
   readonly log: Logger;
 }
@@ -109,20 +107,18 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
     if (large) deps.largeBodies.leave();
   }
   if (declared > 0) deps.pushed(declared);
-  // Without persistence nothing is awaited here: a memory-only push pays nothing for it.
-  const persistence = deps.persistence;
-  const refusal = persistence === undefined ? undefined : await persistenceRefusal(persistence);
-  if (refusal !== undefined) return refusal;
   const timeMs = Date.now();
-  const result = deps.store.apply({ ...write, labels: grouping.labels, replace: req.method === 'PUT', timeMs, expireAfterMs: expireAfter.ms });
+  const request = { ...write, labels: grouping.labels, replace: req.method === 'PUT', timeMs, expireAfterMs: expireAfter.ms };
+  const outcome = await deps.writer.write({ kind: 'group', request });
+  // Nothing was applied that the client could rely on: the journal or Redis could not take it.
+  if (outcome.kind === 'unavailable') return textError(503, outcome.reason);
+  const result = outcome.decision.result;
   // Over a size quota nothing changed, whether the consistency check is on or off.
   if (!result.ok && result.quota !== undefined) {
     deps.metrics.countRejected(QUOTA_FLAGS[result.quota]);
     deps.log.debug('push refused by a quota', { method: req.method, grouping: labelsRecord(grouping.labels), err: result.error });
     return textError(413, result.error);
   }
-  const notDurable = persistence === undefined ? undefined : await unlessDurable(persistence);
-  if (notDurable !== undefined) return notDurable;
   deps.metrics.observePush(req.method, (performance.now() - started) / 1000, approximateRequestSize(req, declared), timeMs);
   if (!deps.checkConsistency) return new Response(null, { status: 202 });
   if (result.ok) return new Response(null, { status: 200 });

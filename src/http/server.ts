@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import type { Config } from '../flags.ts';
 import { pushBurstOf } from '../model/quotas.ts';
 import type { Logger } from '../log.ts';
-import type { Persistence } from '../persist/persistence.ts';
 import type { Store } from '../store/store.ts';
+import type { Writer } from '../store/writer.ts';
 import type { Scopes } from '../web-config/scopes.ts';
 import type { WatchedWebConfig } from '../web-config/watch.ts';
 import { createApi } from './api.ts';
@@ -15,7 +15,7 @@ import { LargeBodyGate } from './body-bounds.ts';
 import { handleBulkDelete } from './bulk-delete.ts';
 import { handleDelete } from './delete.ts';
 import { methodNotAllowed, notFound, options, redirect } from './errors.ts';
-import { handleHealth, handleQuit, quitWrongMethod } from './lifecycle.ts';
+import { handleHealth, handleQuit, handleReady, quitWrongMethod } from './lifecycle.ts';
 import { bindOrExplain, ListenError, listenTargetOf } from './listen-address.ts';
 import { JobRateLimit } from './job-rate-limit.ts';
 import { handlePush } from './push.ts';
@@ -42,8 +42,13 @@ export interface ServerDeps {
   readonly log: Logger;
   /** Called by /-/quit (when enabled): shut down as on SIGTERM. */
   readonly quit: () => void;
-  /** With `--persistence.file`; writes wait for it to make them durable. */
-  readonly persistence?: Persistence;
+  /**
+   * Where every change is made: the store itself (with the journal's durability under `--persistence.file`,
+   * http/local-writer.ts), or Redis for replicas (`--storage.redis.url`). Reads come from `store`.
+   */
+  readonly writer: Writer;
+  /** Why the gateway is not ready (`/-/ready` answers 503 with it); undefined = ready. Absent: always ready. */
+  readonly notReady?: () => string | undefined;
   /** With `--web.config.file`: TLS for every listener, and the guard in front of every endpoint. */
   readonly webConfig?: WatchedWebConfig;
   /** With `--web.scopes-file`: what each authenticated user may do. */
@@ -54,11 +59,11 @@ export interface ServerDeps {
 export function createHandler(deps: ServerDeps): (req: Request, user?: string) => Promise<Response> {
   const { config, store, metrics } = deps;
   const routeConfig: RouteConfig = { prefix: routePrefixOf(config), telemetryPath: config.telemetryPath, adminApi: config.enableAdminApi };
-  const api = createApi(config, routeConfig.prefix, store, deps.persistence);
+  const api = createApi(config, routeConfig.prefix, store, deps.writer);
   const ui = createUi(config, routeConfig.prefix, store);
-  const bulkDeleteDeps = { store, persistence: deps.persistence, log: deps.log };
+  const bulkDeleteDeps = { store, writer: deps.writer, log: deps.log };
   const pushDeps = {
-    store,
+    writer: deps.writer,
     metrics,
     checkConsistency: !config.disableConsistencyCheck,
     utf8Names: config.utf8Names,
@@ -68,7 +73,6 @@ export function createHandler(deps: ServerDeps): (req: Request, user?: string) =
     largeBodies: new LargeBodyGate(config.maxConcurrentLargeBodies),
     bodyTimeoutMs: config.pushBodyTimeoutMs,
     pushed: youngCollector(YOUNG_GC_EVERY_BYTES, YOUNG_GC_MIN_RESIDENT_BYTES),
-    persistence: deps.persistence,
     log: deps.log,
   };
 
@@ -99,14 +103,16 @@ export function createHandler(deps: ServerDeps): (req: Request, user?: string) =
     switch (route.kind) {
       case 'grouping':
         if (method === 'PUT' || method === 'POST') return counted('push', method, handlePush(req, route.grouping, pushDeps));
-        if (method === 'DELETE') return counted('delete', method, handleDelete(req, route.grouping, store, deps.persistence, deps.log, config.utf8Names));
+        if (method === 'DELETE') return counted('delete', method, handleDelete(req, route.grouping, deps.writer, deps.log, config.utf8Names));
         break;
       case 'scrape':
         if (method === 'GET') return handleScrape(req, store, metrics, deps.log, config.utf8Names);
         break;
       case 'healthy':
-      case 'ready':
         if (method === 'GET') return counted(route.kind, method, handleHealth());
+        break;
+      case 'ready':
+        if (method === 'GET') return counted(route.kind, method, handleReady(deps.notReady?.()));
         break;
       case 'quit':
         if (method === 'PUT' || method === 'POST') return handleQuit(config.enableLifecycle, deps.quit);

@@ -1,4 +1,4 @@
-// The groups and the one way to change them: apply(write), synchronous and all-or-nothing.
+// The groups and the one way to change them: decide a write, then commit it (apply does both), synchronous and all-or-nothing.
 import type { Change, ChangeListener } from '../model/change.ts';
 import type { EncodedFamily, EncodedPush, Group, StoredFamily } from '../model/group.ts';
 import { groupKeyOf } from '../model/group.ts';
@@ -48,6 +48,32 @@ export interface WriteRequest {
  */
 export type WriteResult = { readonly ok: true } | { readonly ok: false; readonly error: string; readonly quota?: keyof Quotas };
 
+/**
+ * Every kind of change a client (or the expiry timer) asks for: a push or delete of one group, a bulk delete
+ * by selectors, a wipe, or the expiry of the earliest group due at `nowMs` (one group per write, so that
+ * each expiry is one change a replica can commit on its own).
+ */
+export type Write =
+  | { readonly kind: 'group'; readonly request: WriteRequest }
+  | { readonly kind: 'delete-matching'; readonly selectors: readonly (readonly LabelMatcher[])[] }
+  | { readonly kind: 'wipe' }
+  | { readonly kind: 'expire'; readonly nowMs: number };
+
+/** A change the store can commit: every kind but a wholesale restore. */
+export type CommittableChange = Exclude<Change, { readonly kind: 'restore' }>;
+
+/**
+ * What a write would do to the store as it is now, decided but not applied: the verdict and the one change
+ * committing it makes (undefined when it changes nothing: a refusal by a quota, a delete of a group that is
+ * not there). Valid only while the store is unchanged (see Store.commit).
+ */
+export interface Decision {
+  readonly result: WriteResult;
+  readonly change: CommittableChange | undefined;
+  /** Groups the change removes (a bulk delete, a wipe, an expiry, a delete); 0 for a push. */
+  readonly deleted: number;
+}
+
 /** Prefix of every store-side rejection, as Go words it (SPEC §1 item 5). */
 export const REJECTION_PREFIX = 'pushed metrics are invalid or inconsistent with existing metrics: ';
 
@@ -66,11 +92,19 @@ export interface StoreOptions {
 
 const OK: WriteResult = { ok: true };
 const NOWHERE: HeldElsewhere = () => false;
+const NO_CHANGE: Decision = { result: OK, change: undefined, deleted: 0 };
+
+function unchanged(result: WriteResult): Decision {
+  return { result, change: undefined, deleted: 0 };
+}
 
 /**
- * The single writer. JavaScript runs one thing at a time and `apply` never awaits, so every change is
- * applied whole, in call order, and readers never see half of one. Groups are replaced, never mutated:
- * a reader may keep the groups it got across awaits and stream them.
+ * The single writer. JavaScript runs one thing at a time and neither `decide` nor `commit` awaits, so every
+ * change is applied whole, in call order, and readers never see half of one. Groups are replaced, never
+ * mutated: a reader may keep the groups it got across awaits and stream them. A write is decided against
+ * the store as it is, then committed; `apply` does both at once. Splitting them lets a replica
+ * (src/replica/) have another authority accept the change between the two, and `replay` applies a change
+ * that authority accepted from another replica.
  */
 export class Store {
   readonly #options: StoreOptions;
@@ -140,12 +174,10 @@ export class Store {
    */
   expireDue(nowMs: number): number {
     let count = 0;
-    for (let next = this.#deadlines.earliest; next !== undefined && next <= nowMs; next = this.#deadlines.earliest) {
-      const key = this.#deadlines.earliestKey!;
-      this.#delete(key, this.#groups.get(key)!, true);
+    for (let decision = this.decide({ kind: 'expire', nowMs }); decision.change !== undefined; decision = this.decide({ kind: 'expire', nowMs })) {
+      this.commit(decision);
       count++;
     }
-    this.#expired += count;
     return count;
   }
 
@@ -180,9 +212,7 @@ export class Store {
 
   /** Removes every group, as one change. */
   wipe(): void {
-    if (this.#groups.size === 0) return;
-    this.#clear();
-    this.#publish({ kind: 'wipe' });
+    this.commit(this.decide({ kind: 'wipe' }));
   }
 
   /**
@@ -190,12 +220,87 @@ export class Store {
    * `delete-many` change; returns how many. A walk over all groups: fine for an admin call (bench/README.md).
    */
   deleteMatching(selectors: readonly (readonly LabelMatcher[])[]): number {
-    const gone: Group[] = [];
-    for (const group of this.#groups.values()) if (matchesAny(selectors, group.labels)) gone.push(group);
-    if (gone.length === 0) return 0;
-    for (const group of gone) this.#replace(group.key, group, undefined);
-    this.#publish({ kind: 'delete-many', groups: gone.map(({ key, labels }) => ({ key, labels })) });
-    return gone.length;
+    const decision = this.decide({ kind: 'delete-matching', selectors });
+    this.commit(decision);
+    return decision.deleted;
+  }
+
+  /**
+   * Decides `write` against the store as it is now, changing nothing (see Decision). Never throws for bad
+   * input: a refusal carries Go's message.
+   */
+  decide(write: Write): Decision {
+    switch (write.kind) {
+      case 'group':
+        return this.#decideGroup(write.request);
+      case 'wipe':
+        return this.#groups.size === 0 ? NO_CHANGE : { result: OK, change: { kind: 'wipe' }, deleted: this.#groups.size };
+      case 'delete-matching': {
+        const gone: { key: string; labels: Labels }[] = [];
+        for (const { key, labels } of this.#groups.values()) if (matchesAny(write.selectors, labels)) gone.push({ key, labels });
+        return gone.length === 0 ? NO_CHANGE : { result: OK, change: { kind: 'delete-many', groups: gone }, deleted: gone.length };
+      }
+      case 'expire': {
+        const next = this.#deadlines.earliest;
+        if (next === undefined || next > write.nowMs) return NO_CHANGE;
+        const key = this.#deadlines.earliestKey!;
+        return { result: OK, change: { kind: 'delete', key, labels: this.#groups.get(key)!.labels, expired: true }, deleted: 1 };
+      }
+    }
+  }
+
+  /**
+   * Applies what `decision` decided and publishes its change. The caller must not have changed the store
+   * since the decision was made (or only by replaying changes that leave it as it was then: a replica's
+   * own change read back). An expiry committed here counts in expiredGroups.
+   */
+  commit(decision: Decision): void {
+    const change = decision.change;
+    if (change === undefined) return;
+    this.#applyChange(change);
+    if (change.kind === 'delete' && change.expired === true) this.#expired++;
+  }
+
+  /**
+   * Applies a change another writer decided (a replica's change read back from Redis), without any check:
+   * a group is set as it is given, a delete of a group not here does nothing. Published like any change;
+   * an expiry replayed here does not count in expiredGroups (the replica that committed it counts it).
+   */
+  replay(change: CommittableChange): void {
+    this.#applyChange(change);
+  }
+
+  #applyChange(change: CommittableChange): void {
+    switch (change.kind) {
+      case 'push':
+      case 'failure': {
+        const group = change.group;
+        const old = this.#groups.get(group.key);
+        if (!this.#options.checkConsistency) this.#keepStructures(group);
+        this.#replace(group.key, old, group);
+        this.#publish(change.created === (old === undefined) ? change : { ...change, created: old === undefined });
+        return;
+      }
+      case 'delete': {
+        const old = this.#groups.get(change.key);
+        if (old === undefined) return;
+        this.#replace(change.key, old, undefined);
+        this.#publish(change);
+        return;
+      }
+      case 'delete-many': {
+        const gone = change.groups.filter(({ key }) => this.#groups.has(key));
+        if (gone.length === 0) return;
+        for (const { key } of gone) this.#replace(key, this.#groups.get(key), undefined);
+        this.#publish(gone.length === change.groups.length ? change : { kind: 'delete-many', groups: gone });
+        return;
+      }
+      case 'wipe':
+        if (this.#groups.size === 0) return;
+        this.#clear();
+        this.#publish(change);
+        return;
+    }
   }
 
   /**
@@ -216,6 +321,7 @@ export class Store {
   // family kept, or its lines read back.
   #keepStructures(group: Group): void {
     for (const family of group.families.values()) {
+      if (this.#unchecked.has(family)) continue;
       const structure = family.exact ?? { name: family.name, help: family.help, type: family.type, metrics: decodeFamilyLines(family.name, family.type, family.text) };
       this.#unchecked.set(family, structure);
     }
@@ -279,10 +385,16 @@ export class Store {
   }
 
   /**
-   * Applies one write, or refuses it and changes nothing but the group's failure time (SPEC §3.1).
-   * Never throws for bad input; the result carries Go's message for a refusal.
+   * Applies one write, or refuses it and changes nothing but the group's failure time (SPEC §3.1):
+   * decide and commit at once. Never throws for bad input; the result carries Go's message for a refusal.
    */
   apply(write: WriteRequest): WriteResult {
+    const decision = this.#decideGroup(write);
+    this.commit(decision);
+    return decision.result;
+  }
+
+  #decideGroup(write: WriteRequest): Decision {
     const key = groupKeyOf(write.labels);
     const old = this.#groups.get(key);
     const encoded = write.encoded;
@@ -290,14 +402,11 @@ export class Store {
     // First, so that not even a refused push's failure time can create a group past the quota.
     if (isPush && old === undefined) {
       const refusal = this.#quotas.newGroupRefusal(write.labels);
-      if (refusal !== undefined) return refusal;
+      if (refusal !== undefined) return unchanged(refusal);
     }
     // Without the check, the scrape-time re-check needs each family's structure.
-    if (encoded !== undefined && !this.#options.checkConsistency) return this.#applyStructured(write, encoded);
-    if (!isPush) {
-      if (old !== undefined) this.#delete(key, old, false);
-      return OK;
-    }
+    if (encoded !== undefined && !this.#options.checkConsistency) return this.#decideStructured(write, encoded);
+    if (!isPush) return old === undefined ? NO_CHANGE : { result: OK, change: { kind: 'delete', key, labels: old.labels }, deleted: 1 };
     let added: Prepared[];
     if (encoded !== undefined) {
       added = encoded.families.map(preparedOf);
@@ -318,14 +427,14 @@ export class Store {
       }
     }
     const tooManySeries = this.#quotas.seriesRefusal(write.labels, old, added, removed);
-    if (tooManySeries !== undefined) return tooManySeries;
+    if (tooManySeries !== undefined) return unchanged(tooManySeries);
     if (this.#options.checkConsistency) {
       const reach = this.#shapes.reachFrom(write.labels);
       // Encoded families carry no labels to tell which group of a wider shape a series names: when one of
       // their series could carry such a shape's labels at all, the structured parse has to say.
       if (encoded !== undefined && reach.wider.length > 0) {
         const texts = encoded.families.map((family) => family.text);
-        if (reach.wider.some((shape) => mayCarryLabel(texts, shape.lacked))) return this.#applyStructured(write, encoded);
+        if (reach.wider.some((shape) => mayCarryLabel(texts, shape.lacked))) return this.#decideStructured(write, encoded);
       }
       // A family without samples never shows in a scrape and clashes with nothing, as in Go's per-sample check.
       const checked = added.filter((prepared) => prepared.hashes.length > 0);
@@ -334,7 +443,7 @@ export class Store {
       checkWrite(ctx, checked, removed, problems);
       if (problems.count > 0) {
         // Nothing has changed yet: the structured families give the refusal Go's wording.
-        return encoded !== undefined ? this.#applyStructured(write, encoded) : this.#fail(key, old, write, problems.format());
+        return encoded !== undefined ? this.#decideStructured(write, encoded) : this.#fail(key, old, write, problems.format());
       }
     }
 
@@ -345,9 +454,7 @@ export class Store {
     for (const prepared of added) next.set(prepared.name, this.#store(prepared, write.timeMs));
     const expireAfterMs = write.expireAfterMs ?? (write.replace ? undefined : old?.expireAfterMs);
     const group: Group = { key, labels: write.labels, families: next, pushTime: seconds, failureTime: old?.failureTime ?? 0, expireAfterMs };
-    this.#replace(key, old, group);
-    this.#publish({ kind: 'push', group, created: old === undefined });
-    return OK;
+    return { result: OK, change: { kind: 'push', group, created: old === undefined }, deleted: 0 };
   }
 
   // The group's push_time_seconds at `seconds`: its previous line with the new value when it has one
@@ -363,14 +470,14 @@ export class Store {
     return { name, type, help, text: withValue(previous.text, seconds), hashes: seriesHashes, metrics: undefined, exact: undefined, structure: undefined };
   }
 
-  #applyStructured(write: WriteRequest, encoded: EncodedPush): WriteResult {
-    return this.apply({ ...write, encoded: undefined, families: encoded.structured() });
+  #decideStructured(write: WriteRequest, encoded: EncodedPush): Decision {
+    return this.#decideGroup({ ...write, encoded: undefined, families: encoded.structured() });
   }
 
   // Records a refused write: the group's failure time becomes now. A group that does not exist yet is
   // created for that only if its two gauges cannot clash with another group's series; Go creates it
   // regardless and can thereby break every later push and scrape (SPEC §5.7).
-  #fail(key: string, old: Group | undefined, write: WriteRequest, message: string): WriteResult {
+  #fail(key: string, old: Group | undefined, write: WriteRequest, message: string): Decision {
     const seconds = write.timeMs / 1000;
     const seriesLabels = seriesLabelsOf(write.labels);
     const failure = this.#prepare(pushFailureTimeFamily(seriesLabels, seconds));
@@ -380,14 +487,12 @@ export class Store {
       const pushTime = this.#prepare(pushTimeFamily(seriesLabels, 0));
       const held = this.#heldElsewhere(this.#shapes.reachFrom(write.labels));
       const clashes = [failure, pushTime].some((p) => held(p.hashes[0]!, p.metrics![0]!.labels));
-      if (clashes && this.#options.checkConsistency) return { ok: false, error: REJECTION_PREFIX + message };
+      if (clashes && this.#options.checkConsistency) return unchanged({ ok: false, error: REJECTION_PREFIX + message });
       families.set(PUSH_TIME_METRIC, this.#store(pushTime, write.timeMs));
     }
     // A refused push changes no TTL: the group keeps its own, if it had one.
     const group: Group = { key, labels: write.labels, families, pushTime: old?.pushTime ?? 0, failureTime: seconds, expireAfterMs: old?.expireAfterMs };
-    this.#replace(key, old, group);
-    this.#publish({ kind: 'failure', group, created: old === undefined });
-    return { ok: false, error: REJECTION_PREFIX + message };
+    return { result: { ok: false, error: REJECTION_PREFIX + message }, change: { kind: 'failure', group, created: old === undefined }, deleted: 0 };
   }
 
   // Encodes a sanitised family (which also hashes its series).
@@ -456,11 +561,6 @@ export class Store {
       this.#seriesSets.set(group, set);
     }
     return set;
-  }
-
-  #delete(key: string, old: Group, expired: boolean): void {
-    this.#replace(key, old, undefined);
-    this.#publish(expired ? { kind: 'delete', key, labels: old.labels, expired } : { kind: 'delete', key, labels: old.labels });
   }
 
   // Swaps a group for its next version (or removes it) and keeps the indexes in step.

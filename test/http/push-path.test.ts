@@ -5,6 +5,7 @@ import { createHandler } from '../../src/http/server.ts';
 import { OWN_TYPES, SelfMetrics } from '../../src/http/self-metrics.ts';
 import { createLogger } from '../../src/log.ts';
 import { Store } from '../../src/store/store.ts';
+import { storeWriter } from '../../src/store/writer.ts';
 
 const BODY = '# TYPE rows gauge\nrows{table="a"} 1\nrows{table="b"} 2\n# TYPE seconds histogram\nseconds_bucket{le="+Inf"} 2\nseconds_sum 3\nseconds_count 2\n';
 
@@ -14,7 +15,7 @@ async function encodesOfOnePut(body: Uint8Array, headers: Record<string, string>
   const parsed = parseFlags([]);
   if (parsed.kind !== 'run') throw new Error('default flags did not parse');
   const handler = createHandler({
-    config: parsed.config, store, metrics: new SelfMetrics(), log: createLogger({ level: 'error', format: 'logfmt' }), quit: () => undefined,
+    config: parsed.config, store, writer: storeWriter(store), metrics: new SelfMetrics(), log: createLogger({ level: 'error', format: 'logfmt' }), quit: () => undefined,
   });
   // With its length declared, as clients send it: bodies of undeclared length are streamed.
   const request = new Request('http://127.0.0.1:9091/metrics/job/j', { method: 'PUT', body, headers: { ...headers, 'Content-Length': String(body.length) } });

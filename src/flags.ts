@@ -55,6 +55,20 @@ export interface Config {
   readonly idleTimeoutMs: number;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
+  /** `--storage.redis.…` (issue #15): replicas sharing one state on Redis. Frozen. */
+  readonly redis: RedisConfig;
+}
+
+/** Where replicas keep their shared state (src/replica/); `url` '' = no Redis, the gateway is its own authority. */
+export interface RedisConfig {
+  /** `redis://[user:pass@]host:port/db`, or `rediss://` for TLS; '' = off. */
+  readonly url: string;
+  /** Put before every key the gateway uses, so several sets of replicas can share one Redis. */
+  readonly prefix: string;
+  /** How long a write waits for Redis before it is answered 503, in milliseconds. */
+  readonly timeoutMs: number;
+  /** Redis replicas that must have a write (Redis's WAIT) before it is acknowledged; 0 = the primary alone. */
+  readonly waitReplicas: number;
 }
 
 /** What the command line asks for: a run with a Config, or only the usage, the man page or the version banner. */
@@ -340,6 +354,24 @@ function quotaFlag(key: keyof Quotas, help: string): Flag {
   };
 }
 
+/** A `--storage.redis.…` flag (issue #15): `parse` validates the text and returns the fields it sets in `redis`. */
+function redisFlag(
+  suffix: string,
+  help: string,
+  options: { readonly defaultText: string; readonly parse: (value: string) => Partial<RedisConfig>; readonly show: (redis: RedisConfig) => string },
+): Flag {
+  return {
+    kind: 'value',
+    name: `storage.redis.${suffix}`,
+    help,
+    defaultText: options.defaultText,
+    set: (draft, value) => {
+      draft.redis = Object.freeze({ ...draft.redis, ...options.parse(value) });
+    },
+    show: (config) => options.show(config.redis),
+  };
+}
+
 /** A whole number, 0 or more, digits only; throws FlagError otherwise. */
 function parseQuotaCount(text: string): number {
   const count = /^\d+$/.test(text) ? Number(text) : NaN;
@@ -385,6 +417,7 @@ const DEFAULTS: Config = {
   idleTimeoutMs: 10_000,
   logLevel: 'info',
   logFormat: 'logfmt',
+  redis: Object.freeze({ url: '', prefix: 'pushgateway:', timeoutMs: 2000, waitReplicas: 0 }),
 };
 
 /** In Go's usage order, our own `push.max-…` limits after the push flags. */
@@ -493,6 +526,33 @@ const FLAGS: readonly Flag[] = [
     },
     show: (config) => formatGoDuration(config.idleTimeoutMs),
   },
+  redisFlag('url', 'Redis (or Valkey) holding the state shared by replicas of this gateway: redis://[user:pass@]host:port/db, rediss:// for TLS. Empty: this gateway alone holds its state.', {
+    defaultText: '',
+    parse: (value) => {
+      if (value !== '' && !(/^rediss?:\/\//.test(value) && URL.canParse(value))) throw new FlagError(`storage.redis.url must be a redis:// or rediss:// URL, got ${JSON.stringify(value)}`);
+      return { url: value };
+    },
+    show: (redis) => redis.url,
+  }),
+  redisFlag('prefix', 'With --storage.redis.url: put before every Redis key of this set of replicas.', {
+    defaultText: JSON.stringify(DEFAULTS.redis.prefix),
+    parse: (value) => ({ prefix: value }),
+    show: (redis) => redis.prefix,
+  }),
+  redisFlag('timeout', 'With --storage.redis.url: longest time a write waits for Redis; then it gets 503. Also how long Redis may be out of reach before /-/ready says not ready.', {
+    defaultText: formatGoDuration(DEFAULTS.redis.timeoutMs),
+    parse: (value) => {
+      const ms = parseGoDuration(value);
+      if (!(ms > 0)) throw new FlagError(`storage.redis.timeout must be positive, got ${JSON.stringify(value)}`);
+      return { timeoutMs: ms };
+    },
+    show: (redis) => formatGoDuration(redis.timeoutMs),
+  }),
+  redisFlag('wait-replicas', "With --storage.redis.url: a write is acknowledged only once this many of Redis's own replicas have it (WAIT), else 503. 0 = the Redis primary alone.", {
+    defaultText: '0',
+    parse: (value) => ({ waitReplicas: parseQuotaCount(value) }),
+    show: (redis) => String(redis.waitReplicas),
+  }),
   choiceFlag('log.level', 'logLevel', LOG_LEVELS, 'log level', 'Only log messages with the given severity or above.'),
   choiceFlag('log.format', 'logFormat', LOG_FORMATS, 'log format', 'Output format of log messages.'),
   VERSION_FLAG,
@@ -521,7 +581,23 @@ function applyFlags(given: readonly Given[]): Config {
   if (draft.quotas.maxPushBurstPerJob > 0 && draft.quotas.maxPushesPerSecondPerJob === 0) {
     throw new FlagError(`--${QUOTA_FLAGS.maxPushBurstPerJob} needs --${QUOTA_FLAGS.maxPushesPerSecondPerJob}`);
   }
+  checkRedis(draft, given);
   return Object.freeze({ ...draft, listenAddresses: Object.freeze([...draft.listenAddresses]) });
+}
+
+/**
+ * Redis is the authority when it is given: a persistence file beside it would be a second one. The other
+ * `--storage.redis.…` flags do nothing without the URL, so they are refused rather than ignored.
+ */
+function checkRedis(draft: Draft, given: readonly Given[]): void {
+  if (draft.redis.url === '') {
+    const orphan = given.find(({ flag }) => flag.name.startsWith('storage.redis.'));
+    if (orphan !== undefined) throw new FlagError(`--${orphan.flag.name} needs --storage.redis.url`);
+    return;
+  }
+  if (draft.persistenceFile !== '') {
+    throw new FlagError('--persistence.file cannot be used with --storage.redis.url: Redis holds the state of the replicas');
+  }
 }
 
 /**

@@ -48,6 +48,11 @@ if (config.webConfigFile !== '' || config.webScopesFile !== '') {
     process.exit(1);
   }
 }
+// TODO(#15): replicas on Redis are being built; until they are wired here the flag is refused, never ignored.
+if (config.redis.url !== '') {
+  log.error('--storage.redis.url is not supported by this build yet');
+  process.exit(1);
+}
 // A local assets directory without this UI's files would serve a page without style or script: say so now.
 const missingAssets = config.localAssets === '' ? [] : missingLocalAssets(config.localAssets);
 if (missingAssets.length > 0) {

@@ -18,6 +18,8 @@ import {
   versionBanner,
 } from '../src/flags.ts';
 
+const DEFAULT_REDIS = { url: '', prefix: 'pushgateway:', timeoutMs: 2000, waitReplicas: 0 };
+
 /** The Config of a command line that must parse as a run. */
 function configOf(argv: string[]): Config {
   const parsed = parseFlags(argv);
@@ -71,6 +73,8 @@ describe('parseFlags defaults', () => {
       idleTimeoutMs: 10_000,
       logLevel: 'info',
       logFormat: 'logfmt',
+      // No Redis: the gateway is its own authority (issue #15).
+      redis: { url: '', prefix: 'pushgateway:', timeoutMs: 2000, waitReplicas: 0 },
     });
   });
 
@@ -125,6 +129,10 @@ describe('parseFlags values', () => {
     ['a rate with a fraction', ['--push.max-pushes-per-second-per-job=0.5'], { quotas: { ...NO_QUOTAS, maxPushesPerSecondPerJob: 0.5 } }],
     ['a rate and its burst', ['--push.max-pushes-per-second-per-job=5', '--push.max-push-burst-per-job=10'], { quotas: { ...NO_QUOTAS, maxPushesPerSecondPerJob: 5, maxPushBurstPerJob: 10 } }],
     ['body timeout', ['--push.body-timeout=1.5s'], { pushBodyTimeoutMs: 1500 }],
+    // Replicas on Redis (issue #15): each flag sets only its own field.
+    ['Redis', ['--storage.redis.url=redis://127.0.0.1:6379/0'], { redis: { ...DEFAULT_REDIS, url: 'redis://127.0.0.1:6379/0' } }],
+    ['Redis over TLS with its own settings', ['--storage.redis.url=rediss://u:p@redis:6380/2', '--storage.redis.prefix=pg:', '--storage.redis.timeout=500ms', '--storage.redis.wait-replicas=1'],
+      { redis: { url: 'rediss://u:p@redis:6380/2', prefix: 'pg:', timeoutMs: 500, waitReplicas: 1 } }],
     ['idle timeout', ['--web.idle-timeout', '2m'], { idleTimeoutMs: 120_000 }],
     ['log level', ['--log.level=debug'], { logLevel: 'debug' }],
     ['log level, separate value', ['--log.level', 'error'], { logLevel: 'error' }],
@@ -181,6 +189,11 @@ describe('parseFlags errors', () => {
     ['SI body limit', ['--push.max-body-bytes=64MB'], 'invalid byte size "64MB", want a positive number of bytes or of KiB, MiB, GiB'],
     ['zero series', ['--push.max-series=0'], 'invalid count "0", want a positive whole number'],
     ['zero body timeout', ['--push.body-timeout=0s'], 'push.body-timeout must be positive, got "0s"'],
+    // Redis is the authority of replicas: a second one on disk is refused, and so are its settings without it.
+    ['Redis and a persistence file', ['--storage.redis.url=redis://localhost:6379', '--persistence.file=x'], '--persistence.file cannot be used with --storage.redis.url: Redis holds the state of the replicas'],
+    ['a Redis setting without Redis', ['--storage.redis.timeout=1s'], '--storage.redis.timeout needs --storage.redis.url'],
+    ['Redis by an http URL', ['--storage.redis.url=http://localhost:6379'], 'storage.redis.url must be a redis:// or rediss:// URL, got "http://localhost:6379"'],
+    ['a zero Redis timeout', ['--storage.redis.url=redis://h:1', '--storage.redis.timeout=0s'], 'storage.redis.timeout must be positive, got "0s"'],
     ['a TTL without a unit', ['--metrics.ttl=15'], 'time: missing unit in duration "15"'],
     ['a negative TTL bound', ['--metrics.max-ttl=-1m'], 'metrics.max-ttl must not be negative, got "-1m"'],
     ['series per group with a unit', ['--push.max-series-per-group=1k'], 'invalid count "1k", want a whole number (0 = no quota)'],
@@ -361,6 +374,10 @@ describe('flagsForStatus', () => {
       'push.max-concurrent-large-bodies': '32',
       'push.body-timeout': '1m0s',
       'web.idle-timeout': '10s',
+      'storage.redis.url': '',
+      'storage.redis.prefix': 'pushgateway:',
+      'storage.redis.timeout': '2s',
+      'storage.redis.wait-replicas': '0',
       'log.level': 'info',
       'log.format': 'logfmt',
     });

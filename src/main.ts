@@ -10,6 +10,7 @@ import { loadPersisted } from './persist/load.ts';
 import { Persistence } from './persist/persistence.ts';
 import { startExpiry } from './store/expiry-timer.ts';
 import { localWriter } from './http/local-writer.ts';
+import { type Replica, startReplica } from './replica/replica.ts';
 import { Store } from './store/store.ts';
 import { missingLocalAssets } from './ui/assets.ts';
 import { buildInfo } from './version.ts';
@@ -48,11 +49,6 @@ if (config.webConfigFile !== '' || config.webScopesFile !== '') {
     process.exit(1);
   }
 }
-// TODO(#15): replicas on Redis are being built; until they are wired here the flag is refused, never ignored.
-if (config.redis.url !== '') {
-  log.error('--storage.redis.url is not supported by this build yet');
-  process.exit(1);
-}
 // A local assets directory without this UI's files would serve a page without style or script: say so now.
 const missingAssets = config.localAssets === '' ? [] : missingLocalAssets(config.localAssets);
 if (missingAssets.length > 0) {
@@ -83,9 +79,12 @@ if (config.persistenceFile !== '') {
 // After the restore, before the port opens: groups whose deadline passed while the gateway was down go
 // now, logged and journalled as every expiry is.
 logExpiries(store, log, persistence);
-const writer = localWriter(store, persistence);
+// A replica (--storage.redis.url, which the flags allow only without --persistence.file) loads its state
+// from Redis before the port opens, as a gateway restores its file, and writes through Redis.
+const replica: Replica | undefined = config.redis.url === '' ? undefined : await startReplica(store, config.redis, log);
+const writer = replica?.writer ?? localWriter(store, persistence);
 const stopExpiry = startExpiry(store, writer);
-const metrics = new SelfMetrics(persistence, store);
+const metrics = new SelfMetrics(persistence, store, replica?.health);
 
 /** How long in-flight requests get to finish on shutdown before their connections are closed. */
 const SHUTDOWN_GRACE_MS = 3000;
@@ -105,6 +104,7 @@ function shutdown(reason: NodeJS.Signals | '/-/quit'): Promise<void> {
     log.info('HTTP server stopped');
     // Nothing expires after the last snapshot.
     stopExpiry();
+    replica?.stop();
     // Go writes the file once more even when nothing changed, and exits 0 even if that write fails.
     await persistence?.close();
     process.exit(0);
@@ -113,7 +113,7 @@ function shutdown(reason: NodeJS.Signals | '/-/quit'): Promise<void> {
 }
 
 try {
-  listeners = await startServers({ config, store, writer, metrics, log, webConfig, scopes, quit: () => void shutdown('/-/quit') });
+  listeners = await startServers({ config, store, writer, notReady: replica && (() => replica.health.notReady()), metrics, log, webConfig, scopes, quit: () => void shutdown('/-/quit') });
 } catch (error) {
   if (!(error instanceof ListenError)) throw error;
   // Go logs the same and exits 0 without serving; a supervisor must see the failure (README's deviations).
@@ -143,6 +143,7 @@ log.info('serving', {
   consistency_check: !config.disableConsistencyCheck,
   persistence_file: config.persistenceFile,
   journal: config.persistenceFile !== '' && config.persistenceJournal,
+  redis: config.redis.url === '' ? '' : redactedUrl(config.redis.url),
   basic_auth_users: webConfig?.initial.users.size ?? 0,
 });
 // A request whose client vanished mid-body can leave a rejected promise nobody awaits; it must not end the
@@ -150,3 +151,10 @@ log.info('serving', {
 process.on('unhandledRejection', (reason) => log.warn('unhandled rejection', { err: String(reason) }));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+
+/** A Redis URL as the log shows it: without its password. */
+function redactedUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password !== '') parsed.password = 'xxxxx';
+  return parsed.toString();
+}

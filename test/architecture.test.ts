@@ -6,9 +6,9 @@ import { join, posix } from 'node:path';
 const SRC = join(import.meta.dir, '..', 'src');
 
 /** Top-level folders of src/ and top-level files of src/ (by their name without `.ts`). */
-const ROOMS = ['model', 'stored', 'parse', 'store', 'render', 'persist', 'ui', 'web-config', 'http', 'main', 'flags', 'log', 'version'] as const;
+const ROOMS = ['model', 'stored', 'parse', 'store', 'render', 'persist', 'ui', 'web-config', 'replica', 'http', 'main', 'flags', 'log', 'version'] as const;
 type Room = (typeof ROOMS)[number];
-const FOLDER_ROOMS: readonly Room[] = ['model', 'stored', 'parse', 'store', 'render', 'persist', 'ui', 'web-config', 'http'];
+const FOLDER_ROOMS: readonly Room[] = ['model', 'stored', 'parse', 'store', 'render', 'persist', 'ui', 'web-config', 'replica', 'http'];
 const FILE_ROOMS: readonly Room[] = ['main', 'flags', 'log', 'version'];
 
 /**
@@ -21,6 +21,10 @@ const FILE_ROOMS: readonly Room[] = ['main', 'flags', 'log', 'version'];
  * decoder for the families in a Go gateway's file, and logs what it finds on disk. `web-config` (the
  * `--web.config.file` YAML read into validated data) logs what a re-read changes and borrows flag-values.ts's
  * Go duration syntax; only http (which applies it to requests) and main (which reads it) see it.
+ * `replica` (issue #15: replicas sharing one state on Redis) keeps the store equal to Redis and is the
+ * Writer through Redis: it decides with the store, ships changes as persist's journal records and groups
+ * in stored's bytes, and reads its settings from flags; only main wires it (http sees the Writer and a
+ * readiness function, not Redis).
  */
 const MAY_IMPORT: Readonly<Record<Room, readonly Room[]>> = {
   model: [],
@@ -31,8 +35,9 @@ const MAY_IMPORT: Readonly<Record<Room, readonly Room[]>> = {
   persist: ['model', 'stored', 'parse', 'log'],
   ui: ['model', 'render'],
   'web-config': ['model', 'log', 'flags'],
+  replica: ['model', 'stored', 'store', 'persist', 'flags', 'log'],
   http: ['model', 'stored', 'parse', 'store', 'render', 'persist', 'ui', 'web-config', 'flags', 'log', 'version'],
-  main: ['model', 'stored', 'parse', 'store', 'render', 'persist', 'ui', 'web-config', 'http', 'flags', 'log', 'version'],
+  main: ['model', 'stored', 'parse', 'store', 'render', 'persist', 'ui', 'web-config', 'replica', 'http', 'flags', 'log', 'version'],
   flags: ['model', 'log', 'version'],
   log: ['model'],
   version: ['model'],
@@ -187,6 +192,8 @@ describe('checkImports on small in-memory trees', () => {
     ['ui may not use the store', 'src/ui/status-page.ts', "import type { Store } from '../store/store.ts';\n"],
     ['the web config is data: it serves no request', 'src/web-config/web-config.ts', "import { textError } from '../http/errors.ts';\n"],
     ['the web config knows no store', 'src/web-config/watch.ts', "import type { Store } from '../store/store.ts';\n"],
+    ['http sees a Writer, not Redis', 'src/http/push.ts', "import { RedisWriter } from '../replica/redis-writer.ts';\n"],
+    ['the store knows nothing of replicas', 'src/store/store.ts', "import type { Mirror } from '../replica/mirror.ts';\n"],
     ['only http and main read the web config', 'src/store/store.ts', "import type { WebConfig } from '../web-config/web-config.ts';\n"],
     ['nothing imports main.ts, not even http', 'src/http/server.ts', "import '../main.ts';\n"],
     ['flags is below http', 'src/flags.ts', "import { routePrefixOf } from './http/server.ts';\n"],

@@ -5,14 +5,15 @@
 # (util-linux), which ties every server the tests start to the test process (test/helpers/server-process.ts),
 # for the web config tests openssl (certificates) and htpasswd from apache2-utils (bcrypt hashes), and the
 # browser the web UI tests drive through playwright-core (chromium), and for the packaging tests systemd
-# (systemd-analyze, systemd-socket-activate) and strace (the unit's system call filter against a real run).
+# (systemd-analyze, systemd-socket-activate) and strace (the unit's system call filter against a real run), and
+# redis-server, which the replica tests (test/replica/) start on loopback themselves (never the system service).
 # Installs missing ones when running as root; otherwise prints the exact command to run and fails. It never
 # skips silently: a missing peer is an error.
 set -euo pipefail
 
 # The one list of peer packages.
 PEER_PACKAGES="prometheus-pushgateway prometheus curl golang-go golang-github-prometheus-client-golang-dev python3-prometheus-client nodejs
-  util-linux openssl apache2-utils chromium systemd strace"
+  util-linux openssl apache2-utils chromium systemd strace redis-server"
 
 # Files the tests use by absolute path, as a check that the packages above really provide them: programs
 # (under a bin/ directory) must be executable, library files must exist.
@@ -20,7 +21,7 @@ PEER_FILES="/usr/bin/prometheus-pushgateway /usr/bin/prometheus /usr/bin/promtoo
   /usr/share/gocode/src/github.com/prometheus/client_golang/prometheus/push/push.go
   /usr/bin/python3 /usr/lib/python3/dist-packages/prometheus_client/__init__.py /usr/bin/node /usr/bin/setpriv
   /usr/bin/openssl /usr/bin/htpasswd /usr/bin/chromium /usr/bin/systemd-analyze /usr/bin/systemd-socket-activate
-  /usr/bin/strace /usr/bin/unshare"
+  /usr/bin/strace /usr/bin/unshare /usr/bin/redis-server"
 
 installed() {
   [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" = "install ok installed" ]

@@ -14,6 +14,7 @@ const REJECTED = 'pushgateway_push_rejected_total';
 const EXPIRED = 'pushgateway_groups_expired_total';
 const PERSISTENCE_ERRORS = 'pushgateway_persistence_errors_total';
 const PERSISTENCE_LAST_WRITE = 'pushgateway_persistence_last_write_timestamp_seconds';
+const REDIS_UP = 'pushgateway_redis_up';
 
 const HELP: Record<string, string> = {
   [BUILD_INFO]:
@@ -25,6 +26,7 @@ const HELP: Record<string, string> = {
   [EXPIRED]: 'Groups deleted because their TTL ran out (--metrics.ttl, or the pusher\'s Pushgateway-Expire-After).',
   [PERSISTENCE_ERRORS]: 'Failed writes of the persistence file or its journal.',
   [PERSISTENCE_LAST_WRITE]: 'Unix time of the last successful write of the persistence file or its journal; 0 = none yet.',
+  [REDIS_UP]: 'Whether Redis (--storage.redis.url) answered the last command of this replica: 1 yes, 0 no.',
 };
 
 /** Every family name the gateway exposes itself, with its type: pushes must agree with these types. */
@@ -37,6 +39,7 @@ export const OWN_TYPES: ReadonlyMap<string, MetricType> = new Map<string, Metric
   [EXPIRED, 'counter'],
   [PERSISTENCE_ERRORS, 'counter'],
   [PERSISTENCE_LAST_WRITE, 'gauge'],
+  [REDIS_UP, 'gauge'],
   ...PROCESS_FAMILIES.map((f): [string, MetricType] => [f.name, f.type]),
 ]);
 
@@ -54,6 +57,11 @@ export interface ExpiryCount {
   readonly expiredGroups: number;
 }
 
+/** What a replica reports about Redis (replica/redis-health.ts), read at each scrape. */
+export interface RedisUp {
+  readonly up: boolean;
+}
+
 /** Counters and summaries updated by the handlers and rendered fresh on every scrape. */
 export class SelfMetrics {
   /** Shown only when the gateway persists (`--persistence.file`). */
@@ -65,9 +73,13 @@ export class SelfMetrics {
   /** The gateway's store: any group may get a TTL from its pusher, so the counter is always shown. */
   readonly #expiry: ExpiryCount | undefined;
 
-  constructor(persistence?: PersistenceHealth, expiry?: ExpiryCount) {
+  /** Shown only by a replica (`--storage.redis.url`). */
+  readonly #redis: RedisUp | undefined;
+
+  constructor(persistence?: PersistenceHealth, expiry?: ExpiryCount, redis?: RedisUp) {
     this.#persistence = persistence;
     this.#expiry = expiry;
+    this.#redis = redis;
   }
 
   /** Counts one answered request; `handler` is Go's handler label (`push`, `delete`, `healthy`, …). */
@@ -104,6 +116,9 @@ export class SelfMetrics {
     if (persistence !== undefined) {
       families.push({ name: PERSISTENCE_ERRORS, help: HELP[PERSISTENCE_ERRORS], type: 'counter', metrics: [{ labels: [], value: persistence.errors }] });
       families.push({ name: PERSISTENCE_LAST_WRITE, help: HELP[PERSISTENCE_LAST_WRITE], type: 'gauge', metrics: [{ labels: [], value: persistence.lastWriteSeconds }] });
+    }
+    if (this.#redis !== undefined) {
+      families.push({ name: REDIS_UP, help: HELP[REDIS_UP], type: 'gauge', metrics: [{ labels: [], value: this.#redis.up ? 1 : 0 }] });
     }
     families.push(...processFamilies());
     return families.map((family) => ({

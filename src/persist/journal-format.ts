@@ -1,8 +1,9 @@
 // The journal file: a header, then one checksummed record per change since the snapshot it continues.
 import { crc32 } from 'node:zlib';
+import type { Change } from '../model/change.ts';
 import type { Group } from '../model/group.ts';
 import type { Labels } from '../model/metric.ts';
-import { decodeGroup, lengthOf } from '../stored/group-bytes.ts';
+import { decodeGroup, encodeGroup, lengthOf } from '../stored/group-bytes.ts';
 
 /** `\x89PGWJNL\n`: see SNAPSHOT_MAGIC for why it is shaped so. */
 export const JOURNAL_MAGIC = new Uint8Array([0x89, 0x50, 0x47, 0x57, 0x4a, 0x4e, 0x4c, 0x0a]);
@@ -43,6 +44,9 @@ export function journalHeader(generation: number): Uint8Array {
   return header;
 }
 
+/** Bytes before the group's bytes in the record of a push or failure (setGroupRecord): its header and kind byte. */
+export const SET_GROUP_RECORD_HEAD_BYTES = RECORD_HEADER_BYTES + 1;
+
 /** The record of a push or a recorded failure: the whole group as it now is, from its encodeGroup parts. */
 export function setGroupRecord(groupParts: readonly Uint8Array[]): Uint8Array[] {
   return record(SET_GROUP, groupParts);
@@ -64,6 +68,34 @@ export function deleteGroupsRecord(labels: readonly Labels[]): Uint8Array[] {
 /** The record of a wipe. */
 export function wipeRecord(): Uint8Array[] {
   return record(WIPE, []);
+}
+
+/**
+ * The record of one applied change (every kind but a restore, which no record holds): what the journal
+ * appends and what a replica ships to the others through Redis (replica/). `groupParts` are the
+ * encodeGroup parts of a push's or failure's group, when the caller has them already.
+ */
+export function changeRecord(change: Exclude<Change, { readonly kind: 'restore' }>, groupParts?: readonly Uint8Array[]): Uint8Array[] {
+  switch (change.kind) {
+    case 'push':
+    case 'failure':
+      return setGroupRecord(groupParts ?? encodeGroup(change.group));
+    case 'delete':
+      return deleteGroupRecord(change.labels);
+    case 'delete-many':
+      return deleteGroupsRecord(change.groups.map((group) => group.labels));
+    case 'wipe':
+      return wipeRecord();
+  }
+}
+
+/** Reads one record as changeRecord made it (its parts joined); throws Error when it is cut short, damaged or unknown. */
+export function readRecord(bytes: Uint8Array): JournalEntry {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  if (bytes.length <= RECORD_HEADER_BYTES || view.getUint32(0, true) !== bytes.length - RECORD_HEADER_BYTES) throw new Error('record cut short');
+  const payload = bytes.subarray(RECORD_HEADER_BYTES);
+  if (crc32(payload) !== view.getUint32(4, true)) throw new Error('record checksum mismatch');
+  return entryOf(payload);
 }
 
 function record(kind: number, data: readonly Uint8Array[]): Uint8Array[] {

@@ -6,7 +6,7 @@ import type { Group } from '../model/group.ts';
 import { encodeGroup } from '../stored/group-bytes.ts';
 import { writeAtomically } from './atomic-file.ts';
 import { Journal, journalPath } from './journal.ts';
-import { deleteGroupRecord, deleteGroupsRecord, setGroupRecord, wipeRecord } from './journal-format.ts';
+import { changeRecord } from './journal-format.ts';
 import type { Loaded } from './load.ts';
 import { snapshotParts } from './snapshot.ts';
 
@@ -110,17 +110,13 @@ export class Persistence {
         case 'failure': {
           const parts = encodeGroup(change.group);
           this.#heads.set(change.group, parts);
-          journal.append(setGroupRecord(parts));
+          journal.append(changeRecord(change, parts));
           break;
         }
         case 'delete':
-          journal.append(deleteGroupRecord(change.labels));
-          break;
         case 'delete-many':
-          journal.append(deleteGroupsRecord(change.groups.map((group) => group.labels)));
-          break;
         case 'wipe':
-          journal.append(wipeRecord());
+          journal.append(changeRecord(change));
           break;
         case 'restore':
           // A wholesale replacement is not a record: it is held by a snapshot, written now. Until that

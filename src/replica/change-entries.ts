@@ -1,0 +1,79 @@
+// A change as the replicas ship it through Redis: the journal's record of it (persist/journal-format.ts) in a stream entry with its version.
+import { groupKeyOf } from '../model/group.ts';
+import { SET_GROUP_RECORD_HEAD_BYTES, changeRecord, readRecord } from '../persist/journal-format.ts';
+import type { CommittableChange } from '../store/store.ts';
+
+/** One entry of the change stream: its id, the version the change made, the change's record. */
+export interface StreamEntry {
+  readonly id: string;
+  readonly version: number;
+  readonly record: Uint8Array;
+}
+
+/** The COMMIT script's arguments for a change (see redis-scripts.ts): what it does to the hash, its record, the group keys. */
+export interface CommitArgs {
+  readonly op: 'set' | 'delete' | 'wipe';
+  readonly record: Uint8Array;
+  readonly keys: readonly string[];
+}
+
+export function commitArgsOf(change: CommittableChange): CommitArgs {
+  const record = Buffer.concat(changeRecord(change));
+  switch (change.kind) {
+    case 'push':
+    case 'failure':
+      return { op: 'set', record, keys: [change.group.key] };
+    case 'delete':
+      return { op: 'delete', record, keys: [change.key] };
+    case 'delete-many':
+      return { op: 'delete', record, keys: change.groups.map((group) => group.key) };
+    case 'wipe':
+      return { op: 'wipe', record, keys: [] };
+  }
+}
+
+/** How many bytes of a `set` record come before the group's bytes (the COMMIT script stores only those). */
+export const SET_RECORD_SKIP = String(SET_GROUP_RECORD_HEAD_BYTES);
+
+/**
+ * The change a record read back from the stream stands for. A push and a refused push's failure time both
+ * travel as the group they left, so both come back as a push; an expiry comes back as a delete (the
+ * replica that committed it counted it). Throws Error for a damaged record.
+ */
+export function changeOfRecord(record: Uint8Array): CommittableChange {
+  const entry = readRecord(record);
+  switch (entry.kind) {
+    case 'set':
+      return { kind: 'push', group: entry.group, created: false };
+    case 'delete':
+      return { kind: 'delete', key: groupKeyOf(entry.labels), labels: entry.labels };
+    case 'delete-many':
+      return { kind: 'delete-many', groups: entry.labels.map((labels) => ({ key: groupKeyOf(labels), labels })) };
+    case 'wipe':
+      return { kind: 'wipe' };
+  }
+}
+
+/** The entries of an XRANGE reply read with callBuffer: `[[id, [field, value, …]], …]`. */
+export function entriesOfRange(reply: unknown): StreamEntry[] {
+  const entries: StreamEntry[] = [];
+  for (const [id, fields] of reply as [Buffer, Buffer[]][]) {
+    let version = NaN;
+    let record: Uint8Array | undefined;
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      const name = fields[i]!.toString();
+      if (name === 'v') version = Number(fields[i + 1]!.toString());
+      else if (name === 'r') record = fields[i + 1]!;
+    }
+    if (!Number.isSafeInteger(version) || record === undefined) throw new Error(`stream entry ${id.toString()} lacks its version or record`);
+    entries.push({ id: id.toString(), version, record });
+  }
+  return entries;
+}
+
+/** The entries of an XREAD reply of one stream read with callBuffer: null (none came), or `[[stream, entries]]`. */
+export function entriesOfRead(reply: unknown): StreamEntry[] {
+  if (reply === null) return [];
+  const streams = reply as [Buffer, unknown][];
+  return entriesOfRange(streams[0]![1]);
+}

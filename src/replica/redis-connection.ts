@@ -1,0 +1,61 @@
+// The connections to Redis (ioredis): how they reconnect, how long a command may take, and running the scripts by their SHA.
+import Redis from 'ioredis';
+import type { RedisConfig } from '../flags.ts';
+import type { LuaScript } from './redis-scripts.ts';
+
+/** The Redis keys of one set of replicas: every name starts with `--storage.redis.prefix`. */
+export interface RedisKeys {
+  readonly version: string;
+  readonly groups: string;
+  readonly changes: string;
+}
+
+export function redisKeysOf(prefix: string): RedisKeys {
+  return { version: `${prefix}version`, groups: `${prefix}groups`, changes: `${prefix}changes` };
+}
+
+/** Longest wait between reconnect attempts; the first comes after 50 ms, each next one twice as late. */
+const MAX_RECONNECT_DELAY_MS = 1000;
+
+/**
+ * A connection to `config.url` (ioredis reads user, password, database and `rediss://` TLS from it). A
+ * command waits at most `commandTimeoutMs`, and none is queued while the connection is down: it fails at
+ * once, so a write gets its 503 at once too. The connection comes back by itself, with backoff. `onError`
+ * is told every connection error (ioredis would otherwise print them).
+ */
+export function connectRedis(config: RedisConfig, commandTimeoutMs: number, onError: (error: Error) => void): Redis {
+  const client = new Redis(config.url, {
+    commandTimeout: commandTimeoutMs,
+    connectTimeout: config.timeoutMs,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: (attempt) => Math.min(50 * 2 ** (attempt - 1), MAX_RECONNECT_DELAY_MS),
+  });
+  client.on('error', onError);
+  return client;
+}
+
+/** Runs `script` by its SHA, sending its source only when Redis does not have it yet (after a restart). Replies keep their bytes. */
+export async function runScript(client: Redis, script: LuaScript, keys: RedisKeys, args: readonly (string | Uint8Array)[]): Promise<unknown> {
+  const keyArgs = [keys.version, keys.groups, keys.changes];
+  try {
+    return await client.callBuffer('EVALSHA', script.sha, keyArgs.length, ...keyArgs, ...(args as (string | Buffer)[]));
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+    return client.callBuffer('EVAL', script.source, keyArgs.length, ...keyArgs, ...(args as (string | Buffer)[]));
+  }
+}
+
+/** Thrown by `within` when the deadline passes first. */
+export class DeadlineError extends Error {}
+
+/** `promise`, or a DeadlineError once `deadline` (performance.now() time) has passed; the promise itself runs on. */
+export function within<T>(promise: Promise<T>, deadline: number): Promise<T> {
+  const left = deadline - performance.now();
+  if (left <= 0) return Promise.reject(new DeadlineError('timed out'));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineError(`no answer from Redis within ${Math.round(left)}ms`)), left);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,48 @@
+// The two Lua scripts that are the replicas' whole protocol with Redis: commit a change if nothing came first, and read the whole state at once.
+
+/** A Lua script and its SHA-1, by which EVALSHA runs it once Redis has seen it. */
+export interface LuaScript {
+  readonly source: string;
+  readonly sha: string;
+}
+
+function script(source: string): LuaScript {
+  return { source, sha: new Bun.CryptoHasher('sha1').update(source).digest('hex') };
+}
+
+/**
+ * KEYS: the version counter, the groups hash, the change stream. ARGV: the version the change was decided
+ * at, what it does to the hash (`set`, `delete`, `wipe`), the stream's approximate length bound, the change
+ * record (persist/journal-format.ts), the bytes before the group's bytes in a `set` record, then the
+ * group keys it sets or deletes. Returns `{1, new version, stream id}`, or `{0, current version}` when
+ * another change came first: then nothing was written. One script, so the check and every write are one
+ * atomic step on Redis: two replicas can never both commit a change decided at the same version.
+ */
+export const COMMIT = script(`
+local version = tonumber(redis.call('GET', KEYS[1]) or '0')
+if version ~= tonumber(ARGV[1]) then return {0, version} end
+local op = ARGV[2]
+if op == 'set' then
+  redis.call('HSET', KEYS[2], ARGV[6], string.sub(ARGV[4], tonumber(ARGV[5]) + 1))
+elseif op == 'delete' then
+  for i = 6, #ARGV do redis.call('HDEL', KEYS[2], ARGV[i]) end
+elseif op == 'wipe' then
+  redis.call('DEL', KEYS[2])
+end
+version = redis.call('INCR', KEYS[1])
+local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', 'v', version, 'r', ARGV[4])
+return {1, version, id}
+`);
+
+/**
+ * KEYS as COMMIT's. Returns `{version, {key, group bytes, …}, id of the stream's last entry or 0-0}`: the
+ * state and where the stream stood, read in one atomic step, so tailing from that id misses nothing and
+ * repeats nothing the state already holds.
+ */
+export const SNAPSHOT = script(`
+local version = redis.call('GET', KEYS[1]) or '0'
+local last = redis.call('XREVRANGE', KEYS[3], '+', '-', 'COUNT', 1)
+local id = '0-0'
+if #last > 0 then id = last[1][1] end
+return {version, redis.call('HGETALL', KEYS[2]), id}
+`);

@@ -1,0 +1,48 @@
+// A replica of a set sharing one state on Redis (issue #15): its connections, its mirror's tail, its writer, its health — started and stopped together.
+import type { RedisConfig } from '../flags.ts';
+import type { Logger } from '../log.ts';
+import type { Store } from '../store/store.ts';
+import type { Writer } from '../store/writer.ts';
+import { Mirror } from './mirror.ts';
+import { connectRedis, redisKeysOf, within } from './redis-connection.ts';
+import { RedisHealth } from './redis-health.ts';
+import { RedisWriter } from './redis-writer.ts';
+
+/** The tail's XREAD blocks up to a second: its connection allows that much on top of the timeout. */
+const TAIL_BLOCK_ALLOWANCE_MS = 1000;
+
+export interface Replica {
+  readonly writer: Writer;
+  readonly health: RedisHealth;
+  /** Stops the tail and closes both connections. */
+  stop(): void;
+}
+
+/**
+ * Connects to Redis, loads its state into `store` (waiting at most `config.timeoutMs` for that: if Redis
+ * is out of reach the replica starts anyway, serving nothing, not ready, and loads it once Redis answers),
+ * and tails its changes from then on. Writes go through the returned writer.
+ */
+export async function startReplica(store: Store, config: RedisConfig, log: Logger): Promise<Replica> {
+  const health = new RedisHealth(log, config.timeoutMs);
+  const keys = redisKeysOf(config.prefix);
+  const onError = (error: Error) => health.failed(error);
+  const client = connectRedis(config, config.timeoutMs, onError);
+  const tailClient = connectRedis(config, config.timeoutMs + TAIL_BLOCK_ALLOWANCE_MS, onError);
+  const mirror = new Mirror(store, client, keys, health, log);
+  let stopped = false;
+  await within(new Promise((resolve) => client.once('ready', resolve)), performance.now() + config.timeoutMs).catch(() => {});
+  void mirror.tail(tailClient, () => stopped);
+  const deadline = performance.now() + config.timeoutMs;
+  while (!mirror.synced && performance.now() < deadline) await Bun.sleep(10);
+  if (!mirror.synced) log.error('could not load the state from Redis at start: serving nothing until it answers', { timeout_ms: config.timeoutMs });
+  return {
+    writer: new RedisWriter(store, mirror, client, keys, config, health),
+    health,
+    stop() {
+      stopped = true;
+      client.disconnect();
+      tailClient.disconnect();
+    },
+  };
+}

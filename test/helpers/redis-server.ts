@@ -1,0 +1,65 @@
+// A redis-server of the test's own on a free loopback port (no disk, no system service), stopped by its PID.
+import Redis from "ioredis";
+import { freePort } from "./ports.ts";
+
+/** A running redis-server started by `startRedis`. */
+export interface RedisServer {
+  readonly port: number;
+  /** `redis://127.0.0.1:<port>/0`, as --storage.redis.url takes it. */
+  readonly url: string;
+  readonly pid: number;
+  /** A fresh client for the test's own commands (the caller disconnects it). */
+  client(): Redis;
+  /** Sends `signal` to this PID only (SIGSTOP stalls it, SIGCONT resumes it). */
+  signal(signal: NodeJS.Signals): void;
+  /** Kills this PID and resolves once it has exited; the port is free again. */
+  stop(): Promise<void>;
+}
+
+/** How long redis-server may take to answer PING after it was started. */
+const READY_TIMEOUT_MS = 5000;
+
+/**
+ * Starts `/usr/bin/redis-server` on `port` (a free one by default; a restart passes the old one) on
+ * 127.0.0.1 only, without RDB snapshots or AOF, tied to the test process (setpriv, as server-process.ts),
+ * and resolves once it answers PING.
+ */
+export async function startRedis(port = freePort()): Promise<RedisServer> {
+  const proc = Bun.spawn(
+    ["/usr/bin/setpriv", "--pdeathsig", "KILL", "/usr/bin/redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    { stdin: "ignore", stdout: "ignore", stderr: "inherit" },
+  );
+  const url = `redis://127.0.0.1:${port}/0`;
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on("error", () => {});
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  try {
+    for (;;) {
+      try {
+        await probe.connect();
+        await probe.ping();
+        break;
+      } catch (error) {
+        probe.disconnect();
+        if (proc.exitCode !== null || Date.now() > deadline) {
+          proc.kill("SIGKILL");
+          throw new Error(`redis-server on port ${port} did not start: ${(error as Error).message}`);
+        }
+        await Bun.sleep(20);
+      }
+    }
+  } finally {
+    probe.disconnect();
+  }
+  return {
+    port,
+    url,
+    pid: proc.pid,
+    client: () => new Redis(url),
+    signal: (signal) => proc.kill(signal),
+    async stop() {
+      proc.kill("SIGKILL");
+      await proc.exited;
+    },
+  };
+}

@@ -1,0 +1,123 @@
+// Three replicas on one Redis (issue #15) answer as one gateway: own writes at once, the others' after convergence, conflicting pushes decided once.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { type Case, normaliseErrorBody, replyView } from "../conformance/differential.ts";
+import { ACROSS_GROUPS } from "../conformance/consistency.cases.ts";
+import { PUSHES_AND_DELETES, WORKED_SEQUENCE } from "../conformance/push-semantics.cases.ts";
+import { scrapePushed, send } from "../helpers/http.ts";
+import { type RedisServer, startRedis } from "../helpers/redis-server.ts";
+import { converged, eventually, startReplicas } from "../helpers/replicas.ts";
+import { seededRandom } from "../helpers/seeded-random.ts";
+import { type Gateway, startOurGateway } from "../helpers/start-server.ts";
+
+let redis: RedisServer;
+let replicas: Gateway[];
+/** A single gateway in memory: what the replicas together must answer. */
+let single: Gateway;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  [replicas, single] = await Promise.all([startReplicas(redis, 3), startOurGateway(["--web.enable-admin-api"])]);
+});
+
+afterAll(async () => {
+  await Promise.all([...(replicas ?? []).map((gw) => gw.stop()), single?.stop()]);
+  await redis?.stop();
+});
+
+/** Wipes the replicas (through one of them) and the single gateway, and waits until every replica is empty. */
+async function wipeAll(): Promise<void> {
+  expect((await send(replicas[0]!, "PUT", "/api/v1/admin/wipe")).status).toBe(202);
+  expect((await send(single, "PUT", "/api/v1/admin/wipe")).status).toBe(202);
+  expect((await converged(replicas)).samples).toEqual([]);
+}
+
+describe("replicas on one Redis", () => {
+  test("a push on one replica is in its own scrape at once and in the others' soon after", async () => {
+    await wipeAll();
+    const [a, b, c] = replicas as [Gateway, Gateway, Gateway];
+    expect((await send(a, "PUT", "/metrics/job/seen", "# TYPE seen gauge\nseen 1\n")).status).toBe(200);
+    // Read-your-writes: no wait on the replica that took the push.
+    expect((await scrapePushed(a)).samples).toContain('seen{instance="",job="seen"} 1');
+    for (const other of [b, c]) {
+      await eventually("the push shows on another replica", async () => (await scrapePushed(other)).samples.includes('seen{instance="",job="seen"} 1'), 1000);
+    }
+  });
+
+  test("pushes of one name with two types to two replicas at once: exactly one wins each time, the other gets Go's 400", async () => {
+    await wipeAll();
+    const [a, b] = replicas as [Gateway, Gateway];
+    const ROUNDS = 25;
+    const rounds = await Promise.all(
+      Array.from({ length: ROUNDS }, async (_, i) => {
+        const counter = `# TYPE race_${i} counter\nrace_${i} 1\n`;
+        const gauge = `# TYPE race_${i} gauge\nrace_${i} 1\n`;
+        const [onA, onB] = await Promise.all([send(a, "PUT", `/metrics/job/a${i}`, counter), send(b, "PUT", `/metrics/job/b${i}`, gauge)]);
+        return { i, counter, gauge, onA, onB };
+      }),
+    );
+    for (const { i, counter, gauge, onA, onB } of rounds) {
+      expect([onA.status, onB.status].toSorted()).toEqual([200, 400]);
+      // The single gateway, given the winner first, refuses the loser with the very same words.
+      const [winner, loser] = onA.status === 200 ? [[`/metrics/job/a${i}`, counter], [`/metrics/job/b${i}`, gauge, onB]] as const : [[`/metrics/job/b${i}`, gauge], [`/metrics/job/a${i}`, counter, onA]] as const;
+      expect((await send(single, "PUT", winner[0], winner[1])).status).toBe(200);
+      const expected = await send(single, "PUT", loser[0], loser[1]);
+      expect(expected.status).toBe(400);
+      expect(loser[2].body).toBe(expected.body);
+    }
+    // Every replica ends with the single gateway's state: one type per name, each loser's failure time.
+    const state = await converged(replicas);
+    expect(state.status).toBe(200);
+    expect(state.text).toBe((await scrapePushed(single)).text);
+  });
+
+  test("DELETE, bulk delete, wipe, POST and failure times made through replicas show on every replica as on one gateway", async () => {
+    await wipeAll();
+    const steps: [string, string, string?][] = [
+      ["PUT", "/metrics/job/x/instance/1", "# TYPE a gauge\na 1\n# TYPE b gauge\nb 2\n"],
+      ["POST", "/metrics/job/x/instance/1", "# TYPE a gauge\na 3\n"],
+      ["PUT", "/metrics/job/x/instance/2", "a 5\n"],
+      ["PUT", "/metrics/job/y", "# TYPE a counter\na 1\n"],
+      ["PUT", "/metrics/job/z", "# TYPE c gauge\nc 1\n"],
+      ["DELETE", "/metrics/job/z"],
+      ["PUT", "/metrics/job/w/k/1", "w 1\n"],
+      ["PUT", "/metrics/job/w/k/2", "w 2\n"],
+      ["DELETE", "/api/v1/admin/groups?match[]=%7Bjob%3D%22w%22%7D"],
+    ];
+    for (const [index, [method, path, body]] of steps.entries()) {
+      const via = replicas[index % replicas.length]!;
+      const [ours, expected] = await Promise.all([send(via, method, path, body), send(single, method, path, body)]);
+      expect(replyView(`${method} ${path}`, ours)).toEqual(replyView(`${method} ${path}`, expected));
+    }
+    const state = await converged(replicas);
+    expect(state.text).toBe((await scrapePushed(single)).text);
+    // The refused push left job y's failure time on every replica.
+    expect(state.samples).toContain('push_failure_time_seconds{instance="",job="y"} <t>');
+    // A wipe through the last replica empties all of them.
+    expect((await send(replicas[2]!, "PUT", "/api/v1/admin/wipe")).status).toBe(202);
+    expect((await converged(replicas)).samples).toEqual([]);
+  });
+
+  test("the conformance cases give the single gateway's answers and scrapes with every push to a random replica", async () => {
+    const random = seededRandom(15);
+    const cases: Case[] = [...WORKED_SEQUENCE, ...PUSHES_AND_DELETES, ...ACROSS_GROUPS].filter((c) => c.flags === undefined || c.flags.length === 0);
+    for (const c of cases) {
+      await wipeAll();
+      for (const [index, step] of c.steps.entries()) {
+        const label = `${c.name}, step ${index + 1}`;
+        const via = replicas[Math.floor(random() * replicas.length)]!;
+        const [ours, expected] = await Promise.all([send(via, step.method, step.path, step.body, step.headers), send(single, step.method, step.path, step.body, step.headers)]);
+        expect(replyView(label, ours)).toEqual(replyView(label, expected));
+      }
+      // Scraped on every replica, which includes others than the one each push went to.
+      const state = await converged(replicas);
+      const expected = await scrapePushed(single);
+      expect({ name: c.name, status: state.status, text: dropHelp(state.text, c) }).toEqual({ name: c.name, status: expected.status, text: dropHelp(expected.text, c) });
+    }
+  });
+});
+
+/** The HELP lines the case says Go chooses at random, left out (as the conformance harness does). */
+function dropHelp(text: string, c: Case): string {
+  const random = c.helpChosenAtRandom ?? [];
+  return normaliseErrorBody(text.split("\n").filter((line) => !random.some((name) => line.startsWith(`# HELP ${name} `))).join("\n"));
+}

@@ -31,6 +31,7 @@ export class Mirror {
   #lastId = '0-0';
   #synced = false;
   #resyncing: Promise<void> | undefined;
+  #committing: Promise<unknown> | undefined;
 
   constructor(store: Store, client: Redis, keys: RedisKeys, health: RedisHealth, log: Logger) {
     this.#store = store;
@@ -47,6 +48,21 @@ export class Mirror {
   /** Whether the store has been loaded from Redis at least once: before that it holds nothing to decide on. */
   get synced(): boolean {
     return this.#synced;
+  }
+
+  /**
+   * Runs `commit` (the writer's commit on Redis and, if it succeeds, on the store) while the tail holds back:
+   * entries the tail reads meanwhile are applied only after it, so the writer's own change is applied by
+   * the writer (as decided, and counted once if it is an expiry) and the tail skips its entry.
+   */
+  async whileCommitting<T>(commit: () => Promise<T>): Promise<T> {
+    const running = commit();
+    this.#committing = running;
+    try {
+      return await running;
+    } finally {
+      if (this.#committing === running) this.#committing = undefined;
+    }
   }
 
   /** The writer committed its own change, which made `version`: the tail will skip its entry. */
@@ -113,11 +129,15 @@ export class Mirror {
       try {
         if (!fresh) {
           await this.resync();
+          this.#health.answered();
           fresh = true;
         }
         const reply = await tail.callBuffer('XREAD', 'COUNT', String(READ_COUNT), 'BLOCK', String(BLOCK_MS), 'STREAMS', this.#keys.changes, this.#lastId);
         this.#health.answered();
-        if (!this.apply(entriesOfRead(reply))) {
+        const entries = entriesOfRead(reply);
+        // Its failure is the writer's to report.
+        await this.#committing?.catch(() => {});
+        if (!this.apply(entries)) {
           this.#log.warn('the change stream skipped versions this replica has not seen: loading the whole state', { version: this.#version });
           fresh = false;
         }

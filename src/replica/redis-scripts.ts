@@ -13,19 +13,25 @@ function script(source: string): LuaScript {
 /**
  * KEYS: the version counter, the groups hash, the change stream. ARGV: the version the change was decided
  * at, what it does to the hash (`set`, `delete`, `wipe`), the stream's approximate length bound, the change
- * record (persist/journal-format.ts), the bytes before the group's bytes in a `set` record, then the
- * group keys it sets or deletes. Returns `{1, new version, stream id}`, or `{0, current version}` when
- * another change came first: then nothing was written. One script, so the check and every write are one
- * atomic step on Redis: two replicas can never both commit a change decided at the same version.
+ * record (persist/journal-format.ts), the bytes before the group's bytes in a `set` record, the time (Unix
+ * ms) after which the replica has answered 503 and the change must not be made any more, then the group
+ * keys it sets or deletes. Returns `{1, new version, stream id}`; `{0, current version}` when another
+ * change came first; `{2, current version}` when it came too late (a Redis that stalled runs the commands
+ * it had received once it resumes: this keeps a change the client was told failed from appearing later,
+ * as far as Redis's clock and the replica's agree). In the last two cases nothing was written. One script,
+ * so the check and every write are one atomic step on Redis: two replicas can never both commit a change
+ * decided at the same version.
  */
 export const COMMIT = script(`
 local version = tonumber(redis.call('GET', KEYS[1]) or '0')
 if version ~= tonumber(ARGV[1]) then return {0, version} end
+local now = redis.call('TIME')
+if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[6]) then return {2, version} end
 local op = ARGV[2]
 if op == 'set' then
-  redis.call('HSET', KEYS[2], ARGV[6], string.sub(ARGV[4], tonumber(ARGV[5]) + 1))
+  redis.call('HSET', KEYS[2], ARGV[7], string.sub(ARGV[4], tonumber(ARGV[5]) + 1))
 elseif op == 'delete' then
-  for i = 6, #ARGV do redis.call('HDEL', KEYS[2], ARGV[i]) end
+  for i = 7, #ARGV do redis.call('HDEL', KEYS[2], ARGV[i]) end
 elseif op == 'wipe' then
   redis.call('DEL', KEYS[2])
 end

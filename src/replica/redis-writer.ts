@@ -59,21 +59,26 @@ export class RedisWriter implements Writer {
         const change = decision.change;
         if (change === undefined) return { kind: 'decided', decision };
         const { op, record, keys } = commitArgsOf(change);
-        const reply = (await within(runScript(this.#client, COMMIT, this.#keys, [String(base), op, STREAM_LENGTH, record, SET_RECORD_SKIP, ...keys]), deadline)) as number[];
+        const lastMs = String(Math.floor(Date.now() + deadline - performance.now()));
+        const args = [String(base), op, STREAM_LENGTH, record, SET_RECORD_SKIP, lastMs, ...keys];
+        const reply = await this.#mirror.whileCommitting(async () => {
+          const reply = (await within(runScript(this.#client, COMMIT, this.#keys, args), deadline)) as number[];
+          // Only a resync can have changed the store meanwhile (the tail holds back): then it is not the
+          // state the change was decided on, and the change is brought in from the stream below.
+          if (reply[0] === 1 && this.#mirror.version === base) {
+            this.#store.commit(decision);
+            this.#mirror.committed(reply[1]!);
+          }
+          return reply;
+        });
         this.#health.answered();
+        if (reply[0] === 2) return { kind: 'unavailable', reason: 'Redis took too long: the change was not applied' };
         if (reply[0] !== 1) {
           // Another replica's change came first: decide again on the state that now holds.
           await within(this.#mirror.catchUp(reply[1]!), deadline);
           continue;
         }
-        const version = reply[1]!;
-        // The tail may have brought this very change in already (its entry read before this reply).
-        if (this.#mirror.version === base) {
-          this.#store.commit(decision);
-          this.#mirror.committed(version);
-        } else if (this.#mirror.version < version) {
-          await within(this.#mirror.catchUp(version), deadline);
-        }
+        if (this.#mirror.version < reply[1]!) await within(this.#mirror.catchUp(reply[1]!), deadline);
         const unconfirmed = await this.#waitForReplicas(deadline);
         return unconfirmed === undefined ? { kind: 'decided', decision } : { kind: 'unavailable', reason: unconfirmed };
       }

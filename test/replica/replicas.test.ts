@@ -97,6 +97,28 @@ describe("replicas on one Redis", () => {
     expect((await converged(replicas)).samples).toEqual([]);
   });
 
+  test("a group whose TTL runs out expires once cluster-wide: the expired counters of all replicas add up to one per group", async () => {
+    await wipeAll();
+    const expiredSum = async () => {
+      let sum = 0;
+      for (const gw of replicas) {
+        const line = (await send(gw, "GET", "/metrics")).body.split("\n").find((l) => l.startsWith("pushgateway_groups_expired_total "));
+        sum += Number(line?.split(" ")[1]);
+      }
+      return sum;
+    };
+    const before = await expiredSum();
+    const GROUPS = 6;
+    for (let i = 0; i < GROUPS; i++) {
+      const via = replicas[i % replicas.length]!;
+      expect((await send(via, "PUT", `/metrics/job/ttl${i}`, "short_lived 1\n", { "Pushgateway-Expire-After": "500ms" })).status).toBe(200);
+    }
+    expect((await converged(replicas)).samples.filter((line) => line.startsWith("short_lived{"))).toHaveLength(GROUPS);
+    // Every replica's timer fires at the deadline; the commit lets one of them delete each group.
+    await eventually("every replica is empty", async () => (await converged(replicas)).samples.length === 0, 3000);
+    expect((await expiredSum()) - before).toBe(GROUPS);
+  });
+
   test("the conformance cases give the single gateway's answers and scrapes with every push to a random replica", async () => {
     const random = seededRandom(15);
     const cases: Case[] = [...WORKED_SEQUENCE, ...PUSHES_AND_DELETES, ...ACROSS_GROUPS].filter((c) => c.flags === undefined || c.flags.length === 0);

@@ -14,6 +14,8 @@ import { COMMIT } from './redis-scripts.ts';
  * later, loads the whole state instead. 10 000 changes are seconds of pushes at full speed.
  */
 export const STREAM_LENGTH = '10000';
+/** WAIT's own timeout ends this long before the write's deadline, so its answer (the count) arrives in time. */
+const WAIT_MARGIN_MS = 100;
 
 /**
  * Makes the writes of this replica one at a time, in the order asked (a queue), each within
@@ -92,8 +94,9 @@ export class RedisWriter implements Writer {
   async #waitForReplicas(deadline: number): Promise<string | undefined> {
     const wanted = this.#config.waitReplicas;
     if (wanted === 0) return undefined;
-    const waitMs = Math.max(1, Math.floor(deadline - performance.now()));
-    const acknowledged = (await within(this.#client.call('WAIT', wanted, waitMs), deadline + 50)) as number;
+    // WAIT answers by its own timeout with the count so far: it must come before the write's deadline.
+    const waitMs = Math.max(1, Math.floor(deadline - performance.now()) - WAIT_MARGIN_MS);
+    const acknowledged = (await within(this.#client.call('WAIT', wanted, waitMs), deadline)) as number;
     if (acknowledged >= wanted) return undefined;
     return `the change was applied on the Redis primary but only ${acknowledged} of ${wanted} Redis replicas have it (--storage.redis.wait-replicas)`;
   }

@@ -1,4 +1,7 @@
 // A redis-server of the test's own on a free loopback port (no disk, no system service), stopped by its PID.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import Redis from "ioredis";
 import { freePort } from "./ports.ts";
 
@@ -22,11 +25,13 @@ const READY_TIMEOUT_MS = 5000;
 /**
  * Starts `/usr/bin/redis-server` on `port` (a free one by default; a restart passes the old one) on
  * 127.0.0.1 only, without RDB snapshots or AOF, tied to the test process (setpriv, as server-process.ts),
- * and resolves once it answers PING.
+ * and resolves once it answers PING. Its directory is a temporary one of its own (a Redis replica writes
+ * the primary's data there when it syncs), removed on stop.
  */
 export async function startRedis(port = freePort()): Promise<RedisServer> {
+  const dir = mkdtempSync(join(tmpdir(), "redis-"));
   const proc = Bun.spawn(
-    ["/usr/bin/setpriv", "--pdeathsig", "KILL", "/usr/bin/redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    ["/usr/bin/setpriv", "--pdeathsig", "KILL", "/usr/bin/redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
     { stdin: "ignore", stdout: "ignore", stderr: "inherit" },
   );
   const url = `redis://127.0.0.1:${port}/0`;
@@ -43,6 +48,7 @@ export async function startRedis(port = freePort()): Promise<RedisServer> {
         probe.disconnect();
         if (proc.exitCode !== null || Date.now() > deadline) {
           proc.kill("SIGKILL");
+          rmSync(dir, { recursive: true, force: true });
           throw new Error(`redis-server on port ${port} did not start: ${(error as Error).message}`);
         }
         await Bun.sleep(20);
@@ -60,6 +66,7 @@ export async function startRedis(port = freePort()): Promise<RedisServer> {
     async stop() {
       proc.kill("SIGKILL");
       await proc.exited;
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,5 +1,5 @@
 // A redis-server of the test's own on a free loopback port (no disk, no system service), stopped by its PID.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Redis from "ioredis";
@@ -8,7 +8,7 @@ import { freePort } from "./ports.ts";
 /** A running redis-server started by `startRedis`. */
 export interface RedisServer {
   readonly port: number;
-  /** `redis://127.0.0.1:<port>/0`, as --storage.redis.url takes it. */
+  /** `redis://127.0.0.1:<port>/0` (`rediss://` with TLS), as --storage.redis.url takes it. */
   readonly url: string;
   readonly pid: number;
   /** A fresh client for the test's own commands (the caller disconnects it). */
@@ -19,23 +19,36 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
+/** What `startRedis` starts. */
+export interface RedisOptions {
+  /** A free one by default; a restart passes the old one. */
+  readonly port?: number;
+  /** Serve TLS only (`rediss://`), with this certificate and key, signed by `ca`; clients need no certificate. */
+  readonly tls?: { readonly cert: string; readonly key: string; readonly ca: string };
+}
+
 /** How long redis-server may take to answer PING after it was started. */
 const READY_TIMEOUT_MS = 5000;
 
 /**
- * Starts `/usr/bin/redis-server` on `port` (a free one by default; a restart passes the old one) on
- * 127.0.0.1 only, without RDB snapshots or AOF, tied to the test process (setpriv, as server-process.ts),
+ * Starts `/usr/bin/redis-server` on `options.port` on 127.0.0.1 only (TLS only with `options.tls`), without RDB snapshots or AOF, tied to the test process (setpriv, as server-process.ts),
  * and resolves once it answers PING. Its directory is a temporary one of its own (a Redis replica writes
  * the primary's data there when it syncs), removed on stop.
  */
-export async function startRedis(port = freePort()): Promise<RedisServer> {
+export async function startRedis(options: RedisOptions = {}): Promise<RedisServer> {
+  const port = options.port ?? freePort();
+  const tls = options.tls;
   const dir = mkdtempSync(join(tmpdir(), "redis-"));
+  const listen = tls === undefined
+    ? ["--port", String(port)]
+    : ["--port", "0", "--tls-port", String(port), "--tls-cert-file", tls.cert, "--tls-key-file", tls.key, "--tls-ca-cert-file", tls.ca, "--tls-auth-clients", "no"];
   const proc = Bun.spawn(
-    ["/usr/bin/setpriv", "--pdeathsig", "KILL", "/usr/bin/redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
+    ["/usr/bin/setpriv", "--pdeathsig", "KILL", "/usr/bin/redis-server", ...listen, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
     { stdin: "ignore", stdout: "ignore", stderr: "inherit" },
   );
-  const url = `redis://127.0.0.1:${port}/0`;
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const url = `${tls === undefined ? "redis" : "rediss"}://127.0.0.1:${port}/0`;
+  const clientTls = tls === undefined ? undefined : { ca: readFileSync(tls.ca) };
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, tls: clientTls });
   probe.on("error", () => {});
   const deadline = Date.now() + READY_TIMEOUT_MS;
   try {
@@ -61,7 +74,7 @@ export async function startRedis(port = freePort()): Promise<RedisServer> {
     port,
     url,
     pid: proc.pid,
-    client: () => new Redis(url),
+    client: () => new Redis(url, { tls: clientTls }),
     signal: (signal) => proc.kill(signal),
     async stop() {
       proc.kill("SIGKILL");

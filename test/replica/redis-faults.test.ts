@@ -69,7 +69,7 @@ describe("a replica whose Redis stops answering", () => {
     expect((await send(a, "PUT", "/metrics/job/gone", "gone 1\n")).status).toBe(503);
     expect(performance.now() - started).toBeLessThan(TIMEOUT_MS + 500);
     expect((await scrapePushed(b)).status).toBe(200);
-    redis = await startRedis(port);
+    redis = await startRedis({ port });
     await eventually("a push is taken by the restarted Redis", async () => (await send(a, "PUT", "/metrics/job/new", "new 1\n")).status === 200, 5000);
     // Redis is the authority: what it lost, the replicas drop too.
     const state = await converged(replicas, 5000);

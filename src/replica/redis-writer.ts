@@ -13,7 +13,7 @@ import { COMMIT } from './redis-scripts.ts';
  * The stream keeps about this many changes (XADD MAXLEN ~): a replica that falls further behind, or starts
  * later, loads the whole state instead. 10 000 changes are seconds of pushes at full speed.
  */
-export const STREAM_LENGTH = '10000';
+const STREAM_LENGTH = '10000';
 /** WAIT's own timeout ends this long before the write's deadline, so its answer (the count) arrives in time. */
 const WAIT_MARGIN_MS = 100;
 

@@ -121,7 +121,8 @@ export class Persistence {
         case 'restore':
           // A wholesale replacement is not a record: it is held by a snapshot, written now. Until that
           // snapshot is renamed into place a crash would replay the older journal instead.
-          // TODO(#15): a resync while running must journal the whole state (or block writes until the snapshot).
+          // A restore while running is a replica's resync (src/replica/), and replicas run without a
+          // persistence file (the flags refuse both), so only the restore at start comes here.
           this.#snapshotSoon(0);
           return;
       }

@@ -25,25 +25,33 @@ export interface RedisOptions {
   readonly port?: number;
   /** Serve TLS only (`rediss://`), with this certificate and key, signed by `ca`; clients need no certificate. */
   readonly tls?: { readonly cert: string; readonly key: string; readonly ca: string };
+  /**
+   * Keep an append-only file in this directory, fsynced before each write is answered (`appendfsync
+   * always`), so a restart on the same directory has every write Redis acknowledged. The caller owns the
+   * directory; without it Redis keeps nothing and works in a temporary directory of its own.
+   */
+  readonly aofDir?: string;
 }
 
 /** How long redis-server may take to answer PING after it was started. */
 const READY_TIMEOUT_MS = 5000;
 
 /**
- * Starts `/usr/bin/redis-server` on `options.port` on 127.0.0.1 only (TLS only with `options.tls`), without RDB snapshots or AOF, tied to the test process (setpriv, as server-process.ts),
- * and resolves once it answers PING. Its directory is a temporary one of its own (a Redis replica writes
- * the primary's data there when it syncs), removed on stop.
+ * Starts `/usr/bin/redis-server` on `options.port` on 127.0.0.1 only (TLS only with `options.tls`), without
+ * RDB snapshots, with an append-only file only in `options.aofDir`, tied to the test process (setpriv, as
+ * server-process.ts), and resolves once it answers PING. Without `aofDir` its directory is a temporary one of
+ * its own (a Redis replica writes the primary's data there when it syncs), removed on stop.
  */
 export async function startRedis(options: RedisOptions = {}): Promise<RedisServer> {
   const port = options.port ?? freePort();
   const tls = options.tls;
-  const dir = mkdtempSync(join(tmpdir(), "redis-"));
+  const dir = options.aofDir ?? mkdtempSync(join(tmpdir(), "redis-"));
+  const persistence = options.aofDir === undefined ? ["--appendonly", "no"] : ["--appendonly", "yes", "--appendfsync", "always"];
   const listen = tls === undefined
     ? ["--port", String(port)]
     : ["--port", "0", "--tls-port", String(port), "--tls-cert-file", tls.cert, "--tls-key-file", tls.key, "--tls-ca-cert-file", tls.ca, "--tls-auth-clients", "no"];
   const proc = Bun.spawn(
-    ["/usr/bin/setpriv", "--pdeathsig", "KILL", "/usr/bin/redis-server", ...listen, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
+    ["/usr/bin/setpriv", "--pdeathsig", "KILL", "/usr/bin/redis-server", ...listen, "--bind", "127.0.0.1", "--save", "", ...persistence, "--dir", dir],
     { stdin: "ignore", stdout: "ignore", stderr: "inherit" },
   );
   const url = `${tls === undefined ? "redis" : "rediss"}://127.0.0.1:${port}/0`;
@@ -61,7 +69,7 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisServe
         probe.disconnect();
         if (proc.exitCode !== null || Date.now() > deadline) {
           proc.kill("SIGKILL");
-          rmSync(dir, { recursive: true, force: true });
+          if (options.aofDir === undefined) rmSync(dir, { recursive: true, force: true });
           throw new Error(`redis-server on port ${port} did not start: ${(error as Error).message}`);
         }
         await Bun.sleep(20);
@@ -79,7 +87,7 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisServe
     async stop() {
       proc.kill("SIGKILL");
       await proc.exited;
-      rmSync(dir, { recursive: true, force: true });
+      if (options.aofDir === undefined) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -14,6 +14,11 @@ import { COMMIT } from './redis-scripts.ts';
  * later, loads the whole state instead. 10 000 changes are seconds of pushes at full speed.
  */
 const STREAM_LENGTH = '10000';
+/**
+ * The commit script refuses to run this long before the write's deadline: a commit that does run leaves its
+ * answer that much time to arrive, so a write answered 503 for want of an answer was, in all likelihood, not made.
+ */
+const REPLY_MARGIN_MS = 50;
 /** WAIT's own timeout ends this long before the write's deadline, so its answer (the count) arrives in time. */
 const WAIT_MARGIN_MS = 100;
 
@@ -61,7 +66,7 @@ export class RedisWriter implements Writer {
         const change = decision.change;
         if (change === undefined) return { kind: 'decided', decision };
         const { op, record, keys } = commitArgsOf(change);
-        const lastMs = String(Math.floor(Date.now() + deadline - performance.now()));
+        const lastMs = String(Math.floor(Date.now() + deadline - performance.now() - REPLY_MARGIN_MS));
         const args = [String(base), op, STREAM_LENGTH, record, SET_RECORD_SKIP, lastMs, ...keys];
         const reply = await this.#mirror.whileCommitting(async () => {
           const reply = (await within(runScript(this.#client, COMMIT, this.#keys, args), deadline)) as number[];

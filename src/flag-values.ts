@@ -115,3 +115,10 @@ function goQuote(text: string): string {
   }
   return out + '"';
 }
+
+/** A URL as logs and the status page show it: its password, if any, replaced by `xxxxx`. */
+export function redactedUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password !== '') parsed.password = 'xxxxx';
+  return parsed.toString();
+}

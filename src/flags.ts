@@ -6,7 +6,7 @@ import { type ExpiryPolicy, NO_EXPIRY } from './model/expiry.ts';
 import { DEFAULT_PUSH_LIMITS, LIMIT_FLAGS, type PushLimits } from './model/push-limits.ts';
 import { NO_QUOTAS, QUOTA_FLAGS, type Quotas } from './model/quotas.ts';
 import { buildInfo } from './version.ts';
-import { FlagError, formatByteSize, formatGoDuration, parseByteSize, parseGoDuration } from './flag-values.ts';
+import { FlagError, formatByteSize, formatGoDuration, parseByteSize, parseGoDuration, redactedUrl } from './flag-values.ts';
 
 export { FlagError, formatByteSize, formatGoDuration, parseByteSize, parseGoDuration };
 
@@ -532,7 +532,8 @@ const FLAGS: readonly Flag[] = [
       if (value !== '' && !(/^rediss?:\/\//.test(value) && URL.canParse(value))) throw new FlagError(`storage.redis.url must be a redis:// or rediss:// URL, got ${JSON.stringify(value)}`);
       return { url: value };
     },
-    show: (redis) => redis.url,
+    // The status API and page show flags to anyone who may read them: never the password.
+    show: (redis) => (redis.url === '' ? '' : redactedUrl(redis.url)),
   }),
   redisFlag('prefix', 'With --storage.redis.url: put before every Redis key of this set of replicas.', {
     defaultText: JSON.stringify(DEFAULTS.redis.prefix),

@@ -1,5 +1,6 @@
 // Entry point: read flags, restore persisted groups, start the listeners, persist and stop cleanly on SIGTERM. The only file that wires rooms.
 import { readFlagsOrExit } from './flags.ts';
+import { redactedUrl } from './flag-values.ts';
 import { logExpiries } from './http/expiry-log.ts';
 import { startGzipWarmer } from './http/gzip-warmer.ts';
 import { OWN_TYPES, SelfMetrics } from './http/self-metrics.ts';
@@ -153,10 +154,3 @@ log.info('serving', {
 process.on('unhandledRejection', (reason) => log.warn('unhandled rejection', { err: String(reason) }));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
-
-/** A Redis URL as the log shows it: without its password. */
-function redactedUrl(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password !== '') parsed.password = 'xxxxx';
-  return parsed.toString();
-}

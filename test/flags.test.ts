@@ -387,6 +387,11 @@ describe('flagsForStatus', () => {
     const status = flagsForStatus(configOf(['--web.listen-address=:1', '--web.listen-address=:2', '--persistence.interval=90s', '--web.enable-lifecycle']));
     expect(status).toMatchObject({ 'web.listen-address': ':1,:2', 'persistence.interval': '1m30s', 'web.enable-lifecycle': 'true' });
   });
+
+  test('shows a Redis URL without its password', () => {
+    expect(flagsForStatus(configOf(['--storage.redis.url=redis://app:s3cret@127.0.0.1:6379/2']))['storage.redis.url']).toBe('redis://app:xxxxx@127.0.0.1:6379/2');
+    expect(flagsForStatus(configOf(['--storage.redis.url=rediss://cache:6380']))['storage.redis.url']).toBe('rediss://cache:6380');
+  });
 });
 
 describe('usage and version', () => {

@@ -1,4 +1,4 @@
-// The two Lua scripts that are the replicas' whole protocol with Redis: commit a change if nothing came first, and read the whole state at once.
+// The two Lua scripts that are the replicas' whole protocol with Redis: commit a batch of changes if nothing came first, and read the whole state at once.
 
 /** A Lua script and its SHA-1, by which EVALSHA runs it once Redis has seen it. */
 export interface LuaScript {
@@ -11,32 +11,40 @@ function script(source: string): LuaScript {
 }
 
 /**
- * KEYS: the version counter, the groups hash, the change stream. ARGV: the version the change was decided
- * at, what it does to the hash (`set`, `delete`, `wipe`), the stream's approximate length bound, the change
- * record (persist/journal-format.ts), the bytes before the group's bytes in a `set` record, the time (Unix
- * ms) after which the replica has answered 503 and the change must not be made any more, then the group
- * keys it sets or deletes. Returns `{1, new version, stream id}`; `{0, current version}` when another
- * change came first; `{2, current version}` when it came too late (a Redis that stalled runs the commands
- * it had received once it resumes: this keeps a change the client was told failed from appearing later,
- * as far as Redis's clock and the replica's agree). In the last two cases nothing was written. One script,
- * so the check and every write are one atomic step on Redis: two replicas can never both commit a change
- * decided at the same version.
+ * Commits a batch of changes, all or none. KEYS: the version counter, the groups hash, the change stream.
+ * ARGV: the version the batch was decided at, the stream's approximate length bound, the time (Unix ms)
+ * after which the replica has answered 503 and nothing may be made any more, the bytes before the group's
+ * bytes in a `set` record; then per change: what it does to the hash (`set`, `delete`, `wipe`), its record
+ * (persist/journal-format.ts), how many group keys follow, those keys. Each change gets the next version
+ * and a stream entry of its own, so a reader replays them one by one. Returns `{1, last version, last
+ * stream id}`; `{0, current version}` when another change came first; `{2, current version}` when it came
+ * too late (a Redis that stalled runs the commands it had received once it resumes: this keeps a change
+ * the client was told failed from appearing later, as far as Redis's clock and the replica's agree). In
+ * the last two cases nothing was written. One script, so the check and every write are one atomic step on
+ * Redis: two replicas can never both commit changes decided at the same version.
  */
 export const COMMIT = script(`
 local version = tonumber(redis.call('GET', KEYS[1]) or '0')
 if version ~= tonumber(ARGV[1]) then return {0, version} end
 local now = redis.call('TIME')
-if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[6]) then return {2, version} end
-local op = ARGV[2]
-if op == 'set' then
-  redis.call('HSET', KEYS[2], ARGV[7], string.sub(ARGV[4], tonumber(ARGV[5]) + 1))
-elseif op == 'delete' then
-  for i = 7, #ARGV do redis.call('HDEL', KEYS[2], ARGV[i]) end
-elseif op == 'wipe' then
-  redis.call('DEL', KEYS[2])
+if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[3]) then return {2, version} end
+local skip = tonumber(ARGV[4]) + 1
+local id
+local i = 5
+while i <= #ARGV do
+  local op, record, count = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+  if op == 'set' then
+    redis.call('HSET', KEYS[2], ARGV[i + 3], string.sub(record, skip))
+  elseif op == 'delete' then
+    for k = i + 3, i + 2 + count do redis.call('HDEL', KEYS[2], ARGV[k]) end
+  elseif op == 'wipe' then
+    redis.call('DEL', KEYS[2])
+  end
+  version = version + 1
+  id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*', 'v', version, 'r', record)
+  i = i + 3 + count
 end
-version = redis.call('INCR', KEYS[1])
-local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', 'v', version, 'r', ARGV[4])
+redis.call('SET', KEYS[1], version)
 return {1, version, id}
 `);
 

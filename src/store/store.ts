@@ -250,6 +250,54 @@ export class Store {
   }
 
   /**
+   * Decides `writes` in order, each against the store as the ones before it would leave it, and changes
+   * nothing: the same decisions `decide` then `commit` one by one would make, to be committed in that
+   * order (a replica sends them to Redis together first, see replica/redis-writer.ts). Each decision but
+   * the last is applied for the next to see and taken back before this returns, without publishing: no
+   * await comes between, so no reader and no listener can see a change that was only tried.
+   */
+  decideInOrder(writes: readonly Write[]): Decision[] {
+    const decisions: Decision[] = [];
+    const undo: [string, Group | undefined][] = [];
+    try {
+      for (const [i, write] of writes.entries()) {
+        const decision = this.decide(write);
+        decisions.push(decision);
+        if (decision.change !== undefined && i < writes.length - 1) this.#tryOut(decision.change, undo);
+      }
+    } finally {
+      for (let i = undo.length - 1; i >= 0; i--) {
+        const [key, was] = undo[i]!;
+        this.#replace(key, this.#groups.get(key), was);
+      }
+    }
+    return decisions;
+  }
+
+  // Applies `change` without publishing it, noting in `undo` what each group it touches was before.
+  #tryOut(change: CommittableChange, undo: [string, Group | undefined][]): void {
+    const set = (key: string, next: Group | undefined) => {
+      const old = this.#groups.get(key);
+      undo.push([key, old]);
+      this.#replace(key, old, next);
+    };
+    switch (change.kind) {
+      case 'push':
+      case 'failure':
+        if (!this.#options.checkConsistency) this.#keepStructures(change.group);
+        return set(change.group.key, change.group);
+      case 'delete':
+        return set(change.key, undefined);
+      case 'delete-many':
+        for (const { key } of change.groups) set(key, undefined);
+        return;
+      case 'wipe':
+        for (const key of [...this.#groups.keys()]) set(key, undefined);
+        return;
+    }
+  }
+
+  /**
    * Applies what `decision` decided and publishes its change. The caller must not have changed the store
    * since the decision was made (or only by replaying changes that leave it as it was then: a replica's
    * own change read back). An expiry committed here counts in expiredGroups.

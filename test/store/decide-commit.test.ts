@@ -72,3 +72,44 @@ describe('Store.replay', () => {
     expect(changes).toEqual([]);
   });
 });
+
+describe('Store.decideInOrder', () => {
+  const del = (job: string): Write => ({ kind: 'group', request: { labels: ['job', job], replace: false, timeMs: 2000 } });
+  // Each write's verdict depends on the ones before it: a batch decided together must see them.
+  const writes: Write[] = [
+    put('a', '# TYPE x gauge\nx 1\n', 1000, 500),
+    put('b', '# TYPE x counter\nx 1\n'),
+    del('a'),
+    put('c', '# TYPE x counter\nx 1\n'),
+    { kind: 'delete-matching', selectors: [parseGroupSelector('{job="c"}')] },
+    put('d', 'y 1\n', 1000, 500),
+    { kind: 'expire', nowMs: 1500 },
+    { kind: 'wipe' },
+    put('e', '# TYPE x gauge\nx 1\n'),
+    del('missing'),
+  ];
+
+  test('decides as decide and commit one by one would, and leaves the store as it was, publishing nothing', () => {
+    const one = newStore();
+    one.store.commit(one.store.decide(put('z', 'z 1\n')));
+    const expected = writes.map((write) => {
+      const decision = one.store.decide(write);
+      one.store.commit(decision);
+      return decision;
+    });
+
+    const { store, changes } = newStore();
+    store.commit(store.decide(put('z', 'z 1\n')));
+    const before = [...store.groups()];
+    const published = changes.length;
+    const decisions = store.decideInOrder(writes);
+    expect(decisions.map((d) => [d.result, d.change?.kind, d.deleted])).toEqual(expected.map((d) => [d.result, d.change?.kind, d.deleted]));
+    expect([...store.groups()]).toEqual(before);
+    expect(store.nextExpiry).toBeUndefined();
+    expect(changes).toHaveLength(published);
+
+    for (const decision of decisions) store.commit(decision);
+    expect(store.groups()).toEqual(one.store.groups());
+    expect(store.expiredGroups).toBe(one.store.expiredGroups);
+  });
+});

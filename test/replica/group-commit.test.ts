@@ -1,0 +1,114 @@
+// A replica commits the writes that queue behind its commit in flight as one batch: the verdicts and the state are still one gateway's.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { scrapePushed, send } from "../helpers/http.ts";
+import { type RedisServer, startRedis } from "../helpers/redis-server.ts";
+import { type Gateway, startOurGateway } from "../helpers/start-server.ts";
+
+let redis: RedisServer;
+let replica: Gateway;
+let single: Gateway;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  // A replica (as helpers/replicas.ts replicaFlags) with a longer timeout: the second test stalls Redis while writes queue.
+  [replica, single] = await Promise.all([startOurGateway([`--storage.redis.url=${redis.url}`, "--storage.redis.timeout=5s", "--web.enable-admin-api"]), startOurGateway(["--web.enable-admin-api"])]);
+});
+
+afterAll(async () => {
+  await Promise.all([replica?.stop(), single?.stop()]);
+  await redis?.stop();
+});
+
+async function wipeBoth(): Promise<void> {
+  expect((await send(replica, "PUT", "/api/v1/admin/wipe")).status).toBe(202);
+  expect((await send(single, "PUT", "/api/v1/admin/wipe")).status).toBe(202);
+}
+
+/** How many script calls Redis has run so far (each a commit or a snapshot). */
+async function scriptCalls(): Promise<number> {
+  const client = redis.client();
+  try {
+    const stats = await client.info("commandstats");
+    return [...stats.matchAll(/^cmdstat_eval(?:sha)?:calls=(\d+)/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+  } finally {
+    client.disconnect();
+  }
+}
+
+const counter = (name: string) => `# TYPE ${name} counter\n${name} 1\n`;
+const gauge = (name: string) => `# TYPE ${name} gauge\n${name} 1\n`;
+
+describe("group commit on one replica", () => {
+  test("200 concurrent pushes, half of one type and half of another: in fewer script calls, one type wins and every other push gets one gateway's 400", async () => {
+    await wipeBoth();
+    const before = await scriptCalls();
+    const PUSHES = 200;
+    const replies = await Promise.all(
+      Array.from({ length: PUSHES }, (_, i) => send(replica, "PUT", `/metrics/job/p${i}`, i % 2 === 0 ? counter("shared") : gauge("shared"))),
+    );
+    // Pushes that came in during a commit went to Redis together.
+    expect((await scriptCalls()) - before).toBeLessThan(PUSHES / 2);
+    const won = replies.flatMap((reply, i) => (reply.status === 200 ? [i] : []));
+    const lost = replies.flatMap((reply, i) => (reply.status === 200 ? [] : [i]));
+    expect(won.length).toBeGreaterThan(0);
+    // The first write decided set the type: every winner pushed it, every loser the other.
+    expect(new Set(won.map((i) => i % 2)).size).toBe(1);
+    expect(new Set(lost.map((i) => i % 2))).not.toContain(won[0]! % 2);
+    // One gateway given the winners first refuses each loser in the very same words, and ends in the same state.
+    for (const i of won) expect((await send(single, "PUT", `/metrics/job/p${i}`, i % 2 === 0 ? counter("shared") : gauge("shared"))).status).toBe(200);
+    for (const i of lost) {
+      const expected = await send(single, "PUT", `/metrics/job/p${i}`, i % 2 === 0 ? counter("shared") : gauge("shared"));
+      expect({ i, status: replies[i]!.status, body: replies[i]!.body }).toEqual({ i, status: expected.status, body: expected.body });
+    }
+    expect((await scrapePushed(replica)).text).toBe((await scrapePushed(single)).text);
+  });
+
+  test("a change another replica commits while a batch waits is seen by every write of the batch: all of it is decided again", async () => {
+    await wipeBoth();
+    // The other replica's change, taken from Redis after this replica made it and undone again: `x` as a gauge in job "other".
+    expect((await send(replica, "PUT", "/metrics/job/other", gauge("x"))).status).toBe(200);
+    const client = redis.client();
+    try {
+      const [[field, value]] = Object.entries(await client.hgetallBuffer("pushgateway:groups")) as [[string, Buffer]];
+      const [[, fields]] = (await client.xrevrangeBuffer("pushgateway:changes", "+", "-", "COUNT", 1)) as unknown as [[Buffer, Buffer[]]];
+      const record = fields[fields.findIndex((f) => f.toString() === "r") + 1]!;
+      expect((await send(replica, "DELETE", "/metrics/job/other")).status).toBe(202);
+
+      // Redis stalls: the first push is in flight alone, the next ones queue behind it as one batch; then the
+      // other replica's change arrives, made without any check (as if decided before all of these).
+      redis.signal("SIGSTOP");
+      const first = send(replica, "PUT", "/metrics/job/first", gauge("unrelated"));
+      await Bun.sleep(100);
+      const batch = [
+        send(replica, "PUT", "/metrics/job/a1", counter("x")),
+        send(replica, "PUT", "/metrics/job/a2", counter("y")),
+        send(replica, "PUT", "/metrics/job/a3", gauge("y")),
+      ];
+      await Bun.sleep(100);
+      const injected = client.eval(
+        "redis.call('HSET', KEYS[2], ARGV[1], ARGV[2]) local v = redis.call('INCR', KEYS[1]) redis.call('XADD', KEYS[3], '*', 'v', v, 'r', ARGV[3]) return v",
+        3, "pushgateway:version", "pushgateway:groups", "pushgateway:changes", field, value, record,
+      );
+      await Bun.sleep(100);
+      redis.signal("SIGCONT");
+      await injected;
+      const replies = await Promise.all([first, ...batch]);
+
+      // One gateway: the other replica's change, then this replica's writes in order.
+      for (const [path, body] of [["/metrics/job/other", gauge("x")], ["/metrics/job/first", gauge("unrelated")]] as const) {
+        expect((await send(single, "PUT", path, body)).status).toBe(200);
+      }
+      const expected = [
+        await send(single, "PUT", "/metrics/job/a1", counter("x")),
+        await send(single, "PUT", "/metrics/job/a2", counter("y")),
+        await send(single, "PUT", "/metrics/job/a3", gauge("y")),
+      ];
+      expect(replies.map((r) => r.status)).toEqual([200, 400, 200, 400]);
+      expect(replies.slice(1).map((r) => r.body)).toEqual(expected.map((r) => r.body));
+      expect((await scrapePushed(replica)).text).toBe((await scrapePushed(single)).text);
+    } finally {
+      redis.signal("SIGCONT");
+      client.disconnect();
+    }
+  });
+});

@@ -1,5 +1,5 @@
 // The connections to Redis (ioredis): how they reconnect, how long a command may take, and running the scripts by their SHA.
-import Redis from 'ioredis';
+import Redis, { Command } from 'ioredis';
 import type { RedisConfig } from '../flags.ts';
 import type { LuaScript } from './redis-scripts.ts';
 
@@ -39,11 +39,24 @@ export function connectRedis(config: RedisConfig, commandTimeoutMs: number, onEr
 export async function runScript(client: Redis, script: LuaScript, keys: RedisKeys, args: readonly (string | Uint8Array)[]): Promise<unknown> {
   const keyArgs = [keys.version, keys.groups, keys.changes];
   try {
-    return await client.callBuffer('EVALSHA', script.sha, keyArgs.length, ...keyArgs, ...(args as (string | Buffer)[]));
+    return await untraced(client, 'EVALSHA', [script.sha, keyArgs.length, ...keyArgs, ...args]);
   } catch (error) {
     if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-    return client.callBuffer('EVAL', script.source, keyArgs.length, ...keyArgs, ...(args as (string | Buffer)[]));
+    return untraced(client, 'EVAL', [script.source, keyArgs.length, ...keyArgs, ...args]);
   }
+}
+
+/**
+ * `client.callBuffer(name, ...args)` without ioredis's tracing hook. ioredis 6.1 traces a command unless
+ * its diagnostics channel says it has no subscribers, and Bun's TracingChannel does not say (its
+ * `hasSubscribers` is undefined): so for every EVALSHA it turned each argument, each change's record
+ * included, into a string that nobody reads, ~4% of a replica's CPU under push load (bench/README.md).
+ */
+function untraced(client: Redis, name: string, args: readonly (string | number | Uint8Array)[]): Promise<unknown> {
+  const command = new Command(name, args as (string | number | Buffer)[], { replyEncoding: null });
+  command.isTraced = true;
+  client.sendCommand(command);
+  return command.promise;
 }
 
 /** Thrown by `within` when the deadline passes first. */

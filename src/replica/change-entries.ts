@@ -54,26 +54,39 @@ export function changeOfRecord(record: Uint8Array): CommittableChange {
   }
 }
 
-/** The entries of an XRANGE reply read with callBuffer: `[[id, [field, value, …]], …]`. */
-export function entriesOfRange(reply: unknown): StreamEntry[] {
-  const entries: StreamEntry[] = [];
-  for (const [id, fields] of reply as [Buffer, Buffer[]][]) {
-    let version = NaN;
-    let record: Uint8Array | undefined;
-    for (let i = 0; i + 1 < fields.length; i += 2) {
-      const name = fields[i]!.toString();
-      if (name === 'v') version = Number(fields[i + 1]!.toString());
-      else if (name === 'r') record = fields[i + 1]!;
-    }
-    if (!Number.isSafeInteger(version) || record === undefined) throw new Error(`stream entry ${id.toString()} lacks its version or record`);
-    entries.push({ id: id.toString(), version, record });
-  }
-  return entries;
+/** A notice (see RedisKeys.notices): a change's stream id and version, without its record. */
+export interface Notice {
+  readonly id: string;
+  readonly version: number;
 }
 
-/** The entries of an XREAD reply of one stream read with callBuffer: null (none came), or `[[stream, entries]]`. */
-export function entriesOfRead(reply: unknown): StreamEntry[] {
+/** A stream entry as callBuffer reads it: `[id, [field, value, …]]`. */
+type RawEntry = [Buffer, Buffer[]];
+
+/** The entries of an XRANGE reply of the change stream read with callBuffer. */
+export function entriesOfRange(reply: unknown): StreamEntry[] {
+  return (reply as RawEntry[]).map(([id, fields]) => {
+    const { version, record } = fieldsOf(id, fields);
+    if (record === undefined) throw new Error(`stream entry ${id.toString()} lacks its record`);
+    return { id: id.toString(), version, record };
+  });
+}
+
+/** The notices of an XREAD reply of the notice stream read with callBuffer: none (null), or `[[stream, entries]]`. */
+export function noticesOfRead(reply: unknown): Notice[] {
   if (reply === null) return [];
-  const streams = reply as [Buffer, unknown][];
-  return entriesOfRange(streams[0]![1]);
+  const streams = reply as [Buffer, RawEntry[]][];
+  return streams[0]![1].map(([id, fields]) => ({ id: id.toString(), version: fieldsOf(id, fields).version }));
+}
+
+function fieldsOf(id: Buffer, fields: Buffer[]): { version: number; record: Buffer | undefined } {
+  let version = NaN;
+  let record: Buffer | undefined;
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const name = fields[i]!.toString();
+    if (name === 'v') version = Number(fields[i + 1]!.toString());
+    else if (name === 'r') record = fields[i + 1]!;
+  }
+  if (!Number.isSafeInteger(version)) throw new Error(`stream entry ${id.toString()} lacks its version`);
+  return { version, record };
 }

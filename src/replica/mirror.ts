@@ -4,7 +4,7 @@ import type { Group } from '../model/group.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import { decodeGroup } from '../stored/group-bytes.ts';
-import { type StreamEntry, changeOfRecord, entriesOfRange, entriesOfRead } from './change-entries.ts';
+import { type Notice, type StreamEntry, changeOfRecord, entriesOfRange, noticesOfRead } from './change-entries.ts';
 import { type RedisKeys, runScript } from './redis-connection.ts';
 import type { RedisHealth } from './redis-health.ts';
 import { SNAPSHOT } from './redis-scripts.ts';
@@ -120,7 +120,7 @@ export class Mirror {
   }
 
   /**
-   * Tails the stream on `tail` (a connection of its own: XREAD BLOCK holds it) until `stopped()`: loads
+   * Tails the notice stream on `tail` (a connection of its own: XREAD BLOCK holds it) until `stopped()`: loads
    * the state first, and again after every failure, since Redis may have restarted without its data.
    */
   async tail(tail: Redis, stopped: () => boolean): Promise<void> {
@@ -132,12 +132,9 @@ export class Mirror {
           this.#health.answered();
           fresh = true;
         }
-        const reply = await tail.callBuffer('XREAD', 'COUNT', String(READ_COUNT), 'BLOCK', String(BLOCK_MS), 'STREAMS', this.#keys.changes, this.#lastId);
+        const reply = await tail.callBuffer('XREAD', 'COUNT', String(READ_COUNT), 'BLOCK', String(BLOCK_MS), 'STREAMS', this.#keys.notices, this.#lastId);
         this.#health.answered();
-        const entries = entriesOfRead(reply);
-        // Its failure is the writer's to report.
-        await this.#committing?.catch(() => {});
-        if (!this.apply(entries)) {
+        if (!(await this.#follow(tail, noticesOfRead(reply)))) {
           this.#log.warn('the change stream skipped versions this replica has not seen: loading the whole state', { version: this.#version });
           fresh = false;
         }
@@ -148,6 +145,27 @@ export class Mirror {
         await Bun.sleep(RETRY_MS);
       }
     }
+  }
+
+  /**
+   * Brings in the changes `notices` announce (the notices after this replica's place, in stream order):
+   * the records of those the store does not hold yet, read from the change stream, and moves the place past
+   * them all. The replica's own changes, which its writer applied already, cost a notice each, no record.
+   * Returns false when a record it needs is gone (trimmed) or a version is skipped: only a resync helps then.
+   */
+  async #follow(tail: Redis, notices: readonly Notice[]): Promise<boolean> {
+    const last = notices.at(-1);
+    if (last === undefined) return true;
+    // Its failure is the writer's to report.
+    await this.#committing?.catch(() => {});
+    const unseen = notices.find((notice) => notice.version > this.#version);
+    if (unseen !== undefined) {
+      const reply = await tail.callBuffer('XRANGE', this.#keys.changes, unseen.id, last.id);
+      await this.#committing?.catch(() => {});
+      if (!this.apply(entriesOfRange(reply)) || this.#version < last.version) return false;
+    }
+    if (isAfter(last.id, this.#lastId)) this.#lastId = last.id;
+    return true;
   }
 }
 

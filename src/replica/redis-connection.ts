@@ -7,11 +7,14 @@ import type { LuaScript } from './redis-scripts.ts';
 export interface RedisKeys {
   readonly version: string;
   readonly groups: string;
+  /** The change stream: each change's version and record. */
   readonly changes: string;
+  /** Each change's version alone, under the same stream id: what the tail waits on (see Mirror.tail). */
+  readonly notices: string;
 }
 
 export function redisKeysOf(prefix: string): RedisKeys {
-  return { version: `${prefix}version`, groups: `${prefix}groups`, changes: `${prefix}changes` };
+  return { version: `${prefix}version`, groups: `${prefix}groups`, changes: `${prefix}changes`, notices: `${prefix}notices` };
 }
 
 /** Longest wait between reconnect attempts; the first comes after 50 ms, each next one twice as late. */
@@ -37,7 +40,7 @@ export function connectRedis(config: RedisConfig, commandTimeoutMs: number, onEr
 
 /** Runs `script` by its SHA, sending its source only when Redis does not have it yet (after a restart). Replies keep their bytes. */
 export async function runScript(client: Redis, script: LuaScript, keys: RedisKeys, args: readonly (string | Uint8Array)[]): Promise<unknown> {
-  const keyArgs = [keys.version, keys.groups, keys.changes];
+  const keyArgs = [keys.version, keys.groups, keys.changes, keys.notices];
   try {
     return await untraced(client, 'EVALSHA', [script.sha, keyArgs.length, ...keyArgs, ...args]);
   } catch (error) {

@@ -11,17 +11,19 @@ function script(source: string): LuaScript {
 }
 
 /**
- * Commits a batch of changes, all or none. KEYS: the version counter, the groups hash, the change stream.
- * ARGV: the version the batch was decided at, the stream's approximate length bound, the time (Unix ms)
- * after which the replica has answered 503 and nothing may be made any more, the bytes before the group's
- * bytes in a `set` record; then per change: what it does to the hash (`set`, `delete`, `wipe`), its record
- * (persist/journal-format.ts), how many group keys follow, those keys. Each change gets the next version
- * and a stream entry of its own, so a reader replays them one by one. Returns `{1, last version, last
- * stream id}`; `{0, current version}` when another change came first; `{2, current version}` when it came
- * too late (a Redis that stalled runs the commands it had received once it resumes: this keeps a change
- * the client was told failed from appearing later, as far as Redis's clock and the replica's agree). In
- * the last two cases nothing was written. One script, so the check and every write are one atomic step on
- * Redis: two replicas can never both commit changes decided at the same version.
+ * Commits a batch of changes, all or none. KEYS: the version counter, the groups hash, the change stream, the
+ * notice stream. ARGV: the version the batch was decided at, the stream's approximate length bound, the time
+ * (Unix ms) after which the replica has answered 503 and nothing may be made any more, the bytes before the
+ * group's bytes in a `set` record; then per change: what it does to the hash (`set`, `delete`, `wipe`), its
+ * record (persist/journal-format.ts), how many group keys follow, those keys. Each change gets the next
+ * version and a stream entry of its own, so a reader replays them one by one, and a notice of that version
+ * under the same id. A batch without changes only checks the version (its writes were decided on the latest
+ * state). Returns `{1, last version, last stream id}` (`{1, version}` without changes); `{0, current version}`
+ * when another change came first; `{2, current version}` when it came too late (a Redis that stalled runs the
+ * commands it had received once it resumes: this keeps a change the client was told failed from appearing
+ * later, as far as Redis's clock and the replica's agree). In the last two cases nothing was written. One
+ * script, so the check and every write are one atomic step on Redis: two replicas can never both commit
+ * changes decided at the same version.
  */
 export const COMMIT = script(`
 local version = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -42,9 +44,10 @@ while i <= #ARGV do
   end
   version = version + 1
   id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*', 'v', version, 'r', record)
+  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], id, 'v', version)
   i = i + 3 + count
 end
-redis.call('SET', KEYS[1], version)
+if id then redis.call('SET', KEYS[1], version) end
 return {1, version, id}
 `);
 

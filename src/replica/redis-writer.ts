@@ -41,7 +41,8 @@ interface Queued {
  * single gateway decides its writes one after another (Store.decideInOrder), on the mirror at version V;
  * its changes are then committed together by COMMIT only if Redis is still at V, which makes every
  * replica's verdicts those of one gateway. On a conflict the mirror catches up and the whole batch is
- * decided again: a decision made on a state Redis did not keep is never answered. Once committed, the
+ * decided again: a decision made on a state Redis did not keep is never answered, nor one that changes
+ * nothing made on a state Redis has moved past. Once committed, the
  * changes are applied to the mirror at once, in order (read-your-writes), and, with `waitReplicas`, waited
  * for on Redis's replicas. A write whose commit is not known to have happened gets 503 — never a 2xx; if
  * it did happen, the tail brings it in like any other replica's change.
@@ -95,8 +96,9 @@ export class RedisWriter implements Writer {
         const base = this.#mirror.version;
         const decisions = this.#store.decideInOrder(writes);
         const decided = decisions.map((decision): WriteOutcome => ({ kind: 'decided', decision }));
+        // A batch that changes nothing (a quota refusal, a delete of a group this replica does not see) is
+        // checked all the same: another replica may have made the change that makes it change something.
         const changes = decisions.flatMap((decision) => decision.change ?? []);
-        if (changes.length === 0) return decided;
         const lastMs = String(Math.floor(Date.now() + deadline - performance.now() - REPLY_MARGIN_MS));
         const args: (string | Uint8Array)[] = [String(base), STREAM_LENGTH, lastMs, SET_RECORD_SKIP];
         for (const change of changes) {
@@ -121,7 +123,7 @@ export class RedisWriter implements Writer {
           continue;
         }
         if (this.#mirror.version < reply[1]!) await within(this.#mirror.catchUp(reply[1]!), deadline);
-        const unconfirmed = await this.#waitForReplicas(deadline);
+        const unconfirmed = changes.length === 0 ? undefined : await this.#waitForReplicas(deadline);
         return unconfirmed === undefined ? decided : writes.map(() => ({ kind: 'unavailable', reason: unconfirmed }));
       }
     } catch (error) {

@@ -1,5 +1,6 @@
 // A replica commits the writes that queue behind its commit in flight as one batch: the verdicts and the state are still one gateway's.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type Redis from "ioredis";
 import { scrapePushed, send } from "../helpers/http.ts";
 import { type RedisServer, startRedis } from "../helpers/redis-server.ts";
 import { type Gateway, startOurGateway } from "../helpers/start-server.ts";
@@ -38,6 +39,32 @@ async function scriptCalls(): Promise<number> {
 const counter = (name: string) => `# TYPE ${name} counter\n${name} 1\n`;
 const gauge = (name: string) => `# TYPE ${name} gauge\n${name} 1\n`;
 
+/** A change as another replica would commit it: the group's field and bytes in the hash, its stream record. */
+interface OtherChange {
+  readonly field: string;
+  readonly value: Buffer;
+  readonly record: Buffer;
+}
+
+/** The change a PUT of `body` to `job` makes, taken from Redis after the replica made it, and undone again (deleted). */
+async function otherChange(client: Redis, job: string, body: string): Promise<OtherChange> {
+  expect((await send(replica, "PUT", `/metrics/job/${job}`, body)).status).toBe(200);
+  const [[field, value]] = Object.entries(await client.hgetallBuffer("pushgateway:groups")) as [[string, Buffer]];
+  const [[, fields]] = (await client.xrevrangeBuffer("pushgateway:changes", "+", "-", "COUNT", 1)) as unknown as [[Buffer, Buffer[]]];
+  expect((await send(replica, "DELETE", `/metrics/job/${job}`)).status).toBe(202);
+  return { field, value, record: fields[fields.findIndex((f) => f.toString() === "r") + 1]! };
+}
+
+/**
+ * Makes `change` on Redis without any check, as if another replica had decided it before everything queued
+ * now; without `notice` the replica's tail never hears of it, only a conflict can bring it in.
+ */
+function commitElsewhere(client: Redis, { field, value, record }: OtherChange, notice: boolean): Promise<unknown> {
+  const script = "redis.call('HSET', KEYS[2], ARGV[1], ARGV[2]) local v = redis.call('INCR', KEYS[1]) local id = redis.call('XADD', KEYS[3], '*', 'v', v, 'r', ARGV[3])" +
+    (notice ? " redis.call('XADD', KEYS[4], id, 'v', v)" : "") + " return v";
+  return client.eval(script, 4, "pushgateway:version", "pushgateway:groups", "pushgateway:changes", "pushgateway:notices", field, value, record);
+}
+
 describe("group commit on one replica", () => {
   test("200 concurrent pushes, half of one type and half of another: in fewer script calls, one type wins and every other push gets one gateway's 400", async () => {
     await wipeBoth();
@@ -65,14 +92,10 @@ describe("group commit on one replica", () => {
 
   test("a change another replica commits while a batch waits is seen by every write of the batch: all of it is decided again", async () => {
     await wipeBoth();
-    // The other replica's change, taken from Redis after this replica made it and undone again: `x` as a gauge in job "other".
-    expect((await send(replica, "PUT", "/metrics/job/other", gauge("x"))).status).toBe(200);
     const client = redis.client();
     try {
-      const [[field, value]] = Object.entries(await client.hgetallBuffer("pushgateway:groups")) as [[string, Buffer]];
-      const [[, fields]] = (await client.xrevrangeBuffer("pushgateway:changes", "+", "-", "COUNT", 1)) as unknown as [[Buffer, Buffer[]]];
-      const record = fields[fields.findIndex((f) => f.toString() === "r") + 1]!;
-      expect((await send(replica, "DELETE", "/metrics/job/other")).status).toBe(202);
+      // `x` as a gauge in job "other".
+      const other = await otherChange(client, "other", gauge("x"));
 
       // Redis stalls: the first push is in flight alone, the next ones queue behind it as one batch; then the
       // other replica's change arrives, made without any check (as if decided before all of these).
@@ -85,10 +108,7 @@ describe("group commit on one replica", () => {
         send(replica, "PUT", "/metrics/job/a3", gauge("y")),
       ];
       await Bun.sleep(100);
-      const injected = client.eval(
-        "redis.call('HSET', KEYS[2], ARGV[1], ARGV[2]) local v = redis.call('INCR', KEYS[1]) redis.call('XADD', KEYS[3], '*', 'v', v, 'r', ARGV[3]) return v",
-        3, "pushgateway:version", "pushgateway:groups", "pushgateway:changes", field, value, record,
-      );
+      const injected = commitElsewhere(client, other, true);
       await Bun.sleep(100);
       redis.signal("SIGCONT");
       await injected;
@@ -108,6 +128,21 @@ describe("group commit on one replica", () => {
       expect((await scrapePushed(replica)).text).toBe((await scrapePushed(single)).text);
     } finally {
       redis.signal("SIGCONT");
+      client.disconnect();
+    }
+  });
+
+  test("a write that changes nothing is checked against Redis too: a DELETE of a group another replica just made deletes it", async () => {
+    await wipeBoth();
+    const client = redis.client();
+    try {
+      const other = await otherChange(client, "made-elsewhere", gauge("m"));
+      // The tail never hears of it: this replica would find nothing to delete and change nothing.
+      await commitElsewhere(client, other, false);
+      expect((await send(replica, "DELETE", "/metrics/job/made-elsewhere")).status).toBe(202);
+      expect(await client.hlen("pushgateway:groups")).toBe(0);
+      expect((await scrapePushed(replica)).samples).toEqual([]);
+    } finally {
       client.disconnect();
     }
   });

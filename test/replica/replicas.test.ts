@@ -70,6 +70,43 @@ describe("replicas on one Redis", () => {
     expect(state.text).toBe((await scrapePushed(single)).text);
   });
 
+  test("pushes of one series to {job} and {job,instance=\"\"} on two replicas at once: exactly one wins each time, the other gets Go's 400, no scrape fails", async () => {
+    await wipeAll();
+    const [a, b] = replicas as [Gateway, Gateway];
+    const ROUNDS = 25;
+    // Go's instance="" rule (SPEC §1 item 2): both groups expose m{instance="",job="dupN"}, so they cannot both hold it.
+    const body = "m 1\n";
+    const rounds = await Promise.all(
+      Array.from({ length: ROUNDS }, async (_, i) => {
+        const plain = `/metrics/job/dup${i}`;
+        const empty = `/metrics/job/dup${i}/instance@base64/=`;
+        // Each replica gets {job} in half the rounds: a replica's batch often wins all its rounds at once, and
+        // then both orders (plain group first, instance="" group first) are still checked in every run.
+        const [toA, toB] = i % 2 === 0 ? [plain, empty] : [empty, plain];
+        const [onA, onB] = await Promise.all([send(a, "PUT", toA, body), send(b, "PUT", toB, body)]);
+        return { toA, toB, onA, onB };
+      }),
+    );
+    for (const { toA, toB, onA, onB } of rounds) {
+      expect([onA.status, onB.status].toSorted()).toEqual([200, 400]);
+      // The single gateway, given the winner first, refuses the loser with the very same words.
+      const [winner, loser, loserReply] = onA.status === 200 ? [toA, toB, onB] : [toB, toA, onA];
+      expect((await send(single, "PUT", winner, body)).status).toBe(200);
+      const expected = await send(single, "PUT", loser, body);
+      expect(expected.status).toBe(400);
+      expect(replyView(loser, loserReply)).toEqual(replyView(loser, expected));
+      // Word for word, labels included; only the winner's push time (in the duplicate push_time_seconds) differs.
+      expect(maskPushTime(loserReply.body)).toBe(maskPushTime(expected.body));
+    }
+    // Every replica scrapes fine (no duplicate series, so no 500) and holds the single gateway's state.
+    const state = await converged(replicas);
+    const expected = await scrapePushed(single);
+    expect(expected.status).toBe(200);
+    expect(state.status).toBe(200);
+    expect(state.text).toBe(expected.text);
+    expect(state.samples.filter((line) => line.startsWith("m{"))).toHaveLength(ROUNDS);
+  });
+
   test("DELETE, bulk delete, wipe, POST and failure times made through replicas show on every replica as on one gateway", async () => {
     await wipeAll();
     const steps: [string, string, string?][] = [
@@ -137,6 +174,11 @@ describe("replicas on one Redis", () => {
     }
   });
 });
+
+/** Go's error text with the value of a quoted push_time_seconds gauge (a time) replaced by `<t>`. */
+function maskPushTime(body: string): string {
+  return body.replace(/("push_time_seconds" \{.*?gauge:<value:)[^ >]+/g, "$1<t>");
+}
 
 /** The HELP lines the case says Go chooses at random, left out (as the conformance harness does). */
 function dropHelp(text: string, c: Case): string {

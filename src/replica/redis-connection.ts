@@ -11,10 +11,12 @@ export interface RedisKeys {
   readonly changes: string;
   /** Each change's version alone, under the same stream id: what the tail waits on (see Mirror.tail). */
   readonly notices: string;
+  /** Per state key (store/state-keys.ts), the version of the last change that wrote it: what COMMIT checks. */
+  readonly stateVersions: string;
 }
 
 export function redisKeysOf(prefix: string): RedisKeys {
-  return { version: `${prefix}version`, groups: `${prefix}groups`, changes: `${prefix}changes`, notices: `${prefix}notices` };
+  return { version: `${prefix}version`, groups: `${prefix}groups`, changes: `${prefix}changes`, notices: `${prefix}notices`, stateVersions: `${prefix}state-versions` };
 }
 
 /** Longest wait between reconnect attempts; the first comes after 50 ms, each next one twice as late. */
@@ -40,7 +42,7 @@ export function connectRedis(config: RedisConfig, commandTimeoutMs: number, onEr
 
 /** Runs `script` by its SHA, sending its source only when Redis does not have it yet (after a restart). Replies keep their bytes. */
 export async function runScript(client: Redis, script: LuaScript, keys: RedisKeys, args: readonly (string | Uint8Array)[]): Promise<unknown> {
-  const keyArgs = [keys.version, keys.groups, keys.changes, keys.notices];
+  const keyArgs = [keys.version, keys.groups, keys.changes, keys.notices, keys.stateVersions];
   try {
     return await untraced(client, 'EVALSHA', [script.sha, keyArgs.length, ...keyArgs, ...args]);
   } catch (error) {

@@ -12,27 +12,56 @@ function script(source: string): LuaScript {
 
 /**
  * Commits a batch of changes, all or none. KEYS: the version counter, the groups hash, the change stream, the
- * notice stream. ARGV: the version the batch was decided at, the stream's approximate length bound, the time
- * (Unix ms) after which the replica has answered 503 and nothing may be made any more, the bytes before the
- * group's bytes in a `set` record; then per change: what it does to the hash (`set`, `delete`, `wipe`), its
- * record (persist/journal-format.ts), how many group keys follow, those keys. Each change gets the next
- * version and a stream entry of its own, so a reader replays them one by one, and a notice of that version
- * under the same id. A batch without changes only checks the version (its writes were decided on the latest
- * state). Returns `{1, last version, last stream id}` (`{1, version}` without changes); `{0, current version}`
- * when another change came first; `{2, current version}` when it came too late (a Redis that stalled runs the
- * commands it had received once it resumes: this keeps a change the client was told failed from appearing
- * later, as far as Redis's clock and the replica's agree). In the last two cases nothing was written. One
- * script, so the check and every write are one atomic step on Redis: two replicas can never both commit
- * changes decided at the same version.
+ * notice stream, the state-versions hash. ARGV: the version V the batch was decided at, the stream's
+ * approximate length bound, the time (Unix ms) after which the replica has answered 503 and nothing may be
+ * made any more, the bytes before the group's bytes in a `set` record, how many read keys follow, those keys
+ * (store/state-keys.ts: the state the batch's decisions read); then per change: what it does to the hash
+ * (`set`, `delete`, `wipe`), its record (persist/journal-format.ts), how many group keys follow, those keys,
+ * how many state keys it writes, those keys. Each change gets the next version and a stream entry of its own,
+ * so a reader replays them one by one, a notice of that version under the same id, and that version as the
+ * last change of each state key it writes.
+ *
+ * The check: if Redis is at V nothing changed since the decisions; if it is behind V (it lost its state) they
+ * are refused; if it is past V, they stand only when no read key, nor `*`, was written after V, and no read
+ * key is `*`. Proof that this keeps every replica's verdicts those of one gateway applying the changes in
+ * version order: the decisions were made on the mirror holding exactly the changes 1..V. A decision is a
+ * deterministic function of the state it reads (the group, its grouping-shape neighbours, the name index
+ * entries of the names and suffix-siblings it looks up, its job's group count, the shapes) and of the write;
+ * Store.decide notes every such read as a key, and every change names every key whose state it alters
+ * (state-keys.ts writtenKeysOf; what it cannot name precisely is `*`). If no read key was written by
+ * changes V+1..now, each value read at V is the value now, so the decision made now, after those changes,
+ * would read the same and decide the same: committing it after them is what one gateway would do. A batch's
+ * later decisions read its earlier ones' changes, which commit together with them. A batch without changes
+ * only checks. Returns `{1, last version, last stream id, version before the batch}` (`{1, version}` without
+ * changes); `{0, current version}` when the check fails; `{2, current version}` when it came too late (a Redis
+ * that stalled runs the commands it had received once it resumes: this keeps a change the client was told
+ * failed from appearing later, as far as Redis's clock and the replica's agree). In the last two cases
+ * nothing was written. One script, so the check and every write are one atomic step on Redis.
  */
 export const COMMIT = script(`
 local version = tonumber(redis.call('GET', KEYS[1]) or '0')
-if version ~= tonumber(ARGV[1]) then return {0, version} end
+local base = tonumber(ARGV[1])
+local reads = tonumber(ARGV[5])
+if version < base then return {0, version} end
+if version > base then
+  local fields = {'*'}
+  for k = 6, 5 + reads do
+    if ARGV[k] == '*' then return {0, version} end
+    fields[#fields + 1] = ARGV[k]
+  end
+  for from = 1, #fields, 1000 do
+    local seen = redis.call('HMGET', KEYS[5], unpack(fields, from, math.min(from + 999, #fields)))
+    for _, v in ipairs(seen) do
+      if v and tonumber(v) > base then return {0, version} end
+    end
+  end
+end
 local now = redis.call('TIME')
 if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[3]) then return {2, version} end
+local prior = version
 local skip = tonumber(ARGV[4]) + 1
 local id
-local i = 5
+local i = 6 + reads
 while i <= #ARGV do
   local op, record, count = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
   if op == 'set' then
@@ -41,14 +70,19 @@ while i <= #ARGV do
     for k = i + 3, i + 2 + count do redis.call('HDEL', KEYS[2], ARGV[k]) end
   elseif op == 'wipe' then
     redis.call('DEL', KEYS[2])
+    -- It writes '*' at this version, which every check compares: no older key's version is needed any more.
+    redis.call('DEL', KEYS[5])
   end
   version = version + 1
   id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], '*', 'v', version, 'r', record)
   redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], id, 'v', version)
-  i = i + 3 + count
+  local w = i + 3 + count
+  local writes = tonumber(ARGV[w])
+  for k = w + 1, w + writes do redis.call('HSET', KEYS[5], ARGV[k], version) end
+  i = w + 1 + writes
 end
 if id then redis.call('SET', KEYS[1], version) end
-return {1, version, id}
+return {1, version, id, prior}
 `);
 
 /**

@@ -8,6 +8,7 @@ import type { Mirror } from './mirror.ts';
 import { DeadlineError, type RedisKeys, runScript, within } from './redis-connection.ts';
 import type { RedisHealth } from './redis-health.ts';
 import { COMMIT } from './redis-scripts.ts';
+import { ALL } from '../store/state-keys.ts';
 
 /**
  * The stream keeps about this many changes (XADD MAXLEN ~): a replica that falls further behind, or starts
@@ -57,6 +58,7 @@ export class RedisWriter implements Writer {
   readonly #health: RedisHealth;
   #queue: Queued[] = [];
   #running = false;
+  #conflicts = 0;
 
   constructor(store: Store, mirror: Mirror, client: Redis, keys: RedisKeys, config: RedisConfig, health: RedisHealth) {
     this.#store = store;
@@ -65,6 +67,11 @@ export class RedisWriter implements Writer {
     this.#keys = keys;
     this.#config = config;
     this.#health = health;
+  }
+
+  /** Batches decided again because another replica changed state they read: what per-key checks keep low. */
+  get conflicts(): number {
+    return this.#conflicts;
   }
 
   write(write: Write): Promise<WriteOutcome> {
@@ -101,16 +108,23 @@ export class RedisWriter implements Writer {
         // checked all the same: another replica may have made the change that makes it change something.
         const changes = decisions.flatMap((decision) => decision.change ?? []);
         const lastMs = String(Math.floor(Date.now() + deadline - performance.now() - REPLY_MARGIN_MS));
-        const args: (string | Uint8Array)[] = [String(base), STREAM_LENGTH, lastMs, SET_RECORD_SKIP];
-        for (const change of changes) {
-          const { op, record, keys } = commitArgsOf(change);
-          args.push(op, record, String(keys.length), ...keys);
+        // Every key any decision of the batch read (a decision without them, which cannot happen, reads all).
+        const reads = new Set<string>();
+        for (const decision of decisions) for (const key of decision.reads ?? [ALL]) reads.add(key);
+        const args: (string | Uint8Array)[] = [String(base), STREAM_LENGTH, lastMs, SET_RECORD_SKIP, String(reads.size), ...reads];
+        for (const decision of decisions) {
+          if (decision.change === undefined) continue;
+          const { op, record, keys } = commitArgsOf(decision.change);
+          const writes = decision.writes ?? [ALL];
+          args.push(op, record, String(keys.length), ...keys, String(writes.length), ...writes);
         }
         const reply = await this.#mirror.whileCommitting(async () => {
           const reply = (await within(runScript(this.#client, COMMIT, this.#keys, args), deadline)) as number[];
           // Only a resync can have changed the store meanwhile (the tail holds back): then it is not the
-          // state the batch was decided on, and its changes are brought in from the stream below.
-          if (reply[0] === 1 && this.#mirror.version === base) {
+          // state the batch was decided on. And a batch committed after other replicas' changes (to state it
+          // did not read) must come after them on the store too. In both cases its changes are brought in
+          // from the stream below, in version order.
+          if (reply[0] === 1 && this.#mirror.version === base && changes.length > 0 && reply[3] === base) {
             for (const decision of decisions) this.#store.commit(decision);
             this.#mirror.committed(reply[1]!);
           }
@@ -119,6 +133,7 @@ export class RedisWriter implements Writer {
         this.#health.answered();
         if (reply[0] === 2) return writes.map(() => ({ kind: 'unavailable', reason: 'Redis took too long: the change was not applied' }));
         if (reply[0] !== 1) {
+          this.#conflicts++;
           // Another replica's change came first: decide the whole batch again on the state that now holds.
           await within(this.#mirror.catchUp(reply[1]!), deadline);
           continue;

@@ -1,5 +1,6 @@
 // Which types each family name is stored with, and how often: the index behind the type and suffix checks.
 import type { MetricType } from '../model/metric.ts';
+import { nameStateKey } from './state-keys.ts';
 
 /** One type a name is held with, and by how many stored families. */
 interface Holding {
@@ -17,6 +18,8 @@ export class NameIndex {
   readonly #types = new Map<string, Holding[]>();
   /** Names looked up, added or removed so far: lets a test prove a push's work does not grow with the store. */
   operations = 0;
+  /** While the store decides a write: every name looked up is noted here (see state-keys.ts). */
+  reads: Set<string> | undefined;
 
   /**
    * The first type (in the order first added) that `name` is still held with once one family of type
@@ -24,6 +27,7 @@ export class NameIndex {
    */
   heldType(name: string, discountType: MetricType | undefined): MetricType | undefined {
     this.operations++;
+    this.reads?.add(nameStateKey(name));
     const holdings = this.#types.get(name);
     if (holdings === undefined) return undefined;
     for (let i = 0; i < holdings.length; i++) {

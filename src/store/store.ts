@@ -5,7 +5,7 @@ import { groupKeyOf } from '../model/group.ts';
 import { type ExpiryPolicy, NO_EXPIRY, expiryOf } from '../model/expiry.ts';
 import { type LabelMatcher, matchesAny } from '../model/label-matchers.ts';
 import type { Labels, MetricFamily, MetricType } from '../model/metric.ts';
-import { NO_QUOTAS, type Quotas } from '../model/quotas.ts';
+import { NO_QUOTAS, type Quotas, jobOf } from '../model/quotas.ts';
 import type { HeldElsewhere, PreparedFamily } from './consistency.ts';
 import { checkWrite } from './consistency.ts';
 import { DeadlineHeap } from './deadline-heap.ts';
@@ -20,6 +20,7 @@ import { encodeStoredFamily } from '../stored/family-text.ts';
 import { withValue } from '../stored/line-edits.ts';
 import { mayCarryLabel } from '../stored/line-search.ts';
 import { SizeQuotas } from './size-quotas.ts';
+import { ALL, SHAPES, groupStateKey, jobStateKey, writtenKeysOf } from './state-keys.ts';
 
 /**
  * A change to one group: a push (PUT when `replace`, POST otherwise) of `families` or `encoded`, or, with
@@ -72,6 +73,12 @@ export interface Decision {
   readonly change: CommittableChange | undefined;
   /** Groups the change removes (a bulk delete, a wipe, an expiry, a delete); 0 for a push. */
   readonly deleted: number;
+  /**
+   * Set by `decide`: the keys of the state the decision read and of the state its change writes (see
+   * state-keys.ts). A decision checked against another writer's changes needs only these.
+   */
+  readonly reads?: readonly string[];
+  readonly writes?: readonly string[];
 }
 
 /** Prefix of every store-side rejection, as Go words it (SPEC §1 item 5). */
@@ -131,6 +138,8 @@ export class Store {
   /** The deadline of every group that has one, kept in step by #replace. */
   readonly #deadlines = new DeadlineHeap();
   #expired = 0;
+  /** While `decide` runs: the keys of the state it has read so far. */
+  #reads: Set<string> | undefined;
   readonly #quotas: SizeQuotas;
 
   constructor(options: StoreOptions) {
@@ -230,6 +239,29 @@ export class Store {
    * input: a refusal carries Go's message.
    */
   decide(write: Write): Decision {
+    const reads = new Set<string>();
+    this.#reads = reads;
+    this.#names.reads = reads;
+    let decision: Decision;
+    try {
+      decision = this.#decideAny(write);
+    } finally {
+      this.#reads = undefined;
+      this.#names.reads = undefined;
+    }
+    if (write.kind !== 'group') reads.add(ALL);
+    const change = decision.change;
+    if (change === undefined) return { ...decision, reads: [...reads], writes: [] };
+    const old = change.kind === 'push' || change.kind === 'failure' ? this.#groups.get(change.group.key) : change.kind === 'delete' ? this.#groups.get(change.key) : undefined;
+    return { ...decision, reads: [...reads], writes: writtenKeysOf(change, old) };
+  }
+
+  // Notes that the decision being made reads the state under `key` (see state-keys.ts).
+  #read(key: string): void {
+    this.#reads?.add(key);
+  }
+
+  #decideAny(write: Write): Decision {
     switch (write.kind) {
       case 'group':
         return this.#decideGroup(write.request);
@@ -444,11 +476,13 @@ export class Store {
 
   #decideGroup(write: WriteRequest): Decision {
     const key = groupKeyOf(write.labels);
+    this.#read(groupStateKey(key));
     const old = this.#groups.get(key);
     const encoded = write.encoded;
     const isPush = write.families !== undefined || encoded !== undefined;
     // First, so that not even a refused push's failure time can create a group past the quota.
     if (isPush && old === undefined) {
+      this.#read(jobStateKey(jobOf(write.labels)));
       const refusal = this.#quotas.newGroupRefusal(write.labels);
       if (refusal !== undefined) return unchanged(refusal);
     }
@@ -477,7 +511,7 @@ export class Store {
     const tooManySeries = this.#quotas.seriesRefusal(write.labels, old, added, removed);
     if (tooManySeries !== undefined) return unchanged(tooManySeries);
     if (this.#options.checkConsistency) {
-      const reach = this.#shapes.reachFrom(write.labels);
+      const reach = this.#reachFrom(write.labels);
       // Encoded families carry no labels to tell which group of a wider shape a series names: when one of
       // their series could carry such a shape's labels at all, the structured parse has to say.
       if (encoded !== undefined && reach.wider.length > 0) {
@@ -533,7 +567,7 @@ export class Store {
     families.set(PUSH_FAILURE_TIME_METRIC, this.#store(failure, write.timeMs));
     if (old === undefined) {
       const pushTime = this.#prepare(pushTimeFamily(seriesLabels, 0));
-      const held = this.#heldElsewhere(this.#shapes.reachFrom(write.labels));
+      const held = this.#heldElsewhere(this.#reachFrom(write.labels));
       const clashes = [failure, pushTime].some((p) => held(p.hashes[0]!, p.metrics![0]!.labels));
       if (clashes && this.#options.checkConsistency) return unchanged({ ok: false, error: REJECTION_PREFIX + message });
       families.set(PUSH_TIME_METRIC, this.#store(pushTime, write.timeMs));
@@ -580,6 +614,7 @@ export class Store {
   #heldElsewhere(reach: Reach): HeldElsewhere {
     const subsetHolders: Set<number>[] = [];
     for (const key of reach.subsetKeys) {
+      this.#read(groupStateKey(key));
       const holder = this.#groups.get(key);
       if (holder !== undefined) subsetHolders.push(this.#seriesSetOf(holder));
     }
@@ -592,6 +627,7 @@ export class Store {
       if (labels === undefined) return false;
       for (const shape of reach.wider) {
         const key = keyWithin(labels, shape.names);
+        if (key !== undefined) this.#read(groupStateKey(key));
         const holder = key === undefined ? undefined : this.#groups.get(key);
         if (holder === undefined) continue;
         this.#seriesLookups++;
@@ -599,6 +635,11 @@ export class Store {
       }
       return false;
     };
+  }
+
+  #reachFrom(labels: Labels): Reach {
+    this.#read(SHAPES);
+    return this.#shapes.reachFrom(labels);
   }
 
   #seriesSetOf(group: Group): Set<number> {

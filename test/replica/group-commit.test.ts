@@ -44,6 +44,8 @@ interface OtherChange {
   readonly field: string;
   readonly value: Buffer;
   readonly record: Buffer;
+  /** The state keys (store/state-keys.ts) the change wrote: the injected copy writes them too. */
+  readonly writes: string[];
 }
 
 /** The change a PUT of `body` to `job` makes, taken from Redis after the replica made it, and undone again (deleted). */
@@ -51,18 +53,22 @@ async function otherChange(client: Redis, job: string, body: string): Promise<Ot
   expect((await send(replica, "PUT", `/metrics/job/${job}`, body)).status).toBe(200);
   const [[field, value]] = Object.entries(await client.hgetallBuffer("pushgateway:groups")) as [[string, Buffer]];
   const [[, fields]] = (await client.xrevrangeBuffer("pushgateway:changes", "+", "-", "COUNT", 1)) as unknown as [[Buffer, Buffer[]]];
+  const version = await client.get("pushgateway:version");
+  const writes = Object.entries(await client.hgetall("pushgateway:state-versions")).flatMap(([key, v]) => (v === version ? [key] : []));
+  expect(writes).toContain(`g:${field}`);
   expect((await send(replica, "DELETE", `/metrics/job/${job}`)).status).toBe(202);
-  return { field, value, record: fields[fields.findIndex((f) => f.toString() === "r") + 1]! };
+  return { field, value, record: fields[fields.findIndex((f) => f.toString() === "r") + 1]!, writes };
 }
 
 /**
  * Makes `change` on Redis without any check, as if another replica had decided it before everything queued
  * now; without `notice` the replica's tail never hears of it, only a conflict can bring it in.
  */
-function commitElsewhere(client: Redis, { field, value, record }: OtherChange, notice: boolean): Promise<unknown> {
+function commitElsewhere(client: Redis, { field, value, record, writes }: OtherChange, notice: boolean): Promise<unknown> {
   const script = "redis.call('HSET', KEYS[2], ARGV[1], ARGV[2]) local v = redis.call('INCR', KEYS[1]) local id = redis.call('XADD', KEYS[3], '*', 'v', v, 'r', ARGV[3])" +
+    " for k = 4, #ARGV do redis.call('HSET', KEYS[5], ARGV[k], v) end" +
     (notice ? " redis.call('XADD', KEYS[4], id, 'v', v)" : "") + " return v";
-  return client.eval(script, 4, "pushgateway:version", "pushgateway:groups", "pushgateway:changes", "pushgateway:notices", field, value, record);
+  return client.eval(script, 5, "pushgateway:version", "pushgateway:groups", "pushgateway:changes", "pushgateway:notices", "pushgateway:state-versions", field, value, record, ...writes);
 }
 
 describe("group commit on one replica", () => {

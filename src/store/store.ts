@@ -138,7 +138,10 @@ export class Store {
   /** The deadline of every group that has one, kept in step by #replace. */
   readonly #deadlines = new DeadlineHeap();
   #expired = 0;
-  /** While `decide` runs: the keys of the state it has read so far. */
+  /**
+   * While a recording `decide` runs: the keys of the state it has read so far. Undefined otherwise, and
+   * `this.#reads?.add(key(…))` then does not even build the key (an optional call skips its arguments).
+   */
   #reads: Set<string> | undefined;
   readonly #quotas: SizeQuotas;
 
@@ -236,9 +239,12 @@ export class Store {
 
   /**
    * Decides `write` against the store as it is now, changing nothing (see Decision). Never throws for bad
-   * input: a refusal carries Go's message.
+   * input: a refusal carries Go's message. With `recording` (replicas: decideInOrder), the decision also
+   * names the state it read and the state its change writes (state-keys.ts); a gateway that is its own
+   * authority does not pay for that bookkeeping on every push.
    */
-  decide(write: Write): Decision {
+  decide(write: Write, recording = false): Decision {
+    if (!recording) return this.#decideAny(write);
     const reads = new Set<string>();
     this.#reads = reads;
     this.#names.reads = reads;
@@ -254,11 +260,6 @@ export class Store {
     if (change === undefined) return { ...decision, reads: [...reads], writes: [] };
     const old = change.kind === 'push' || change.kind === 'failure' ? this.#groups.get(change.group.key) : change.kind === 'delete' ? this.#groups.get(change.key) : undefined;
     return { ...decision, reads: [...reads], writes: writtenKeysOf(change, old) };
-  }
-
-  // Notes that the decision being made reads the state under `key` (see state-keys.ts).
-  #read(key: string): void {
-    this.#reads?.add(key);
   }
 
   #decideAny(write: Write): Decision {
@@ -293,7 +294,7 @@ export class Store {
     const undo: [string, Group | undefined][] = [];
     try {
       for (const [i, write] of writes.entries()) {
-        const decision = this.decide(write);
+        const decision = this.decide(write, true);
         decisions.push(decision);
         if (decision.change !== undefined && i < writes.length - 1) this.#tryOut(decision.change, undo);
       }
@@ -476,13 +477,13 @@ export class Store {
 
   #decideGroup(write: WriteRequest): Decision {
     const key = groupKeyOf(write.labels);
-    this.#read(groupStateKey(key));
+    this.#reads?.add(groupStateKey(key));
     const old = this.#groups.get(key);
     const encoded = write.encoded;
     const isPush = write.families !== undefined || encoded !== undefined;
     // First, so that not even a refused push's failure time can create a group past the quota.
     if (isPush && old === undefined) {
-      this.#read(jobStateKey(jobOf(write.labels)));
+      this.#reads?.add(jobStateKey(jobOf(write.labels)));
       const refusal = this.#quotas.newGroupRefusal(write.labels);
       if (refusal !== undefined) return unchanged(refusal);
     }
@@ -614,7 +615,7 @@ export class Store {
   #heldElsewhere(reach: Reach): HeldElsewhere {
     const subsetHolders: Set<number>[] = [];
     for (const key of reach.subsetKeys) {
-      this.#read(groupStateKey(key));
+      this.#reads?.add(groupStateKey(key));
       const holder = this.#groups.get(key);
       if (holder !== undefined) subsetHolders.push(this.#seriesSetOf(holder));
     }
@@ -627,7 +628,7 @@ export class Store {
       if (labels === undefined) return false;
       for (const shape of reach.wider) {
         const key = keyWithin(labels, shape.names);
-        if (key !== undefined) this.#read(groupStateKey(key));
+        if (key !== undefined) this.#reads?.add(groupStateKey(key));
         const holder = key === undefined ? undefined : this.#groups.get(key);
         if (holder === undefined) continue;
         this.#seriesLookups++;
@@ -638,7 +639,7 @@ export class Store {
   }
 
   #reachFrom(labels: Labels): Reach {
-    this.#read(SHAPES);
+    this.#reads?.add(SHAPES);
     return this.#shapes.reachFrom(labels);
   }
 

@@ -18,6 +18,17 @@ const put = (job: string, body: string, timeMs = 1000, expireAfterMs?: number): 
 });
 
 describe('Store.decide', () => {
+  test('names the state it read and writes only when asked to record (replicas), not on a gateway of its own', () => {
+    const { store } = newStore();
+    store.commit(store.decide(put('a', '# TYPE x gauge\nx 1\n')));
+    const plain = store.decide(put('b', '# TYPE x gauge\nx 1\n'));
+    expect(plain.reads).toBeUndefined();
+    expect(plain.writes).toBeUndefined();
+    const recorded = store.decide(put('b', '# TYPE x gauge\nx 1\n'), true);
+    expect(recorded.reads).toContain('n:x');
+    expect(recorded.writes!.length).toBeGreaterThan(0);
+  });
+
   // [why the case exists, writes applied first, the write decided, its verdict, the kind of change it would make]
   test.each<[string, Write[], Write, boolean, CommittableChange['kind'] | undefined]>([
     ['a push to a new group', [], put('a', 'x 1\n'), true, 'push'],

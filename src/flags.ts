@@ -3,7 +3,7 @@
 import { statSync, writeSync } from 'node:fs';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.ts';
 import { type ExpiryPolicy, NO_EXPIRY } from './model/expiry.ts';
-import { DEFAULT_PUSH_LIMITS, LIMIT_FLAGS, type PushLimits } from './model/push-limits.ts';
+import { BODY_TIMEOUT_FLAG, DEFAULT_PUSH_LIMITS, LARGE_BODIES_FLAG, LIMIT_FLAGS, type PushLimits } from './model/push-limits.ts';
 import { NO_QUOTAS, QUOTA_FLAGS, type Quotas } from './model/quotas.ts';
 import { buildInfo } from './version.ts';
 import { FlagError, formatByteSize, formatGoDuration, parseByteSize, parseGoDuration, redactedUrl } from './flag-values.ts';
@@ -494,7 +494,7 @@ const FLAGS: readonly Flag[] = [
   quotaFlag('maxPushBurstPerJob', 'Pushes one job may make at once under --push.max-pushes-per-second-per-job. 0 = the rate rounded up, at least 1.'),
   {
     kind: 'value',
-    name: 'push.max-concurrent-large-bodies',
+    name: LARGE_BODIES_FLAG,
     help: 'Most push bodies over 64KiB, compressed or of unknown length that are read at once; a push beyond them gets 429. Bounds the memory of all pushes together.',
     defaultText: String(DEFAULTS.maxConcurrentLargeBodies),
     set: (draft, value) => {
@@ -504,12 +504,12 @@ const FLAGS: readonly Flag[] = [
   },
   {
     kind: 'value',
-    name: 'push.body-timeout',
+    name: BODY_TIMEOUT_FLAG,
     help: 'Longest time a push body may take to arrive; a slower push gets 408.',
     defaultText: formatGoDuration(DEFAULTS.pushBodyTimeoutMs),
     set: (draft, value) => {
       const ms = parseGoDuration(value);
-      if (!(ms > 0)) throw new FlagError(`push.body-timeout must be positive, got ${JSON.stringify(value)}`);
+      if (!(ms > 0)) throw new FlagError(`${BODY_TIMEOUT_FLAG} must be positive, got ${JSON.stringify(value)}`);
       draft.pushBodyTimeoutMs = ms;
     },
     show: (config) => formatGoDuration(config.pushBodyTimeoutMs),

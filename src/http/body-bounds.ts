@@ -1,5 +1,6 @@
 // How many large push bodies are read at once, and how long one may take to arrive (SPEC D5).
 import { formatGoDuration } from '../flags.ts';
+import { BODY_TIMEOUT_FLAG } from '../model/push-limits.ts';
 
 /**
  * Counts the large push bodies being read and parsed. Each may hold up to `--push.max-series` parsed samples
@@ -28,7 +29,7 @@ export class LargeBodyGate {
 /** The body did not arrive within `--push.body-timeout`: answered 408, nothing is changed. */
 export class BodyTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {
-    super(`request body not received within ${formatGoDuration(timeoutMs)} (--push.body-timeout)`);
+    super(`request body not received within ${formatGoDuration(timeoutMs)} (--${BODY_TIMEOUT_FLAG})`);
     this.name = 'BodyTimeoutError';
   }
 }

@@ -3,7 +3,7 @@ import type { Logger } from '../log.ts';
 import type { Labels } from '../model/metric.ts';
 import { type BodyOptions, encodeTextBody, parseBody } from '../parse/body.ts';
 import { ParseError } from '../parse/parse-error.ts';
-import { LIMIT_FLAGS, type PushLimits } from '../model/push-limits.ts';
+import { BODY_TIMEOUT_FLAG, LARGE_BODIES_FLAG, LIMIT_FLAGS, type PushLimits } from '../model/push-limits.ts';
 import { QUOTA_FLAGS, jobOf } from '../model/quotas.ts';
 import { PushLimitError, bodyTooLarge } from '../parse/push-limit-error.ts';
 import { parseText } from '../parse/text-parser.ts';
@@ -86,7 +86,7 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
   // so it needs a place at the gate.
   const large = !(declared <= SMALL_BODY_BYTES) || options.contentEncoding !== null;
   if (large && !deps.largeBodies.enter()) {
-    deps.metrics.countRejected('push.max-concurrent-large-bodies');
+    deps.metrics.countRejected(LARGE_BODIES_FLAG);
     return tooManyLargeBodies(deps.largeBodies.max);
   }
   let write: Pick<WriteRequest, 'families' | 'encoded'>;
@@ -95,7 +95,7 @@ export async function handlePush(req: Request, route: GroupingRoute, deps: PushD
   } catch (error) {
     const refusal = requestError(error);
     if (error instanceof PushLimitError) deps.metrics.countRejected(LIMIT_FLAGS[error.limit]);
-    else if (error instanceof BodyTimeoutError) deps.metrics.countRejected('push.body-timeout');
+    else if (error instanceof BodyTimeoutError) deps.metrics.countRejected(BODY_TIMEOUT_FLAG);
     // Go's words for a body that does not parse (whatever its format); ours for one past a limit or too slow.
     // Checked first so that with debug off (the default) a refusal builds nothing for the log.
     if (deps.log.enabled('debug')) {
@@ -145,7 +145,7 @@ async function readWrite(req: Request, declared: number, options: BodyOptions, g
 // The body is left unread, so the connection cannot carry another request.
 function tooManyLargeBodies(max: number): Response {
   const headers = { 'Retry-After': '1', Connection: 'close' };
-  return textError(429, `too many large push bodies being read at once: the limit is ${max} (--push.max-concurrent-large-bodies)`, headers);
+  return textError(429, `too many large push bodies being read at once: the limit is ${max} (--${LARGE_BODIES_FLAG})`, headers);
 }
 
 // Bodies up to this size are read whole: Bun has them in hand when the handler runs, and its stream

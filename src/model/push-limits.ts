@@ -44,3 +44,8 @@ export const LIMIT_FLAGS: { readonly [K in keyof PushLimits]: string } = {
   maxLabelNameBytes: 'push.max-label-name-bytes',
   maxLabelValueBytes: 'push.max-label-value-bytes',
 };
+
+/** The flag bounding how many large push bodies are read at once (429 past it), as refusals are counted under it. */
+export const LARGE_BODIES_FLAG = 'push.max-concurrent-large-bodies';
+/** The flag bounding how long a push body may take to arrive (408 past it), likewise. */
+export const BODY_TIMEOUT_FLAG = 'push.body-timeout';

@@ -5,7 +5,7 @@ import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import { decodeGroup } from '../stored/group-bytes.ts';
 import { type Notice, type StreamEntry, changeOfRecord, entriesOfRange, noticesOfRead } from './change-entries.ts';
-import { type RedisKeys, runScript } from './redis-connection.ts';
+import { type RedisKeys, bufferCall, runScript } from './redis-connection.ts';
 import type { RedisHealth } from './redis-health.ts';
 import { SNAPSHOT } from './redis-scripts.ts';
 
@@ -99,7 +99,7 @@ export class Mirror {
   }
 
   async #load(): Promise<void> {
-    const [version, flat, id] = (await runScript(this.#client, SNAPSHOT, this.#keys, [])) as [Buffer, Buffer[], Buffer];
+    const [version, flat, id] = (await runScript(bufferCall(this.#client), SNAPSHOT, this.#keys, [])) as [Buffer, Buffer[], Buffer];
     const groups: Group[] = [];
     for (let i = 1; i < flat.length; i += 2) groups.push(decodeGroup(flat[i]!));
     this.#store.restore(groups);

@@ -1,4 +1,4 @@
-// The connections to Redis (ioredis): how they reconnect, how long a command may take, and running the scripts by their SHA.
+// The connections to Redis: ioredis for reads (replies keep their bytes), Bun's own client for the writes; how they reconnect, how long a command may take, and running the scripts by their SHA.
 import Redis, { Command } from 'ioredis';
 import type { RedisConfig } from '../flags.ts';
 import type { LuaScript } from './redis-scripts.ts';
@@ -40,14 +40,55 @@ export function connectRedis(config: RedisConfig, commandTimeoutMs: number, onEr
   return client;
 }
 
-/** Runs `script` by its SHA, sending its source only when Redis does not have it yet (after a restart). Replies keep their bytes. */
-export async function runScript(client: Redis, script: LuaScript, keys: RedisKeys, args: readonly (string | Uint8Array)[]): Promise<unknown> {
+/** Sends one command and resolves with its reply: how the scripts below reach Redis, whichever client carries them. */
+export type RedisCall = (name: string, args: readonly (string | Uint8Array)[]) => Promise<unknown>;
+
+/** Commands on an ioredis connection, replies with their bytes (Buffers): for what reads records back. */
+export function bufferCall(client: Redis): RedisCall {
+  return (name, args) => untraced(client, name, args);
+}
+
+/**
+ * The writer's connection: Bun's own client. Its replies are text (Bun 1.4.5 turns bulk strings into
+ * strings, so it cannot read records back), but COMMIT and WAIT answer with numbers and a stream id, and
+ * it sends a batch of records for a quarter of ioredis's CPU (one EVALSHA of four 5.6 KB records: ~52 µs
+ * against ~190–230 µs, most of it node:net's stream machinery): bench/README.md, "Replicas on Redis".
+ * Like connectRedis: no offline queue (a command while it is down fails at once), reconnects by itself;
+ * `connected` settles once the first attempt did (it never rejects). Should it give up, it is asked to connect again a second later, until `close`.
+ */
+export function connectWriter(config: RedisConfig, onError: (error: Error) => void): { readonly call: RedisCall; readonly connected: Promise<void>; close(): void } {
+  const client = new Bun.RedisClient(config.url, { autoReconnect: true, enableOfflineQueue: false, connectionTimeout: config.timeoutMs, maxRetries: 1000 });
+  let closed = false;
+  const reconnect = () => {
+    if (!closed) client.connect().catch(onError);
+  };
+  client.onclose = (error) => {
+    if (closed) return;
+    onError(error ?? new Error('the connection to Redis closed'));
+    setTimeout(reconnect, MAX_RECONNECT_DELAY_MS);
+  };
+  return {
+    call: (name, args) => client.send(name, args as string[]),
+    // Connected at once: with no offline queue, the first command would otherwise fail while it connects.
+    connected: client.connect().catch((error: Error) => {
+      onError(error);
+      reconnect();
+    }),
+    close() {
+      closed = true;
+      client.close();
+    },
+  };
+}
+
+/** Runs `script` by its SHA, sending its source only when Redis does not have it yet (after a restart). */
+export async function runScript(call: RedisCall, script: LuaScript, keys: RedisKeys, args: readonly (string | Uint8Array)[]): Promise<unknown> {
   const keyArgs = [keys.version, keys.groups, keys.changes, keys.notices, keys.stateVersions];
   try {
-    return await untraced(client, 'EVALSHA', [script.sha, keyArgs.length, ...keyArgs, ...args]);
+    return await call('EVALSHA', [script.sha, String(keyArgs.length), ...keyArgs, ...args]);
   } catch (error) {
     if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-    return untraced(client, 'EVAL', [script.source, keyArgs.length, ...keyArgs, ...args]);
+    return call('EVAL', [script.source, String(keyArgs.length), ...keyArgs, ...args]);
   }
 }
 
@@ -57,7 +98,7 @@ export async function runScript(client: Redis, script: LuaScript, keys: RedisKey
  * `hasSubscribers` is undefined): so for every EVALSHA it turned each argument, each change's record
  * included, into a string that nobody reads, ~4% of a replica's CPU under push load (bench/README.md).
  */
-function untraced(client: Redis, name: string, args: readonly (string | number | Uint8Array)[]): Promise<unknown> {
+function untraced(client: Redis, name: string, args: readonly (string | Uint8Array)[]): Promise<unknown> {
   const command = new Command(name, args as (string | number | Buffer)[], { replyEncoding: null });
   command.isTraced = true;
   client.sendCommand(command);

@@ -1,11 +1,10 @@
 // The Writer of a replica: the writes queued meanwhile decided together on the local mirror, then committed on Redis by one compare-and-set script, or decided again.
-import type Redis from 'ioredis';
 import type { RedisConfig } from '../flags.ts';
 import type { Store, Write } from '../store/store.ts';
 import type { WriteOutcome, Writer } from '../store/writer.ts';
 import { SET_RECORD_SKIP, commitArgsOf } from './change-entries.ts';
 import type { Mirror } from './mirror.ts';
-import { DeadlineError, type RedisKeys, runScript, within } from './redis-connection.ts';
+import { DeadlineError, type RedisCall, type RedisKeys, runScript, within } from './redis-connection.ts';
 import type { RedisHealth } from './redis-health.ts';
 import { COMMIT } from './redis-scripts.ts';
 import { ALL } from '../store/state-keys.ts';
@@ -52,7 +51,7 @@ interface Queued {
 export class RedisWriter implements Writer {
   readonly #store: Store;
   readonly #mirror: Mirror;
-  readonly #client: Redis;
+  readonly #call: RedisCall;
   readonly #keys: RedisKeys;
   readonly #config: RedisConfig;
   readonly #health: RedisHealth;
@@ -60,10 +59,10 @@ export class RedisWriter implements Writer {
   #running = false;
   #conflicts = 0;
 
-  constructor(store: Store, mirror: Mirror, client: Redis, keys: RedisKeys, config: RedisConfig, health: RedisHealth) {
+  constructor(store: Store, mirror: Mirror, call: RedisCall, keys: RedisKeys, config: RedisConfig, health: RedisHealth) {
     this.#store = store;
     this.#mirror = mirror;
-    this.#client = client;
+    this.#call = call;
     this.#keys = keys;
     this.#config = config;
     this.#health = health;
@@ -119,7 +118,7 @@ export class RedisWriter implements Writer {
           args.push(op, record, String(keys.length), ...keys, String(writes.length), ...writes);
         }
         const reply = await this.#mirror.whileCommitting(async () => {
-          const reply = (await within(runScript(this.#client, COMMIT, this.#keys, args), deadline)) as number[];
+          const reply = (await within(runScript(this.#call, COMMIT, this.#keys, args), deadline)) as number[];
           // Only a resync can have changed the store meanwhile (the tail holds back): then it is not the
           // state the batch was decided on. And a batch committed after other replicas' changes (to state it
           // did not read) must come after them on the store too. In both cases its changes are brought in
@@ -154,7 +153,7 @@ export class RedisWriter implements Writer {
     if (wanted === 0) return undefined;
     // WAIT answers by its own timeout with the count so far: it must come before the write's deadline.
     const waitMs = Math.max(1, Math.floor(deadline - performance.now()) - WAIT_MARGIN_MS);
-    const acknowledged = (await within(this.#client.call('WAIT', wanted, waitMs), deadline)) as number;
+    const acknowledged = (await within(this.#call('WAIT', [String(wanted), String(waitMs)]), deadline)) as number;
     if (acknowledged >= wanted) return undefined;
     return `the change was applied on the Redis primary but only ${acknowledged} of ${wanted} Redis replicas have it (--storage.redis.wait-replicas)`;
   }

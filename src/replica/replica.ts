@@ -4,7 +4,7 @@ import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import type { Writer } from '../store/writer.ts';
 import { Mirror } from './mirror.ts';
-import { connectRedis, redisKeysOf, within } from './redis-connection.ts';
+import { connectRedis, connectWriter, redisKeysOf, within } from './redis-connection.ts';
 import { RedisHealth } from './redis-health.ts';
 import { RedisWriter } from './redis-writer.ts';
 
@@ -14,7 +14,7 @@ const TAIL_BLOCK_ALLOWANCE_MS = 1000;
 export interface Replica {
   readonly writer: Writer;
   readonly health: RedisHealth;
-  /** Stops the tail and closes both connections. */
+  /** Stops the tail and closes its three connections (reads, the tail, writes). */
   stop(): void;
 }
 
@@ -29,20 +29,22 @@ export async function startReplica(store: Store, config: RedisConfig, log: Logge
   const onError = (error: Error) => health.failed(error);
   const client = connectRedis(config, config.timeoutMs, onError);
   const tailClient = connectRedis(config, config.timeoutMs + TAIL_BLOCK_ALLOWANCE_MS, onError);
+  const writerClient = connectWriter(config, onError);
   const mirror = new Mirror(store, client, keys, health, log);
   let stopped = false;
-  await within(new Promise((resolve) => client.once('ready', resolve)), performance.now() + config.timeoutMs).catch(() => {});
+  await within(Promise.all([new Promise((resolve) => client.once('ready', resolve)), writerClient.connected]), performance.now() + config.timeoutMs).catch(() => {});
   void mirror.tail(tailClient, () => stopped);
   const deadline = performance.now() + config.timeoutMs;
   while (!mirror.synced && performance.now() < deadline) await Bun.sleep(10);
   if (!mirror.synced) log.error('could not load the state from Redis at start: serving nothing until it answers', { timeout_ms: config.timeoutMs });
   return {
-    writer: new RedisWriter(store, mirror, client, keys, config, health),
+    writer: new RedisWriter(store, mirror, writerClient.call, keys, config, health),
     health,
     stop() {
       stopped = true;
       client.disconnect();
       tailClient.disconnect();
+      writerClient.close();
     },
   };
 }

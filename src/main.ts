@@ -87,7 +87,7 @@ const replica: Replica | undefined =
   config.redis.url === '' ? undefined : await (await import('./replica/replica.ts')).startReplica(store, config.redis, log);
 const writer = replica?.writer ?? localWriter(store, persistence);
 const stopExpiry = startExpiry(store, writer);
-const metrics = new SelfMetrics(persistence, store, replica?.health);
+const metrics = new SelfMetrics(persistence, store, replica?.status);
 
 /** How long in-flight requests get to finish on shutdown before their connections are closed. */
 const SHUTDOWN_GRACE_MS = 3000;

@@ -15,6 +15,7 @@ const EXPIRED = 'pushgateway_groups_expired_total';
 const PERSISTENCE_ERRORS = 'pushgateway_persistence_errors_total';
 const PERSISTENCE_LAST_WRITE = 'pushgateway_persistence_last_write_timestamp_seconds';
 const REDIS_UP = 'pushgateway_redis_up';
+const REDIS_CONFLICTS = 'pushgateway_redis_commit_conflicts_total';
 
 const HELP: Record<string, string> = {
   [BUILD_INFO]:
@@ -27,6 +28,7 @@ const HELP: Record<string, string> = {
   [PERSISTENCE_ERRORS]: 'Failed writes of the persistence file or its journal.',
   [PERSISTENCE_LAST_WRITE]: 'Unix time of the last successful write of the persistence file or its journal; 0 = none yet.',
   [REDIS_UP]: 'Whether Redis (--storage.redis.url) answered the last command of this replica: 1 yes, 0 no.',
+  [REDIS_CONFLICTS]: 'Batches of writes this replica decided again because another replica had changed state they read.',
 };
 
 /** Every family name the gateway exposes itself, with its type: pushes must agree with these types. */
@@ -40,6 +42,7 @@ export const OWN_TYPES: ReadonlyMap<string, MetricType> = new Map<string, Metric
   [PERSISTENCE_ERRORS, 'counter'],
   [PERSISTENCE_LAST_WRITE, 'gauge'],
   [REDIS_UP, 'gauge'],
+  [REDIS_CONFLICTS, 'counter'],
   ...PROCESS_FAMILIES.map((f): [string, MetricType] => [f.name, f.type]),
 ]);
 
@@ -57,9 +60,10 @@ export interface ExpiryCount {
   readonly expiredGroups: number;
 }
 
-/** What a replica reports about Redis (replica/redis-health.ts), read at each scrape. */
+/** What a replica reports about Redis (replica/replica.ts), read at each scrape. */
 export interface RedisUp {
   readonly up: boolean;
+  readonly commitConflicts: number;
 }
 
 /** Counters and summaries updated by the handlers and rendered fresh on every scrape. */
@@ -119,6 +123,7 @@ export class SelfMetrics {
     }
     if (this.#redis !== undefined) {
       families.push({ name: REDIS_UP, help: HELP[REDIS_UP], type: 'gauge', metrics: [{ labels: [], value: this.#redis.up ? 1 : 0 }] });
+      families.push({ name: REDIS_CONFLICTS, help: HELP[REDIS_CONFLICTS], type: 'counter', metrics: [{ labels: [], value: this.#redis.commitConflicts }] });
     }
     families.push(...processFamilies());
     return families.map((family) => ({

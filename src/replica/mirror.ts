@@ -4,7 +4,7 @@ import type { Group } from '../model/group.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import { decodeGroup } from '../stored/group-bytes.ts';
-import { type Notice, type StreamEntry, changeOfRecord, entriesOfRange, noticesOfRead } from './change-entries.ts';
+import { type StreamEntry, changeOfRecord, entriesOfRange, noticesOfRead } from './change-entries.ts';
 import { type RedisKeys, bufferCall, runScript } from './redis-connection.ts';
 import type { RedisHealth } from './redis-health.ts';
 import { SNAPSHOT } from './redis-scripts.ts';
@@ -18,8 +18,10 @@ const RETRY_MS = 100;
 
 /**
  * The store at a version of Redis's state. `version` is the version of the last change the store holds
- * (its own writes included, committed by the writer at once); `lastId` the stream entry the tail has read
- * up to. Everything runs on the one JavaScript thread: a batch of entries is applied without a break.
+ * (its own writes included, committed by the writer at once) and `heldId` that change's stream id: every
+ * entry up to it is held, so the tail waits for notices after it and a fetch reads records after it — each
+ * record of another replica is read once, whether the tail or the writer (catching up) asked first.
+ * Everything runs on the one JavaScript thread: a batch of entries is applied without a break.
  */
 export class Mirror {
   readonly #store: Store;
@@ -28,9 +30,10 @@ export class Mirror {
   readonly #health: RedisHealth;
   readonly #log: Logger;
   #version = 0;
-  #lastId = '0-0';
+  #heldId = '0-0';
   #synced = false;
   #resyncing: Promise<void> | undefined;
+  #fetching: Promise<boolean> | undefined;
   #committing: Promise<unknown> | undefined;
 
   constructor(store: Store, client: Redis, keys: RedisKeys, health: RedisHealth, log: Logger) {
@@ -51,9 +54,9 @@ export class Mirror {
   }
 
   /**
-   * Runs `commit` (the writer's commit on Redis and, if it succeeds, on the store) while the tail holds back:
-   * entries the tail reads meanwhile are applied only after it, so the writer's own change is applied by
-   * the writer (as decided, and counted once if it is an expiry) and the tail skips its entry.
+   * Runs `commit` (the writer's commit on Redis and, if it succeeds, on the store) while fetched entries
+   * wait: they are applied only after it, so the writer's own change is applied by the writer (as decided,
+   * and counted once if it is an expiry) and the fetch skips its entry.
    */
   async whileCommitting<T>(commit: () => Promise<T>): Promise<T> {
     const running = commit();
@@ -65,9 +68,10 @@ export class Mirror {
     }
   }
 
-  /** The writer committed its own change, which made `version`: the tail will skip its entry. */
-  committed(version: number): void {
+  /** The writer committed its own changes, the last of which made `version` under stream id `id`. */
+  committed(version: number, id: string): void {
     this.#version = version;
+    this.#heldId = id;
   }
 
   /**
@@ -78,11 +82,15 @@ export class Mirror {
   apply(entries: readonly StreamEntry[]): boolean {
     for (const entry of entries) {
       if (entry.version > this.#version + 1) return false;
-      // A read sent before a resync may bring entries older than the place the resync set.
-      if (isAfter(entry.id, this.#lastId)) this.#lastId = entry.id;
-      if (entry.version <= this.#version) continue;
+      // A read sent before a resync or a commit may bring entries the store holds already; one after the
+      // held place that does not bring a new version means Redis lost its state and counts again.
+      if (entry.version <= this.#version) {
+        if (isAfter(entry.id, this.#heldId)) return false;
+        continue;
+      }
       this.#store.replay(changeOfRecord(entry.record));
       this.#version = entry.version;
+      this.#heldId = entry.id;
     }
     return true;
   }
@@ -104,24 +112,65 @@ export class Mirror {
     for (let i = 1; i < flat.length; i += 2) groups.push(decodeGroup(flat[i]!));
     this.#store.restore(groups);
     this.#version = Number(version.toString());
-    this.#lastId = id.toString();
+    this.#heldId = id.toString();
     this.#synced = true;
     this.#log.info('loaded the state from Redis', { groups: groups.length, version: this.#version });
   }
 
   /**
-   * Brings the store up to `atLeast` (a version Redis reported): the stream's entries after this replica's
-   * place, or a resync when they do not reach (trimmed) or Redis's version went back (it lost its state).
+   * Brings the store up to `atLeast` (a version Redis reported; the store may be past it already): the
+   * stream's entries after this replica's place, or a resync when they do not reach (trimmed) or Redis
+   * lost its state.
    */
   async catchUp(atLeast: number): Promise<void> {
-    if (atLeast < this.#version) return this.resync();
-    const reply = await this.#client.callBuffer('XRANGE', this.#keys.changes, `(${this.#lastId}`, '+');
-    if (!this.apply(entriesOfRange(reply)) || this.#version < atLeast) await this.resync();
+    while (this.#version < atLeast) {
+      const before = this.#version;
+      if (!(await this.#fetch()) || this.#version === before) {
+        this.#log.warn('the change stream does not hold every change after this replica\'s place: loading the whole state', { version: this.#version });
+        return this.resync();
+      }
+    }
+  }
+
+  /**
+   * Inside whileCommitting, for a batch Redis committed after other replicas' changes: applies the entries
+   * after the held place up to `version` (the version before the batch), reading exactly those. Resolves
+   * whether the store is at `version` then, ready for the batch's own changes; if not (a resync came
+   * between), the writer leaves them to the tail like any other replica's.
+   */
+  async applyUpTo(version: number): Promise<boolean> {
+    while (this.#version < version) {
+      const before = this.#version;
+      const reply = await bufferCall(this.#client)('XRANGE', [this.#keys.changes, `(${this.#heldId}`, '+', 'COUNT', String(Math.min(READ_COUNT, version - before))]);
+      if (!this.apply(entriesOfRange(reply)) || this.#version === before) return false;
+    }
+    return this.#version === version;
+  }
+
+  /**
+   * Reads the records after `heldId` and applies them (after a commit in flight): one read at a time, which
+   * whoever asks meanwhile shares. Resolves false when the stream skips a version (trimmed past this
+   * replica's place, or Redis lost its state): only a resync helps then.
+   */
+  #fetch(): Promise<boolean> {
+    this.#fetching ??= (async () => {
+      try {
+        const reply = await bufferCall(this.#client)('XRANGE', [this.#keys.changes, `(${this.#heldId}`, '+', 'COUNT', String(READ_COUNT)]);
+        // Its failure is the writer's to report.
+        await this.#committing?.catch(() => {});
+        return this.apply(entriesOfRange(reply));
+      } finally {
+        this.#fetching = undefined;
+      }
+    })();
+    return this.#fetching;
   }
 
   /**
    * Tails the notice stream on `tail` (a connection of its own: XREAD BLOCK holds it) until `stopped()`: loads
-   * the state first, and again after every failure, since Redis may have restarted without its data.
+   * the state first, and again after every failure, since Redis may have restarted without its data. A
+   * notice of a version the store does not hold yet has the records fetched; the replica's own changes,
+   * which its writer applied already, cost a notice each, no record.
    */
   async tail(tail: Redis, stopped: () => boolean): Promise<void> {
     let fresh = false;
@@ -132,11 +181,12 @@ export class Mirror {
           this.#health.answered();
           fresh = true;
         }
-        const reply = await tail.callBuffer('XREAD', 'COUNT', String(READ_COUNT), 'BLOCK', String(BLOCK_MS), 'STREAMS', this.#keys.notices, this.#lastId);
+        const reply = await bufferCall(tail)('XREAD', ['COUNT', String(READ_COUNT), 'BLOCK', String(BLOCK_MS), 'STREAMS', this.#keys.notices, this.#heldId]);
         this.#health.answered();
-        if (!(await this.#follow(tail, noticesOfRead(reply)))) {
-          this.#log.warn('the change stream skipped versions this replica has not seen: loading the whole state', { version: this.#version });
-          fresh = false;
+        const last = noticesOfRead(reply).at(-1);
+        if (last !== undefined && isAfter(last.id, this.#heldId)) {
+          await this.#committing?.catch(() => {});
+          await this.catchUp(last.version);
         }
       } catch (error) {
         if (stopped()) return;
@@ -145,27 +195,6 @@ export class Mirror {
         await Bun.sleep(RETRY_MS);
       }
     }
-  }
-
-  /**
-   * Brings in the changes `notices` announce (the notices after this replica's place, in stream order):
-   * the records of those the store does not hold yet, read from the change stream, and moves the place past
-   * them all. The replica's own changes, which its writer applied already, cost a notice each, no record.
-   * Returns false when a record it needs is gone (trimmed) or a version is skipped: only a resync helps then.
-   */
-  async #follow(tail: Redis, notices: readonly Notice[]): Promise<boolean> {
-    const last = notices.at(-1);
-    if (last === undefined) return true;
-    // Its failure is the writer's to report.
-    await this.#committing?.catch(() => {});
-    const unseen = notices.find((notice) => notice.version > this.#version);
-    if (unseen !== undefined) {
-      const reply = await tail.callBuffer('XRANGE', this.#keys.changes, unseen.id, last.id);
-      await this.#committing?.catch(() => {});
-      if (!this.apply(entriesOfRange(reply)) || this.#version < last.version) return false;
-    }
-    if (isAfter(last.id, this.#lastId)) this.#lastId = last.id;
-    return true;
   }
 }
 

@@ -118,14 +118,14 @@ export class RedisWriter implements Writer {
           args.push(op, record, String(keys.length), ...keys, String(writes.length), ...writes);
         }
         const reply = await this.#mirror.whileCommitting(async () => {
-          const reply = (await within(runScript(this.#call, COMMIT, this.#keys, args), deadline)) as number[];
-          // Only a resync can have changed the store meanwhile (the tail holds back): then it is not the
-          // state the batch was decided on. And a batch committed after other replicas' changes (to state it
-          // did not read) must come after them on the store too. In both cases its changes are brought in
-          // from the stream below, in version order.
-          if (reply[0] === 1 && this.#mirror.version === base && changes.length > 0 && reply[3] === base) {
+          const reply = (await within(runScript(this.#call, COMMIT, this.#keys, args), deadline)) as [number, number, string?, number?];
+          // Only a resync can have changed the store meanwhile (fetched entries wait): then it is not the
+          // state the batch was decided on, and the tail brings its changes in. Other replicas' changes
+          // that Redis committed between the decision and the batch (to state it did not read) come first
+          // on the store too, read from the stream; the batch's own changes are applied as decided.
+          if (reply[0] === 1 && changes.length > 0 && this.#mirror.version === base && (await within(this.#mirror.applyUpTo(reply[3]!), deadline))) {
             for (const decision of decisions) this.#store.commit(decision);
-            this.#mirror.committed(reply[1]!);
+            this.#mirror.committed(reply[1], String(reply[2]));
           }
           return reply;
         });

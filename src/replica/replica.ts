@@ -14,6 +14,8 @@ const TAIL_BLOCK_ALLOWANCE_MS = 1000;
 export interface Replica {
   readonly writer: Writer;
   readonly health: RedisHealth;
+  /** What the replica's own metrics show (http/self-metrics.ts), read at each scrape. */
+  readonly status: { readonly up: boolean; readonly commitConflicts: number };
   /** Stops the tail and closes its three connections (reads, the tail, writes). */
   stop(): void;
 }
@@ -37,9 +39,18 @@ export async function startReplica(store: Store, config: RedisConfig, log: Logge
   const deadline = performance.now() + config.timeoutMs;
   while (!mirror.synced && performance.now() < deadline) await Bun.sleep(10);
   if (!mirror.synced) log.error('could not load the state from Redis at start: serving nothing until it answers', { timeout_ms: config.timeoutMs });
+  const writer = new RedisWriter(store, mirror, writerClient.call, keys, config, health);
   return {
-    writer: new RedisWriter(store, mirror, writerClient.call, keys, config, health),
+    writer,
     health,
+    status: {
+      get up() {
+        return health.up;
+      },
+      get commitConflicts() {
+        return writer.conflicts;
+      },
+    },
     stop() {
       stopped = true;
       client.disconnect();

@@ -332,8 +332,9 @@ export class Store {
 
   /**
    * Applies what `decision` decided and publishes its change. The caller must not have changed the store
-   * since the decision was made (or only by replaying changes that leave it as it was then: a replica's
-   * own change read back). An expiry committed here counts in expiredGroups.
+   * since the decision was made, or only by changes to state the decision did not read (a replica's batch
+   * that Redis's COMMIT let through after other replicas' changes). An expiry committed here counts in
+   * expiredGroups.
    */
   commit(decision: Decision): void {
     const change = decision.change;

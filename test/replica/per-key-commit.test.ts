@@ -28,6 +28,13 @@ async function scriptCalls(client: Redis): Promise<number> {
   return calls;
 }
 
+/** The replica's `pushgateway_redis_commit_conflicts_total`: its batches decided again after a refused commit. */
+async function commitConflicts(gw: Gateway): Promise<number> {
+  const line = (await send(gw, "GET", "/metrics")).body.split("\n").find((l) => l.startsWith("pushgateway_redis_commit_conflicts_total "));
+  expect(line).toBeDefined();
+  return Number(line!.split(" ")[1]);
+}
+
 async function wipe(): Promise<void> {
   expect((await send(replicas[0]!, "PUT", "/api/v1/admin/wipe")).status).toBe(202);
   expect((await converged(replicas)).samples).toEqual([]);
@@ -45,6 +52,7 @@ describe("per-key commit checks", () => {
     const client = redis.client();
     try {
       const before = await scriptCalls(client);
+      const conflictsBefore = await Promise.all([commitConflicts(a), commitConflicts(b)]);
       const ROUNDS = 100;
       const pushAll = async (gw: Gateway, path: string, name: string) => {
         for (let i = 1; i <= ROUNDS; i++) expect((await send(gw, "PUT", path, body(name, i))).status).toBe(200);
@@ -52,6 +60,7 @@ describe("per-key commit checks", () => {
       await Promise.all([pushAll(a, "/metrics/job/on_a", "on_a"), pushAll(b, "/metrics/job/on_b/instance/x", "on_b")]);
       // With one global version most of these would conflict (each replica's mirror is behind the other's last commit).
       expect((await scriptCalls(client)) - before).toBe(2 * ROUNDS);
+      expect(await Promise.all([commitConflicts(a), commitConflicts(b)])).toEqual(conflictsBefore);
       const scrape = await converged(replicas);
       expect(scrape.samples).toContain(`on_a{instance="",job="on_a",worker="w"} ${ROUNDS}`);
       expect(scrape.samples).toContain(`on_b_total{instance="x",job="on_b"} ${ROUNDS}`);
@@ -66,6 +75,7 @@ describe("per-key commit checks", () => {
   ])("a push reading %s, which another replica has just typed differently, is refused once that commit is in", async (_, first, second, words) => {
     await wipe();
     const [a, b] = replicas as [Gateway, Gateway];
+    const conflictsBefore = await Promise.all([commitConflicts(a), commitConflicts(b)]);
     // Redis stalls, so both replicas decide on the same state; a's commit reaches Redis first.
     redis.signal("SIGSTOP");
     try {
@@ -78,6 +88,8 @@ describe("per-key commit checks", () => {
       expect(replyA.status).toBe(200);
       expect(replyB.status).toBe(400);
       expect(replyB.body).toContain(words);
+      // b's batch was refused once by Redis, then decided again on the state with a's change.
+      expect(await Promise.all([commitConflicts(a), commitConflicts(b)])).toEqual([conflictsBefore[0]!, conflictsBefore[1]! + 1]);
       expect((await converged(replicas)).samples.some((line) => line.startsWith("push_time_seconds{instance=\"\",job=\"second\"}"))).toBe(true);
     } finally {
       redis.signal("SIGCONT");

@@ -11,12 +11,16 @@ export interface RedisKeys {
   readonly changes: string;
   /** Each change's version alone, under the same stream id: what the tail waits on (see Mirror.tail). */
   readonly notices: string;
-  /** Per state key (store/state-keys.ts), the version of the last change that wrote it: what COMMIT checks. */
-  readonly stateVersions: string;
+  /**
+   * A sorted set: per state key (store/state-keys.ts), the version of the last change that wrote it as its
+   * score, only for the last W versions (see COMMIT): what COMMIT checks. Not the former `state-versions`
+   * hash, which grew with every key ever written: a new name, so ZADD never meets that hash.
+   */
+  readonly keyVersions: string;
 }
 
 export function redisKeysOf(prefix: string): RedisKeys {
-  return { version: `${prefix}version`, groups: `${prefix}groups`, changes: `${prefix}changes`, notices: `${prefix}notices`, stateVersions: `${prefix}state-versions` };
+  return { version: `${prefix}version`, groups: `${prefix}groups`, changes: `${prefix}changes`, notices: `${prefix}notices`, keyVersions: `${prefix}key-versions` };
 }
 
 /** Longest wait between reconnect attempts; the first comes after 50 ms, each next one twice as late. */
@@ -83,7 +87,7 @@ export function connectWriter(config: RedisConfig, onError: (error: Error) => vo
 
 /** Runs `script` by its SHA, sending its source only when Redis does not have it yet (after a restart). */
 export async function runScript(call: RedisCall, script: LuaScript, keys: RedisKeys, args: readonly (string | Uint8Array)[]): Promise<unknown> {
-  const keyArgs = [keys.version, keys.groups, keys.changes, keys.notices, keys.stateVersions];
+  const keyArgs = [keys.version, keys.groups, keys.changes, keys.notices, keys.keyVersions];
   try {
     return await call('EVALSHA', [script.sha, String(keyArgs.length), ...keyArgs, ...args]);
   } catch (error) {

@@ -11,7 +11,10 @@ import { ALL } from '../store/state-keys.ts';
 
 /**
  * The stream keeps about this many changes (XADD MAXLEN ~): a replica that falls further behind, or starts
- * later, loads the whole state instead. 10 000 changes are seconds of pushes at full speed.
+ * later, loads the whole state instead. 10 000 changes are seconds of pushes at full speed. It is also
+ * COMMIT's window W: Redis keeps the keys written by the last W versions only, and refuses a batch decided
+ * more than W versions ago (the replica catches up and decides it again): a replica that far behind is at the
+ * limit of what the stream holds for it anyway.
  */
 const STREAM_LENGTH = '10000';
 /**

@@ -54,7 +54,7 @@ async function otherChange(client: Redis, job: string, body: string): Promise<Ot
   const [[field, value]] = Object.entries(await client.hgetallBuffer("pushgateway:groups")) as [[string, Buffer]];
   const [[, fields]] = (await client.xrevrangeBuffer("pushgateway:changes", "+", "-", "COUNT", 1)) as unknown as [[Buffer, Buffer[]]];
   const version = await client.get("pushgateway:version");
-  const writes = Object.entries(await client.hgetall("pushgateway:state-versions")).flatMap(([key, v]) => (v === version ? [key] : []));
+  const writes = await client.zrangebyscore("pushgateway:key-versions", version!, version!);
   expect(writes).toContain(`g:${field}`);
   expect((await send(replica, "DELETE", `/metrics/job/${job}`)).status).toBe(202);
   return { field, value, record: fields[fields.findIndex((f) => f.toString() === "r") + 1]!, writes };
@@ -66,9 +66,9 @@ async function otherChange(client: Redis, job: string, body: string): Promise<Ot
  */
 function commitElsewhere(client: Redis, { field, value, record, writes }: OtherChange, notice: boolean): Promise<unknown> {
   const script = "redis.call('HSET', KEYS[2], ARGV[1], ARGV[2]) local v = redis.call('INCR', KEYS[1]) local id = redis.call('XADD', KEYS[3], '*', 'v', v, 'r', ARGV[3])" +
-    " for k = 4, #ARGV do redis.call('HSET', KEYS[5], ARGV[k], v) end" +
+    " for k = 4, #ARGV do redis.call('ZADD', KEYS[5], v, ARGV[k]) end" +
     (notice ? " redis.call('XADD', KEYS[4], id, 'v', v)" : "") + " return v";
-  return client.eval(script, 5, "pushgateway:version", "pushgateway:groups", "pushgateway:changes", "pushgateway:notices", "pushgateway:state-versions", field, value, record, ...writes);
+  return client.eval(script, 5, "pushgateway:version", "pushgateway:groups", "pushgateway:changes", "pushgateway:notices", "pushgateway:key-versions", field, value, record, ...writes);
 }
 
 describe("group commit on one replica", () => {

@@ -72,11 +72,19 @@ export function entriesOfRange(reply: unknown): StreamEntry[] {
   });
 }
 
-/** The notices of an XREAD reply of the notice stream read with callBuffer: none (null), or `[[stream, entries]]`. */
+/**
+ * The notices of an XREAD reply of the notice stream read with Bun's client (RESP3): none (null), or
+ * `{[stream]: entries}` with each entry `[id, [field, value, …]]` as text.
+ */
 export function noticesOfRead(reply: unknown): Notice[] {
   if (reply === null) return [];
-  const streams = reply as [Buffer, RawEntry[]][];
-  return streams[0]![1].map(([id, fields]) => ({ id: id.toString(), version: fieldsOf(id, fields).version }));
+  const [entries] = Object.values(reply as Record<string, [string, string[]][]>);
+  return (entries ?? []).map(([id, fields]) => {
+    const at = fields.indexOf('v');
+    const version = at >= 0 && at % 2 === 0 ? Number(fields[at + 1]) : NaN;
+    if (!Number.isSafeInteger(version)) throw new Error(`notice ${id} lacks its version`);
+    return { id, version };
+  });
 }
 
 function fieldsOf(id: Buffer, fields: Buffer[]): { version: number; record: Buffer | undefined } {

@@ -5,7 +5,7 @@ import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import { decodeGroup } from '../stored/group-bytes.ts';
 import { type StreamEntry, changeOfRecord, entriesOfRange, noticesOfRead } from './change-entries.ts';
-import { type RedisKeys, bufferCall, runScript } from './redis-connection.ts';
+import { type RedisCall, type RedisKeys, bufferCall, runScript, within } from './redis-connection.ts';
 import type { RedisHealth } from './redis-health.ts';
 import { SNAPSHOT } from './redis-scripts.ts';
 
@@ -170,9 +170,10 @@ export class Mirror {
    * Tails the notice stream on `tail` (a connection of its own: XREAD BLOCK holds it) until `stopped()`: loads
    * the state first, and again after every failure, since Redis may have restarted without its data. A
    * notice of a version the store does not hold yet has the records fetched; the replica's own changes,
-   * which its writer applied already, cost a notice each, no record.
+   * which its writer applied already, cost a notice each, no record. A read that has not answered
+   * `timeoutMs` after its block ended counts as a failure (Redis stalled).
    */
-  async tail(tail: Redis, stopped: () => boolean): Promise<void> {
+  async tail(tail: RedisCall, timeoutMs: number, stopped: () => boolean): Promise<void> {
     let fresh = false;
     while (!stopped()) {
       try {
@@ -181,7 +182,8 @@ export class Mirror {
           this.#health.answered();
           fresh = true;
         }
-        const reply = await bufferCall(tail)('XREAD', ['COUNT', String(READ_COUNT), 'BLOCK', String(BLOCK_MS), 'STREAMS', this.#keys.notices, this.#heldId]);
+        const read = tail('XREAD', ['COUNT', String(READ_COUNT), 'BLOCK', String(BLOCK_MS), 'STREAMS', this.#keys.notices, this.#heldId]);
+        const reply = await within(read, performance.now() + BLOCK_MS + timeoutMs);
         this.#health.answered();
         const last = noticesOfRead(reply).at(-1);
         if (last !== undefined && isAfter(last.id, this.#heldId)) {

@@ -53,14 +53,15 @@ export function bufferCall(client: Redis): RedisCall {
 }
 
 /**
- * The writer's connection: Bun's own client. Its replies are text (Bun 1.4.5 turns bulk strings into
- * strings, so it cannot read records back), but COMMIT and WAIT answer with numbers and a stream id, and
- * it sends a batch of records for a quarter of ioredis's CPU (one EVALSHA of four 5.6 KB records: ~52 µs
- * against ~190–230 µs, most of it node:net's stream machinery): bench/README.md, "Replicas on Redis".
- * Like connectRedis: no offline queue (a command while it is down fails at once), reconnects by itself;
- * `connected` settles once the first attempt did (it never rejects). Should it give up, it is asked to connect again a second later, until `close`.
+ * A connection of Bun's own client, for the commands whose replies are text: the writer's (COMMIT, WAIT)
+ * and the tail's (XREAD of the notices). Bun 1.4.5 turns bulk strings into strings, so it cannot read
+ * records back, but it costs a fraction of ioredis's CPU per command (its socket writes are native, not
+ * node:net streams): one EVALSHA of four 5.6 KB records ~52 µs against ~190–230 µs, a small XRANGE ~28 µs
+ * against ~105 µs (bench/README.md, "Replicas on Redis"). Like connectRedis: no offline queue (a command
+ * while it is down fails at once), reconnects by itself; `connected` settles once the first attempt did
+ * (it never rejects). Should it give up, it is asked to connect again a second later, until `close`.
  */
-export function connectWriter(config: RedisConfig, onError: (error: Error) => void): { readonly call: RedisCall; readonly connected: Promise<void>; close(): void } {
+export function connectNative(config: RedisConfig, onError: (error: Error) => void): { readonly call: RedisCall; readonly connected: Promise<void>; close(): void } {
   const client = new Bun.RedisClient(config.url, { autoReconnect: true, enableOfflineQueue: false, connectionTimeout: config.timeoutMs, maxRetries: 1000 });
   let closed = false;
   const reconnect = () => {

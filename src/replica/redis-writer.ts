@@ -137,10 +137,11 @@ export class RedisWriter implements Writer {
         if (reply[0] !== 1) {
           this.#conflicts++;
           // Another replica's change came first: decide the whole batch again on the state that now holds.
-          await within(this.#mirror.catchUp(reply[1]!), deadline);
+          // Redis behind the version the batch was decided at has lost its state: only a resync helps.
+          await within(reply[1] < base ? this.#mirror.resync() : this.#mirror.catchUp(reply[1]), deadline);
           continue;
         }
-        if (this.#mirror.version < reply[1]!) await within(this.#mirror.catchUp(reply[1]!), deadline);
+        if (this.#mirror.version < reply[1]) await within(this.#mirror.catchUp(reply[1]), deadline);
         const unconfirmed = changes.length === 0 ? undefined : await this.#waitForReplicas(deadline);
         return unconfirmed === undefined ? decided : writes.map(() => ({ kind: 'unavailable', reason: unconfirmed }));
       }

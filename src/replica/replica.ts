@@ -4,12 +4,9 @@ import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import type { Writer } from '../store/writer.ts';
 import { Mirror } from './mirror.ts';
-import { connectRedis, connectWriter, redisKeysOf, within } from './redis-connection.ts';
+import { connectNative, connectRedis, redisKeysOf, within } from './redis-connection.ts';
 import { RedisHealth } from './redis-health.ts';
 import { RedisWriter } from './redis-writer.ts';
-
-/** The tail's XREAD blocks up to a second: its connection allows that much on top of the timeout. */
-const TAIL_BLOCK_ALLOWANCE_MS = 1000;
 
 export interface Replica {
   readonly writer: Writer;
@@ -30,12 +27,12 @@ export async function startReplica(store: Store, config: RedisConfig, log: Logge
   const keys = redisKeysOf(config.prefix);
   const onError = (error: Error) => health.failed(error);
   const client = connectRedis(config, config.timeoutMs, onError);
-  const tailClient = connectRedis(config, config.timeoutMs + TAIL_BLOCK_ALLOWANCE_MS, onError);
-  const writerClient = connectWriter(config, onError);
+  const tailClient = connectNative(config, onError);
+  const writerClient = connectNative(config, onError);
   const mirror = new Mirror(store, client, keys, health, log);
   let stopped = false;
-  await within(Promise.all([new Promise((resolve) => client.once('ready', resolve)), writerClient.connected]), performance.now() + config.timeoutMs).catch(() => {});
-  void mirror.tail(tailClient, () => stopped);
+  await within(Promise.all([new Promise((resolve) => client.once('ready', resolve)), writerClient.connected, tailClient.connected]), performance.now() + config.timeoutMs).catch(() => {});
+  void mirror.tail(tailClient.call, config.timeoutMs, () => stopped);
   const deadline = performance.now() + config.timeoutMs;
   while (!mirror.synced && performance.now() < deadline) await Bun.sleep(10);
   if (!mirror.synced) log.error('could not load the state from Redis at start: serving nothing until it answers', { timeout_ms: config.timeoutMs });
@@ -54,7 +51,7 @@ export async function startReplica(store: Store, config: RedisConfig, log: Logge
     stop() {
       stopped = true;
       client.disconnect();
-      tailClient.disconnect();
+      tailClient.close();
       writerClient.close();
     },
   };

@@ -141,8 +141,7 @@ export class Mirror {
   async applyUpTo(version: number): Promise<boolean> {
     while (this.#version < version) {
       const before = this.#version;
-      const reply = await bufferCall(this.#client)('XRANGE', [this.#keys.changes, `(${this.#heldId}`, '+', 'COUNT', String(Math.min(READ_COUNT, version - before))]);
-      if (!this.apply(entriesOfRange(reply)) || this.#version === before) return false;
+      if (!this.apply(await this.#readAfterHeld(Math.min(READ_COUNT, version - before))) || this.#version === before) return false;
     }
     return this.#version === version;
   }
@@ -155,15 +154,20 @@ export class Mirror {
   #fetch(): Promise<boolean> {
     this.#fetching ??= (async () => {
       try {
-        const reply = await bufferCall(this.#client)('XRANGE', [this.#keys.changes, `(${this.#heldId}`, '+', 'COUNT', String(READ_COUNT)]);
+        const entries = await this.#readAfterHeld(READ_COUNT);
         // Its failure is the writer's to report.
         await this.#committing?.catch(() => {});
-        return this.apply(entriesOfRange(reply));
+        return this.apply(entries);
       } finally {
         this.#fetching = undefined;
       }
     })();
     return this.#fetching;
+  }
+
+  /** The first `count` entries of the change stream after the one the store holds last. */
+  async #readAfterHeld(count: number): Promise<StreamEntry[]> {
+    return entriesOfRange(await bufferCall(this.#client)('XRANGE', [this.#keys.changes, `(${this.#heldId}`, '+', 'COUNT', String(count)]));
   }
 
   /**
@@ -186,10 +190,15 @@ export class Mirror {
         const reply = await within(read, performance.now() + BLOCK_MS + timeoutMs);
         this.#health.answered();
         const last = noticesOfRead(reply).at(-1);
-        if (last !== undefined && isAfter(last.id, this.#heldId)) {
-          await this.#committing?.catch(() => {});
-          await this.catchUp(last.version);
+        if (last === undefined || !isAfter(last.id, this.#heldId)) continue;
+        await this.#committing?.catch(() => {});
+        if (isAfter(last.id, this.#heldId) && last.version <= this.#version) {
+          // A change after the held one that does not bring a new version: Redis lost its state and counts again.
+          this.#log.warn('Redis holds an older state than this replica: loading it', { version: this.#version, redis_version: last.version });
+          fresh = false;
+          continue;
         }
+        await this.catchUp(last.version);
       } catch (error) {
         if (stopped()) return;
         this.#health.failed(error);

@@ -76,4 +76,21 @@ describe("a replica whose Redis stops answering", () => {
     expect(state.samples.filter((line) => !line.startsWith("push_"))).toEqual(['new{instance="",job="new"} 1']);
     expect(await redisUp(b)).toBe(1);
   });
+
+  test("emptied under the replicas without a restart (FLUSHALL): the next change starts over from Redis's empty state on every replica", async () => {
+    const [a, b] = replicas as [Gateway, Gateway];
+    expect((await send(a, "PUT", "/metrics/job/before", "before 1\n")).status).toBe(200);
+    await converged(replicas);
+    const client = redis.client();
+    try {
+      await client.flushall();
+    } finally {
+      client.disconnect();
+    }
+    // b's batch was decided at a version Redis no longer has: b loads the empty state, decides again, commits
+    // version 1. a's tail then sees a change after its place that brings no new version, and loads it too.
+    expect((await send(b, "PUT", "/metrics/job/after", "after 1\n")).status).toBe(200);
+    const state = await converged(replicas, 5000);
+    expect(state.samples.filter((line) => !line.startsWith("push_"))).toEqual(['after{instance="",job="after"} 1']);
+  });
 });

@@ -60,27 +60,25 @@ export function writtenKeysOf(change: CommittableChange, old: Group | undefined)
 }
 
 // The names whose count of some type differs between `old` and `next`: the same walk as Store's #replace
-// (a family object kept as is counts nothing; a family without series is not indexed).
+// (a family object kept as is counts nothing; a family without series is not indexed). A group holds a
+// name once, with one type, so a name's count changes unless both hold it, with series, of the same type.
 function changedNames(old: Group | undefined, next: Group | undefined): string[] {
-  const deltas = new Map<string, Map<string, number>>();
-  const count = (name: string, type: string, by: number) => {
-    let types = deltas.get(name);
-    if (types === undefined) deltas.set(name, (types = new Map()));
-    types.set(type, (types.get(type) ?? 0) + by);
-  };
+  const changed: string[] = [];
   if (old !== undefined) {
     for (const family of old.families.values()) {
-      if (next?.families.get(family.name) === family || family.seriesHashes.length === 0) continue;
-      count(family.name, family.type, -1);
+      if (family.seriesHashes.length === 0) continue;
+      const now = next?.families.get(family.name);
+      if (now === family) continue;
+      if (now === undefined || now.seriesHashes.length === 0 || now.type !== family.type) changed.push(family.name);
     }
   }
   if (next !== undefined) {
     for (const family of next.families.values()) {
-      if (old?.families.get(family.name) === family || family.seriesHashes.length === 0) continue;
-      count(family.name, family.type, 1);
+      if (family.seriesHashes.length === 0) continue;
+      const was = old?.families.get(family.name);
+      // One held with series (the same object, or one the loop above compared) is settled already.
+      if (was === undefined || was.seriesHashes.length === 0) changed.push(family.name);
     }
   }
-  const changed: string[] = [];
-  for (const [name, types] of deltas) if ([...types.values()].some((delta) => delta !== 0)) changed.push(name);
   return changed;
 }

@@ -1,20 +1,12 @@
 // Debian's Python prometheus_client (0.16) pushing to a grouping key with a dotted label name: accepted under --push.enable-utf8-names
 // (the client puts the name in the path as it is), shown as it is with escaping=allow-utf-8 and escaped without; refused without the flag.
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { describe, expect, test } from 'bun:test';
 import { send } from '../helpers/http.ts';
-import { type Gateway, startOurGateway } from '../helpers/start-server.ts';
+import type { Gateway } from '../helpers/start-server.ts';
+import { useUtf8Gateways } from '../helpers/utf8-gateways.ts';
 import { python } from './clients.ts';
 
-let utf8: Gateway;
-let legacy: Gateway;
-
-beforeAll(async () => {
-  [utf8, legacy] = await Promise.all([startOurGateway(['--push.enable-utf8-names']), startOurGateway()]);
-});
-
-afterAll(async () => {
-  await Promise.all([utf8?.stop(), legacy?.stop()]);
-});
+const gateways = useUtf8Gateways();
 
 // Prints "ok", or the gateway's refusal.
 const PUSH = `
@@ -37,12 +29,12 @@ async function scrapeLine(gw: Gateway, scheme: string): Promise<string | undefin
 
 describe('the Python client and a dotted grouping label', () => {
   test('with --push.enable-utf8-names the push lands under the real name', async () => {
-    expect((await python(utf8, PUSH)).trim()).toBe('ok');
-    expect(await scrapeLine(utf8, 'allow-utf-8')).toBe('backup_rows{"host.name"="db-01",instance="",job="backup"} 1200');
-    expect(await scrapeLine(utf8, 'underscores')).toBe('backup_rows{host_name="db-01",instance="",job="backup"} 1200');
+    expect((await python(gateways.utf8, PUSH)).trim()).toBe('ok');
+    expect(await scrapeLine(gateways.utf8, 'allow-utf-8')).toBe('backup_rows{"host.name"="db-01",instance="",job="backup"} 1200');
+    expect(await scrapeLine(gateways.utf8, 'underscores')).toBe('backup_rows{host_name="db-01",instance="",job="backup"} 1200');
   });
 
   test('without the flag it is refused as 1.5.1 refuses it', async () => {
-    expect((await python(legacy, PUSH)).trim()).toBe('400 improper label name "host.name"');
+    expect((await python(gateways.legacy, PUSH)).trim()).toBe('400 improper label name "host.name"');
   });
 });

@@ -1,33 +1,21 @@
 // A replica commits the writes that queue behind its commit in flight as one batch: the verdicts and the state are still one gateway's.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type Redis from "ioredis";
 import { scrapePushed, send } from "../helpers/http.ts";
-import { type RedisServer, startRedis } from "../helpers/redis-server.ts";
-import { type Gateway, startOurGateway } from "../helpers/start-server.ts";
+import { useReplicas } from "../helpers/replicas.ts";
 
-let redis: RedisServer;
-let replica: Gateway;
-let single: Gateway;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  // A replica (as helpers/replicas.ts replicaFlags) with a longer timeout: the second test stalls Redis while writes queue.
-  [replica, single] = await Promise.all([startOurGateway([`--storage.redis.url=${redis.url}`, "--storage.redis.timeout=5s", "--web.enable-admin-api"]), startOurGateway(["--web.enable-admin-api"])]);
-});
-
-afterAll(async () => {
-  await Promise.all([replica?.stop(), single?.stop()]);
-  await redis?.stop();
-});
+// One replica with a longer timeout than the usual 1 s (the second test stalls Redis while writes queue), and
+// a single gateway in memory to compare it with.
+const cluster = useReplicas(1, { flags: ["--storage.redis.timeout=5s"], single: true });
 
 async function wipeBoth(): Promise<void> {
-  expect((await send(replica, "PUT", "/api/v1/admin/wipe")).status).toBe(202);
-  expect((await send(single, "PUT", "/api/v1/admin/wipe")).status).toBe(202);
+  expect((await send(cluster.replica, "PUT", "/api/v1/admin/wipe")).status).toBe(202);
+  expect((await send(cluster.single, "PUT", "/api/v1/admin/wipe")).status).toBe(202);
 }
 
 /** How many script calls Redis has run so far (each a commit or a snapshot). */
 async function scriptCalls(): Promise<number> {
-  const client = redis.client();
+  const client = cluster.redis.client();
   try {
     const stats = await client.info("commandstats");
     return [...stats.matchAll(/^cmdstat_eval(?:sha)?:calls=(\d+)/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
@@ -50,13 +38,13 @@ interface OtherChange {
 
 /** The change a PUT of `body` to `job` makes, taken from Redis after the replica made it, and undone again (deleted). */
 async function otherChange(client: Redis, job: string, body: string): Promise<OtherChange> {
-  expect((await send(replica, "PUT", `/metrics/job/${job}`, body)).status).toBe(200);
+  expect((await send(cluster.replica, "PUT", `/metrics/job/${job}`, body)).status).toBe(200);
   const [[field, value]] = Object.entries(await client.hgetallBuffer("pushgateway:groups")) as [[string, Buffer]];
   const [[, fields]] = (await client.xrevrangeBuffer("pushgateway:changes", "+", "-", "COUNT", 1)) as unknown as [[Buffer, Buffer[]]];
   const version = await client.get("pushgateway:version");
   const writes = await client.zrangebyscore("pushgateway:key-versions", version!, version!);
   expect(writes).toContain(`g:${field}`);
-  expect((await send(replica, "DELETE", `/metrics/job/${job}`)).status).toBe(202);
+  expect((await send(cluster.replica, "DELETE", `/metrics/job/${job}`)).status).toBe(202);
   return { field, value, record: fields[fields.findIndex((f) => f.toString() === "r") + 1]!, writes };
 }
 
@@ -77,7 +65,7 @@ describe("group commit on one replica", () => {
     const before = await scriptCalls();
     const PUSHES = 200;
     const replies = await Promise.all(
-      Array.from({ length: PUSHES }, (_, i) => send(replica, "PUT", `/metrics/job/p${i}`, i % 2 === 0 ? counter("shared") : gauge("shared"))),
+      Array.from({ length: PUSHES }, (_, i) => send(cluster.replica, "PUT", `/metrics/job/p${i}`, i % 2 === 0 ? counter("shared") : gauge("shared"))),
     );
     // Pushes that came in during a commit went to Redis together.
     expect((await scriptCalls()) - before).toBeLessThan(PUSHES / 2);
@@ -88,66 +76,66 @@ describe("group commit on one replica", () => {
     expect(new Set(won.map((i) => i % 2)).size).toBe(1);
     expect(new Set(lost.map((i) => i % 2))).not.toContain(won[0]! % 2);
     // One gateway given the winners first refuses each loser in the very same words, and ends in the same state.
-    for (const i of won) expect((await send(single, "PUT", `/metrics/job/p${i}`, i % 2 === 0 ? counter("shared") : gauge("shared"))).status).toBe(200);
+    for (const i of won) expect((await send(cluster.single, "PUT", `/metrics/job/p${i}`, i % 2 === 0 ? counter("shared") : gauge("shared"))).status).toBe(200);
     for (const i of lost) {
-      const expected = await send(single, "PUT", `/metrics/job/p${i}`, i % 2 === 0 ? counter("shared") : gauge("shared"));
+      const expected = await send(cluster.single, "PUT", `/metrics/job/p${i}`, i % 2 === 0 ? counter("shared") : gauge("shared"));
       expect({ i, status: replies[i]!.status, body: replies[i]!.body }).toEqual({ i, status: expected.status, body: expected.body });
     }
-    expect((await scrapePushed(replica)).text).toBe((await scrapePushed(single)).text);
+    expect((await scrapePushed(cluster.replica)).text).toBe((await scrapePushed(cluster.single)).text);
   });
 
   test("a change another replica commits while a batch waits is seen by every write of the batch: all of it is decided again", async () => {
     await wipeBoth();
-    const client = redis.client();
+    const client = cluster.redis.client();
     try {
       // `x` as a gauge in job "other".
       const other = await otherChange(client, "other", gauge("x"));
 
       // Redis stalls: the first push is in flight alone, the next ones queue behind it as one batch; then the
       // other replica's change arrives, made without any check (as if decided before all of these).
-      redis.signal("SIGSTOP");
-      const first = send(replica, "PUT", "/metrics/job/first", gauge("unrelated"));
+      cluster.redis.signal("SIGSTOP");
+      const first = send(cluster.replica, "PUT", "/metrics/job/first", gauge("unrelated"));
       await Bun.sleep(100);
       const batch = [
-        send(replica, "PUT", "/metrics/job/a1", counter("x")),
-        send(replica, "PUT", "/metrics/job/a2", counter("y")),
-        send(replica, "PUT", "/metrics/job/a3", gauge("y")),
+        send(cluster.replica, "PUT", "/metrics/job/a1", counter("x")),
+        send(cluster.replica, "PUT", "/metrics/job/a2", counter("y")),
+        send(cluster.replica, "PUT", "/metrics/job/a3", gauge("y")),
       ];
       await Bun.sleep(100);
       const injected = commitElsewhere(client, other, true);
       await Bun.sleep(100);
-      redis.signal("SIGCONT");
+      cluster.redis.signal("SIGCONT");
       await injected;
       const replies = await Promise.all([first, ...batch]);
 
       // One gateway: the other replica's change, then this replica's writes in order.
       for (const [path, body] of [["/metrics/job/other", gauge("x")], ["/metrics/job/first", gauge("unrelated")]] as const) {
-        expect((await send(single, "PUT", path, body)).status).toBe(200);
+        expect((await send(cluster.single, "PUT", path, body)).status).toBe(200);
       }
       const expected = [
-        await send(single, "PUT", "/metrics/job/a1", counter("x")),
-        await send(single, "PUT", "/metrics/job/a2", counter("y")),
-        await send(single, "PUT", "/metrics/job/a3", gauge("y")),
+        await send(cluster.single, "PUT", "/metrics/job/a1", counter("x")),
+        await send(cluster.single, "PUT", "/metrics/job/a2", counter("y")),
+        await send(cluster.single, "PUT", "/metrics/job/a3", gauge("y")),
       ];
       expect(replies.map((r) => r.status)).toEqual([200, 400, 200, 400]);
       expect(replies.slice(1).map((r) => r.body)).toEqual(expected.map((r) => r.body));
-      expect((await scrapePushed(replica)).text).toBe((await scrapePushed(single)).text);
+      expect((await scrapePushed(cluster.replica)).text).toBe((await scrapePushed(cluster.single)).text);
     } finally {
-      redis.signal("SIGCONT");
+      cluster.redis.signal("SIGCONT");
       client.disconnect();
     }
   });
 
   test("a write that changes nothing is checked against Redis too: a DELETE of a group another replica just made deletes it", async () => {
     await wipeBoth();
-    const client = redis.client();
+    const client = cluster.redis.client();
     try {
       const other = await otherChange(client, "made-elsewhere", gauge("m"));
       // The tail never hears of it: this replica would find nothing to delete and change nothing.
       await commitElsewhere(client, other, false);
-      expect((await send(replica, "DELETE", "/metrics/job/made-elsewhere")).status).toBe(202);
+      expect((await send(cluster.replica, "DELETE", "/metrics/job/made-elsewhere")).status).toBe(202);
       expect(await client.hlen("pushgateway:groups")).toBe(0);
-      expect((await scrapePushed(replica)).samples).toEqual([]);
+      expect((await scrapePushed(cluster.replica)).samples).toEqual([]);
     } finally {
       client.disconnect();
     }

@@ -1,23 +1,11 @@
 // Replicas' commits conflict only over state a decision read (issue #15): unrelated groups pushed at once on two replicas never make Redis refuse a commit, a name another replica has just typed differently still does.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type Redis from "ioredis";
 import { send } from "../helpers/http.ts";
-import { type RedisServer, startRedis } from "../helpers/redis-server.ts";
-import { converged, startReplicas } from "../helpers/replicas.ts";
+import { converged, useReplicas } from "../helpers/replicas.ts";
 import type { Gateway } from "../helpers/start-server.ts";
 
-let redis: RedisServer;
-let replicas: Gateway[];
-
-beforeAll(async () => {
-  redis = await startRedis();
-  replicas = await startReplicas(redis, 2);
-});
-
-afterAll(async () => {
-  await Promise.all((replicas ?? []).map((gw) => gw.stop()));
-  await redis?.stop();
-});
+const cluster = useReplicas(2);
 
 // Script calls so far: COMMIT (and SNAPSHOT, which only a resync runs). A refused commit is decided again and
 // called again, so with one push in flight per replica, calls beyond one per push are conflicts.
@@ -36,20 +24,20 @@ async function commitConflicts(gw: Gateway): Promise<number> {
 }
 
 async function wipe(): Promise<void> {
-  expect((await send(replicas[0]!, "PUT", "/api/v1/admin/wipe")).status).toBe(202);
-  expect((await converged(replicas)).samples).toEqual([]);
+  expect((await send(cluster.replicas[0]!, "PUT", "/api/v1/admin/wipe")).status).toBe(202);
+  expect((await converged(cluster.replicas)).samples).toEqual([]);
 }
 
 describe("per-key commit checks", () => {
   test("two replicas re-pushing unrelated groups at once: every commit goes through the first time", async () => {
     await wipe();
-    const [a, b] = replicas as [Gateway, Gateway];
+    const [a, b] = cluster.replicas as [Gateway, Gateway];
     const body = (name: string, i: number) => `# TYPE ${name} gauge\n${name}{worker="w"} ${i}\n# TYPE ${name}_total counter\n${name}_total ${i}\n`;
     // Creating a group changes the shapes every push reads: done before the measured pushes.
     expect((await send(a, "PUT", "/metrics/job/on_a", body("on_a", 0))).status).toBe(200);
     expect((await send(b, "PUT", "/metrics/job/on_b/instance/x", body("on_b", 0))).status).toBe(200);
-    await converged(replicas);
-    const client = redis.client();
+    await converged(cluster.replicas);
+    const client = cluster.redis.client();
     try {
       const before = await scriptCalls(client);
       const conflictsBefore = await Promise.all([commitConflicts(a), commitConflicts(b)]);
@@ -61,7 +49,7 @@ describe("per-key commit checks", () => {
       // With one global version most of these would conflict (each replica's mirror is behind the other's last commit).
       expect((await scriptCalls(client)) - before).toBe(2 * ROUNDS);
       expect(await Promise.all([commitConflicts(a), commitConflicts(b)])).toEqual(conflictsBefore);
-      const scrape = await converged(replicas);
+      const scrape = await converged(cluster.replicas);
       expect(scrape.samples).toContain(`on_a{instance="",job="on_a",worker="w"} ${ROUNDS}`);
       expect(scrape.samples).toContain(`on_b_total{instance="x",job="on_b"} ${ROUNDS}`);
     } finally {
@@ -74,25 +62,25 @@ describe("per-key commit checks", () => {
     ["a suffix-sibling of it", "# TYPE hist histogram\nhist_bucket{le=\"+Inf\"} 1\nhist_sum 1\nhist_count 1\n", "# TYPE hist_count gauge\nhist_count 1\n", 'collides with previously collected histogram named "hist"'],
   ])("a push reading %s, which another replica has just typed differently, is refused once that commit is in", async (_, first, second, words) => {
     await wipe();
-    const [a, b] = replicas as [Gateway, Gateway];
+    const [a, b] = cluster.replicas as [Gateway, Gateway];
     const conflictsBefore = await Promise.all([commitConflicts(a), commitConflicts(b)]);
     // Redis stalls, so both replicas decide on the same state; a's commit reaches Redis first.
-    redis.signal("SIGSTOP");
+    cluster.redis.signal("SIGSTOP");
     try {
       const onA = send(a, "PUT", "/metrics/job/first", first);
       await Bun.sleep(100);
       const onB = send(b, "PUT", "/metrics/job/second", second);
       await Bun.sleep(100);
-      redis.signal("SIGCONT");
+      cluster.redis.signal("SIGCONT");
       const [replyA, replyB] = await Promise.all([onA, onB]);
       expect(replyA.status).toBe(200);
       expect(replyB.status).toBe(400);
       expect(replyB.body).toContain(words);
       // b's batch was refused once by Redis, then decided again on the state with a's change.
       expect(await Promise.all([commitConflicts(a), commitConflicts(b)])).toEqual([conflictsBefore[0]!, conflictsBefore[1]! + 1]);
-      expect((await converged(replicas)).samples.some((line) => line.startsWith("push_time_seconds{instance=\"\",job=\"second\"}"))).toBe(true);
+      expect((await converged(cluster.replicas)).samples.some((line) => line.startsWith("push_time_seconds{instance=\"\",job=\"second\"}"))).toBe(true);
     } finally {
-      redis.signal("SIGCONT");
+      cluster.redis.signal("SIGCONT");
     }
   });
 });

@@ -1,27 +1,16 @@
 // Redis killed under load and restarted from its append-only file (issue #15): no write the replicas acknowledged is lost, and they recover without a restart.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { send } from "../helpers/http.ts";
-import { type RedisServer, startRedis } from "../helpers/redis-server.ts";
-import { converged, eventually, startReplicas } from "../helpers/replicas.ts";
-import type { Gateway } from "../helpers/start-server.ts";
+import { converged, eventually, useReplicas } from "../helpers/replicas.ts";
 
 const aofDir = mkdtempSync(join(tmpdir(), "redis-aof-"));
-let redis: RedisServer;
-let replicas: Gateway[];
+const cluster = useReplicas(2, { redis: { aofDir } });
 
-beforeAll(async () => {
-  redis = await startRedis({ aofDir });
-  replicas = await startReplicas(redis, 2);
-});
-
-afterAll(async () => {
-  await Promise.all((replicas ?? []).map((gw) => gw.stop()));
-  await redis?.stop();
-  rmSync(aofDir, { recursive: true, force: true });
-});
+// Registered after useReplicas's: runs once Redis is stopped.
+afterAll(() => rmSync(aofDir, { recursive: true, force: true }));
 
 describe("Redis with appendfsync always, killed under load", () => {
   test("every push acknowledged before the kill is on every replica after the restart; none after it was acknowledged while Redis was gone", async () => {
@@ -29,7 +18,7 @@ describe("Redis with appendfsync always, killed under load", () => {
     const statuses = new Set<number>();
     let stop = false;
     let n = 0;
-    const pushers = replicas.flatMap((gw) =>
+    const pushers = cluster.replicas.flatMap((gw) =>
       Array.from({ length: 4 }, async () => {
         while (!stop) {
           const i = n++;
@@ -42,20 +31,19 @@ describe("Redis with appendfsync always, killed under load", () => {
       }),
     );
     await Bun.sleep(300);
-    const port = redis.port;
-    await redis.stop();
+    await cluster.redis.stop();
     // Answers to commits Redis made just before it died may still be on their way; after that, while Redis is
     // gone, every write is refused.
     await Bun.sleep(100);
     const ackedWhileGone = acknowledged.length;
     await Bun.sleep(300);
     expect(acknowledged.length).toBe(ackedWhileGone);
-    redis = await startRedis({ port, aofDir });
-    await eventually("writes are taken again", async () => (await send(replicas[0]!, "PUT", "/metrics/job/after", "after 1\n")).status === 200, 5000);
+    await cluster.restartRedis();
+    await eventually("writes are taken again", async () => (await send(cluster.replicas[0]!, "PUT", "/metrics/job/after", "after 1\n")).status === 200, 5000);
     stop = true;
     await Promise.all(pushers);
     expect([...statuses].toSorted()).toEqual([200, 503]);
-    const state = await converged(replicas, 5000);
+    const state = await converged(cluster.replicas, 5000);
     for (const line of acknowledged) expect(state.samples).toContain(line);
   });
 });

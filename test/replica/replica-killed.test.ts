@@ -1,26 +1,14 @@
 // A replica killed (SIGKILL) under load loses nothing it acknowledged: every push it answered 2xx is on the survivors (issue #15).
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { scrapePushed } from "../helpers/http.ts";
-import { type RedisServer, startRedis } from "../helpers/redis-server.ts";
-import { converged, startReplicas } from "../helpers/replicas.ts";
+import { converged, useReplicas } from "../helpers/replicas.ts";
 import type { Gateway } from "../helpers/start-server.ts";
 
-let redis: RedisServer;
-let replicas: Gateway[];
-
-beforeAll(async () => {
-  redis = await startRedis();
-  replicas = await startReplicas(redis, 3);
-});
-
-afterAll(async () => {
-  await Promise.all((replicas ?? []).map((gw) => gw.stop()));
-  await redis?.stop();
-});
+const cluster = useReplicas(3);
 
 describe("a replica killed under load", () => {
   test("every push it acknowledged is readable from the survivors", async () => {
-    const [victim, ...survivors] = replicas as [Gateway, Gateway, Gateway];
+    const [victim, ...survivors] = cluster.replicas as [Gateway, Gateway, Gateway];
     const acknowledged: number[] = [];
     let n = 0;
     const pushers = Array.from({ length: 8 }, async () => {

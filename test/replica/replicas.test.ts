@@ -1,40 +1,27 @@
 // Three replicas on one Redis (issue #15) answer as one gateway: own writes at once, the others' after convergence, conflicting pushes decided once.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { type Case, normaliseErrorBody, replyView } from "../conformance/differential.ts";
 import { ACROSS_GROUPS } from "../conformance/consistency.cases.ts";
 import { PUSHES_AND_DELETES, WORKED_SEQUENCE } from "../conformance/push-semantics.cases.ts";
 import { scrapePushed, send } from "../helpers/http.ts";
-import { type RedisServer, startRedis } from "../helpers/redis-server.ts";
-import { converged, eventually, startReplicas } from "../helpers/replicas.ts";
+import { converged, eventually, useReplicas } from "../helpers/replicas.ts";
 import { seededRandom } from "../helpers/seeded-random.ts";
-import { type Gateway, startOurGateway } from "../helpers/start-server.ts";
+import type { Gateway } from "../helpers/start-server.ts";
 
-let redis: RedisServer;
-let replicas: Gateway[];
-/** A single gateway in memory: what the replicas together must answer. */
-let single: Gateway;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  [replicas, single] = await Promise.all([startReplicas(redis, 3), startOurGateway(["--web.enable-admin-api"])]);
-});
-
-afterAll(async () => {
-  await Promise.all([...(replicas ?? []).map((gw) => gw.stop()), single?.stop()]);
-  await redis?.stop();
-});
+/** Three replicas, and a single gateway in memory: what the replicas together must answer. */
+const cluster = useReplicas(3, { single: true });
 
 /** Wipes the replicas (through one of them) and the single gateway, and waits until every replica is empty. */
 async function wipeAll(): Promise<void> {
-  expect((await send(replicas[0]!, "PUT", "/api/v1/admin/wipe")).status).toBe(202);
-  expect((await send(single, "PUT", "/api/v1/admin/wipe")).status).toBe(202);
-  expect((await converged(replicas)).samples).toEqual([]);
+  expect((await send(cluster.replicas[0]!, "PUT", "/api/v1/admin/wipe")).status).toBe(202);
+  expect((await send(cluster.single, "PUT", "/api/v1/admin/wipe")).status).toBe(202);
+  expect((await converged(cluster.replicas)).samples).toEqual([]);
 }
 
 describe("replicas on one Redis", () => {
   test("a push on one replica is in its own scrape at once and in the others' soon after", async () => {
     await wipeAll();
-    const [a, b, c] = replicas as [Gateway, Gateway, Gateway];
+    const [a, b, c] = cluster.replicas as [Gateway, Gateway, Gateway];
     expect((await send(a, "PUT", "/metrics/job/seen", "# TYPE seen gauge\nseen 1\n")).status).toBe(200);
     // Read-your-writes: no wait on the replica that took the push.
     expect((await scrapePushed(a)).samples).toContain('seen{instance="",job="seen"} 1');
@@ -45,7 +32,7 @@ describe("replicas on one Redis", () => {
 
   test("pushes of one name with two types to two replicas at once: exactly one wins each time, the other gets Go's 400", async () => {
     await wipeAll();
-    const [a, b] = replicas as [Gateway, Gateway];
+    const [a, b] = cluster.replicas as [Gateway, Gateway];
     const ROUNDS = 25;
     const rounds = await Promise.all(
       Array.from({ length: ROUNDS }, async (_, i) => {
@@ -59,20 +46,20 @@ describe("replicas on one Redis", () => {
       expect([onA.status, onB.status].toSorted()).toEqual([200, 400]);
       // The single gateway, given the winner first, refuses the loser with the very same words.
       const [winner, loser] = onA.status === 200 ? [[`/metrics/job/a${i}`, counter], [`/metrics/job/b${i}`, gauge, onB]] as const : [[`/metrics/job/b${i}`, gauge], [`/metrics/job/a${i}`, counter, onA]] as const;
-      expect((await send(single, "PUT", winner[0], winner[1])).status).toBe(200);
-      const expected = await send(single, "PUT", loser[0], loser[1]);
+      expect((await send(cluster.single, "PUT", winner[0], winner[1])).status).toBe(200);
+      const expected = await send(cluster.single, "PUT", loser[0], loser[1]);
       expect(expected.status).toBe(400);
       expect(loser[2].body).toBe(expected.body);
     }
     // Every replica ends with the single gateway's state: one type per name, each loser's failure time.
-    const state = await converged(replicas);
+    const state = await converged(cluster.replicas);
     expect(state.status).toBe(200);
-    expect(state.text).toBe((await scrapePushed(single)).text);
+    expect(state.text).toBe((await scrapePushed(cluster.single)).text);
   });
 
   test("pushes of one series to {job} and {job,instance=\"\"} on two replicas at once: exactly one wins each time, the other gets Go's 400, no scrape fails", async () => {
     await wipeAll();
-    const [a, b] = replicas as [Gateway, Gateway];
+    const [a, b] = cluster.replicas as [Gateway, Gateway];
     const ROUNDS = 25;
     // Go's instance="" rule (SPEC §1 item 2): both groups expose m{instance="",job="dupN"}, so they cannot both hold it.
     const body = "m 1\n";
@@ -91,16 +78,16 @@ describe("replicas on one Redis", () => {
       expect([onA.status, onB.status].toSorted()).toEqual([200, 400]);
       // The single gateway, given the winner first, refuses the loser with the very same words.
       const [winner, loser, loserReply] = onA.status === 200 ? [toA, toB, onB] : [toB, toA, onA];
-      expect((await send(single, "PUT", winner, body)).status).toBe(200);
-      const expected = await send(single, "PUT", loser, body);
+      expect((await send(cluster.single, "PUT", winner, body)).status).toBe(200);
+      const expected = await send(cluster.single, "PUT", loser, body);
       expect(expected.status).toBe(400);
       expect(replyView(loser, loserReply)).toEqual(replyView(loser, expected));
       // Word for word, labels included; only the winner's push time (in the duplicate push_time_seconds) differs.
       expect(maskPushTime(loserReply.body)).toBe(maskPushTime(expected.body));
     }
     // Every replica scrapes fine (no duplicate series, so no 500) and holds the single gateway's state.
-    const state = await converged(replicas);
-    const expected = await scrapePushed(single);
+    const state = await converged(cluster.replicas);
+    const expected = await scrapePushed(cluster.single);
     expect(expected.status).toBe(200);
     expect(state.status).toBe(200);
     expect(state.text).toBe(expected.text);
@@ -121,24 +108,24 @@ describe("replicas on one Redis", () => {
       ["DELETE", "/api/v1/admin/groups?match[]=%7Bjob%3D%22w%22%7D"],
     ];
     for (const [index, [method, path, body]] of steps.entries()) {
-      const via = replicas[index % replicas.length]!;
-      const [ours, expected] = await Promise.all([send(via, method, path, body), send(single, method, path, body)]);
+      const via = cluster.replicas[index % cluster.replicas.length]!;
+      const [ours, expected] = await Promise.all([send(via, method, path, body), send(cluster.single, method, path, body)]);
       expect(replyView(`${method} ${path}`, ours)).toEqual(replyView(`${method} ${path}`, expected));
     }
-    const state = await converged(replicas);
-    expect(state.text).toBe((await scrapePushed(single)).text);
+    const state = await converged(cluster.replicas);
+    expect(state.text).toBe((await scrapePushed(cluster.single)).text);
     // The refused push left job y's failure time on every replica.
     expect(state.samples).toContain('push_failure_time_seconds{instance="",job="y"} <t>');
     // A wipe through the last replica empties all of them.
-    expect((await send(replicas[2]!, "PUT", "/api/v1/admin/wipe")).status).toBe(202);
-    expect((await converged(replicas)).samples).toEqual([]);
+    expect((await send(cluster.replicas[2]!, "PUT", "/api/v1/admin/wipe")).status).toBe(202);
+    expect((await converged(cluster.replicas)).samples).toEqual([]);
   });
 
   test("a group whose TTL runs out expires once cluster-wide: the expired counters of all replicas add up to one per group", async () => {
     await wipeAll();
     const expiredSum = async () => {
       let sum = 0;
-      for (const gw of replicas) {
+      for (const gw of cluster.replicas) {
         const line = (await send(gw, "GET", "/metrics")).body.split("\n").find((l) => l.startsWith("pushgateway_groups_expired_total "));
         sum += Number(line?.split(" ")[1]);
       }
@@ -147,12 +134,12 @@ describe("replicas on one Redis", () => {
     const before = await expiredSum();
     const GROUPS = 6;
     for (let i = 0; i < GROUPS; i++) {
-      const via = replicas[i % replicas.length]!;
+      const via = cluster.replicas[i % cluster.replicas.length]!;
       expect((await send(via, "PUT", `/metrics/job/ttl${i}`, "short_lived 1\n", { "Pushgateway-Expire-After": "500ms" })).status).toBe(200);
     }
-    expect((await converged(replicas)).samples.filter((line) => line.startsWith("short_lived{"))).toHaveLength(GROUPS);
+    expect((await converged(cluster.replicas)).samples.filter((line) => line.startsWith("short_lived{"))).toHaveLength(GROUPS);
     // Every replica's timer fires at the deadline; the commit lets one of them delete each group.
-    await eventually("every replica is empty", async () => (await converged(replicas)).samples.length === 0, 3000);
+    await eventually("every replica is empty", async () => (await converged(cluster.replicas)).samples.length === 0, 3000);
     expect((await expiredSum()) - before).toBe(GROUPS);
   });
 
@@ -163,13 +150,13 @@ describe("replicas on one Redis", () => {
       await wipeAll();
       for (const [index, step] of c.steps.entries()) {
         const label = `${c.name}, step ${index + 1}`;
-        const via = replicas[Math.floor(random() * replicas.length)]!;
-        const [ours, expected] = await Promise.all([send(via, step.method, step.path, step.body, step.headers), send(single, step.method, step.path, step.body, step.headers)]);
+        const via = cluster.replicas[Math.floor(random() * cluster.replicas.length)]!;
+        const [ours, expected] = await Promise.all([send(via, step.method, step.path, step.body, step.headers), send(cluster.single, step.method, step.path, step.body, step.headers)]);
         expect(replyView(label, ours)).toEqual(replyView(label, expected));
       }
       // Scraped on every replica, which includes others than the one each push went to.
-      const state = await converged(replicas);
-      const expected = await scrapePushed(single);
+      const state = await converged(cluster.replicas);
+      const expected = await scrapePushed(cluster.single);
       expect({ name: c.name, status: state.status, text: dropHelp(state.text, c) }).toEqual({ name: c.name, status: expected.status, text: dropHelp(expected.text, c) });
     }
   });

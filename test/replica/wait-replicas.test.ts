@@ -1,25 +1,14 @@
 // --storage.redis.wait-replicas (issue #15): a write is acknowledged only once that many of Redis's own replicas have it (WAIT), else 503.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { send } from "../helpers/http.ts";
-import { type RedisServer, startRedis } from "../helpers/redis-server.ts";
-import { eventually, startReplicas } from "../helpers/replicas.ts";
-import type { Gateway } from "../helpers/start-server.ts";
+import { startRedis } from "../helpers/redis-server.ts";
+import { eventually, useReplicas } from "../helpers/replicas.ts";
 
-let primary: RedisServer;
-let gateway: Gateway;
-
-beforeAll(async () => {
-  primary = await startRedis();
-  [gateway] = (await startReplicas(primary, 1, ["--storage.redis.wait-replicas=1"])) as [Gateway];
-});
-
-afterAll(async () => {
-  await gateway?.stop();
-  await primary?.stop();
-});
+const cluster = useReplicas(1, { flags: ["--storage.redis.wait-replicas=1"] });
 
 describe("a replica waiting for one Redis replica", () => {
   test("gets 503 while Redis has no replica (the change is on the primary), 200 once one follows it", async () => {
+    const { redis: primary, replica: gateway } = cluster;
     const refused = await send(gateway, "PUT", "/metrics/job/unconfirmed", "x 1\n");
     expect(refused.status).toBe(503);
     expect(refused.body).toContain("the change was applied on the Redis primary but only 0 of 1 Redis replicas have it (--storage.redis.wait-replicas)");

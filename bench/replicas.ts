@@ -7,7 +7,9 @@
 // ~5.6 KB) as PUTs to 1 000 groups on `connections` keep-alive connections as fast as answers come back:
 //   1. one gateway in memory: the baseline;
 //   2. one replica on Redis: the same load through the compare-and-set commit;
-//   3. three replicas on Redis, the load spread over them round-robin, while a probe pushes a group to one
+//   3. two replicas, every push to the first: what following another replica's changes costs the second
+//      (its CPU per push is printed after the first's);
+//   4. three replicas on Redis, the load spread over them round-robin, while a probe pushes a group to one
 //      replica every 20 ms and times until another replica shows it (GET /ui/group polled every ~1 ms):
 //      the convergence delay under load.
 // Every load push must get 200 and every probe must show within 5 s, else it throws. Prints pushes/s, push
@@ -104,27 +106,33 @@ interface Row {
   readonly name: string;
   readonly pushes: number;
   readonly latencies: number[];
-  readonly gatewayCpu: number;
+  /** CPU seconds of each gateway over the phase. */
+  readonly gatewayCpu: number[];
+  /** Whether the load pushed to the first gateway only: then each gateway's CPU is shown, not their sum. */
+  readonly firstOnly: boolean;
   readonly redisCpu: number | undefined;
   readonly convergence?: number[];
 }
 
-async function phase(name: string, gateways: readonly Gateway[], redis: RedisServer | undefined, probe: boolean): Promise<Row> {
+/** `pushedTo`: the gateways the load pushes to (all of them unless given). */
+async function phase(name: string, gateways: readonly Gateway[], redis: RedisServer | undefined, probe: boolean, pushedTo = gateways): Promise<Row> {
   const cpuBefore = gateways.map((gw) => cpuSeconds(gw.pid));
   const redisBefore = redis === undefined ? 0 : cpuSeconds(redis.pid);
-  const loader = startLoad(gateways);
+  const loader = startLoad(pushedTo);
   const convergence = probe ? await probeConvergence(gateways, performance.now() + seconds * 1000 - 500) : undefined;
   const { latencies } = await loadResult(loader);
-  const gatewayCpu = gateways.reduce((sum, gw, i) => sum + cpuSeconds(gw.pid) - cpuBefore[i]!, 0);
-  return { name, pushes: latencies.length, latencies, gatewayCpu, redisCpu: redis === undefined ? undefined : cpuSeconds(redis.pid) - redisBefore, convergence };
+  const gatewayCpu = gateways.map((gw, i) => cpuSeconds(gw.pid) - cpuBefore[i]!);
+  return { name, pushes: latencies.length, latencies, gatewayCpu, firstOnly: pushedTo.length < gateways.length, redisCpu: redis === undefined ? undefined : cpuSeconds(redis.pid) - redisBefore, convergence };
 }
 
 function describe(row: Row): string {
   const sorted = row.latencies.toSorted((a, b) => a - b);
   const us = (cpu: number) => ((cpu / row.pushes) * 1e6).toFixed(0);
+  // All replicas together, or each when only the first is pushed to (the others follow it).
+  const gatewayCpu = row.firstOnly ? row.gatewayCpu.map(us).join(' + ') : us(row.gatewayCpu.reduce((a, b) => a + b, 0));
   const converged = row.convergence?.toSorted((a, b) => a - b);
   const convergence = converged === undefined ? '—' : `${percentile(converged, 50).toFixed(1)} / ${percentile(converged, 99).toFixed(1)} / ${converged.at(-1)!.toFixed(1)} (${converged.length})`;
-  return `| ${row.name} | ${Math.round(row.pushes / seconds)} | ${percentile(sorted, 50).toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} | ${us(row.gatewayCpu)} | ${row.redisCpu === undefined ? '—' : us(row.redisCpu)} | ${convergence} |`;
+  return `| ${row.name} | ${Math.round(row.pushes / seconds)} | ${percentile(sorted, 50).toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} | ${gatewayCpu} | ${row.redisCpu === undefined ? '—' : us(row.redisCpu)} | ${convergence} |`;
 }
 
 console.log(`## replicas on Redis, ${seconds} s per phase, ${connections} connections, PUTs to ${GROUPS} groups\n${machineLine()}\n`);
@@ -143,6 +151,12 @@ try {
     console.log(describe(await phase('one replica on Redis', [one], redis, false)));
   } finally {
     await one.stop();
+  }
+  const two = await startReplicas(redis, 2);
+  try {
+    console.log(describe(await phase('two replicas, every push to the first', two, redis, false, two.slice(0, 1))));
+  } finally {
+    await Promise.all(two.map((gw) => gw.stop()));
   }
   const three = await startReplicas(redis, 3);
   try {

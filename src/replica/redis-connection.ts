@@ -56,8 +56,8 @@ export function bufferCall(client: Redis): RedisCall {
  * A connection of Bun's own client, for the commands whose replies are text: the writer's (COMMIT, WAIT)
  * and the tail's (XREAD of the notices). Bun 1.4.5 turns bulk strings into strings, so it cannot read
  * records back, but it costs a fraction of ioredis's CPU per command (its socket writes are native, not
- * node:net streams): one EVALSHA of four 5.6 KB records ~52 µs against ~190–230 µs, a small XRANGE ~28 µs
- * against ~105 µs (bench/README.md, "Replicas on Redis"). Like connectRedis: no offline queue (a command
+ * node:net streams): one EVALSHA of four 5.6 KB records ~30 µs against ~90–115 µs, a small XRANGE ~24 µs
+ * against ~40–60 µs (bench/redis-clients.ts). Like connectRedis: no offline queue (a command
  * while it is down fails at once), reconnects by itself; `connected` settles once the first attempt did
  * (it never rejects). Should it give up, it is asked to connect again a second later, until `close`.
  */

@@ -6,24 +6,25 @@ import { join, posix } from 'node:path';
 const SRC = join(import.meta.dir, '..', 'src');
 
 /** Top-level folders of src/ and top-level files of src/ (by their name without `.ts`). */
-const ROOMS = ['model', 'stored', 'parse', 'store', 'render', 'persist', 'ui', 'web-config', 'replica', 'http', 'main', 'flags', 'log', 'version'] as const;
+const ROOMS = ['model', 'stored', 'parse', 'store', 'render', 'persist', 'ui', 'web-config', 'replica', 'http', 'gateway', 'main', 'flags', 'log', 'version'] as const;
 type Room = (typeof ROOMS)[number];
 const FOLDER_ROOMS: readonly Room[] = ['model', 'stored', 'parse', 'store', 'render', 'persist', 'ui', 'web-config', 'replica', 'http'];
-const FILE_ROOMS: readonly Room[] = ['main', 'flags', 'log', 'version'];
+const FILE_ROOMS: readonly Room[] = ['gateway', 'main', 'flags', 'log', 'version'];
 
 /**
- * Which other rooms each room may import (its own files it may always import). `main` wires everything;
- * nothing imports `main`, and only `main` imports `http`. flags.ts reads log.ts's level and format words
+ * Which other rooms each room may import (its own files it may always import). `gateway` wires everything;
+ * only `main` (the entry point, which sets the allocator's environment first) imports it, nothing imports
+ * `main`, and only `gateway` imports `http`. flags.ts reads log.ts's level and format words
  * today, which is why `log` is on its list. `stored` (a group's stored form: its text lines and its bytes)
  * sits just above `model` and holds every writer, reader, editor and searcher of that form: the store
  * encodes, edits and searches with it, the parser's fast path writes lines with its pieces, render reads
  * them back, persist writes groups to disk; it imports none of them. `persist` borrows `parse`'s protobuf
  * decoder for the families in a Go gateway's file, and logs what it finds on disk. `web-config` (the
  * `--web.config.file` YAML read into validated data) logs what a re-read changes and borrows flag-values.ts's
- * Go duration syntax; only http (which applies it to requests) and main (which reads it) see it.
+ * Go duration syntax; only http (which applies it to requests) and gateway (which reads it) see it.
  * `replica` (issue #15: replicas sharing one state on Redis) keeps the store equal to Redis and is the
  * Writer through Redis: it decides with the store, ships changes as persist's journal records and groups
- * in stored's bytes, and reads its settings from flags; only main wires it (http sees the Writer and a
+ * in stored's bytes, and reads its settings from flags; only gateway wires it (http sees the Writer and a
  * readiness function, not Redis).
  */
 const MAY_IMPORT: Readonly<Record<Room, readonly Room[]>> = {
@@ -37,7 +38,8 @@ const MAY_IMPORT: Readonly<Record<Room, readonly Room[]>> = {
   'web-config': ['model', 'log', 'flags'],
   replica: ['model', 'stored', 'store', 'persist', 'flags', 'log'],
   http: ['model', 'stored', 'parse', 'store', 'render', 'persist', 'ui', 'web-config', 'flags', 'log', 'version'],
-  main: ['model', 'stored', 'parse', 'store', 'render', 'persist', 'ui', 'web-config', 'replica', 'http', 'flags', 'log', 'version'],
+  gateway: ['model', 'stored', 'parse', 'store', 'render', 'persist', 'ui', 'web-config', 'replica', 'http', 'flags', 'log', 'version'],
+  main: ['gateway'],
   flags: ['model', 'log', 'version'],
   log: ['model'],
   version: ['model'],
@@ -194,8 +196,10 @@ describe('checkImports on small in-memory trees', () => {
     ['the web config knows no store', 'src/web-config/watch.ts', "import type { Store } from '../store/store.ts';\n"],
     ['http sees a Writer, not Redis', 'src/http/push.ts', "import { RedisWriter } from '../replica/redis-writer.ts';\n"],
     ['the store knows nothing of replicas', 'src/store/store.ts', "import type { Mirror } from '../replica/mirror.ts';\n"],
-    ['only http and main read the web config', 'src/store/store.ts', "import type { WebConfig } from '../web-config/web-config.ts';\n"],
+    ['only http and gateway read the web config', 'src/store/store.ts', "import type { WebConfig } from '../web-config/web-config.ts';\n"],
     ['nothing imports main.ts, not even http', 'src/http/server.ts', "import '../main.ts';\n"],
+    ['only main imports gateway.ts', 'src/http/server.ts', "const gateway = await import('../gateway.ts');\n"],
+    ['the entry point only starts the gateway', 'src/main.ts', "import { Store } from './store/store.ts';\n"],
     ['flags is below http', 'src/flags.ts', "import { routePrefixOf } from './http/server.ts';\n"],
     ['log imports only model', 'src/log.ts', "import type { Config } from './flags.ts';\n"],
     ['version imports only model', 'src/version.ts', "import { Store } from './store/store.ts';\n"],
@@ -219,8 +223,9 @@ describe('checkImports on small in-memory trees', () => {
     ['every room below http reading the stored form', 'src/persist/snapshot.ts', "import { decodeGroup } from '../stored/group-bytes.ts';\n"],
     ['ui borrowing render', 'src/ui/status-page.ts', "import { escapeHelp } from '../render/escape.ts';\n"],
     ['http applying the web config', 'src/http/web-guard.ts', "import type { WatchedWebConfig } from '../web-config/watch.ts';\n"],
-    ['http importing every room below main', 'src/http/push.ts', "import { Store } from '../store/store.ts';\nimport { parseBody } from '../parse/body.ts';\nimport type { Config } from '../flags.ts';\n"],
-    ['main wiring everything', 'src/main.ts', "import { startServers } from './http/server.ts';\nimport { Store } from './store/store.ts';\n"],
+    ['http importing every room below gateway', 'src/http/push.ts', "import { Store } from '../store/store.ts';\nimport { parseBody } from '../parse/body.ts';\nimport type { Config } from '../flags.ts';\n"],
+    ['gateway wiring everything', 'src/gateway.ts', "import { startServers } from './http/server.ts';\nimport { Store } from './store/store.ts';\n"],
+    ['main starting the gateway', 'src/main.ts', "await import('./gateway.ts');\n"],
     ['flags reading the log words', 'src/flags.ts', "import { LOG_LEVELS } from './log.ts';\nimport pkg from '../package.json' with { type: 'json' };\n"],
     ['packages outside model', 'src/http/server.ts', "import type { Server } from 'bun';\nimport { readFileSync } from 'node:fs';\n"],
   ])('allows %s', (_why, file, source) => {

@@ -102,6 +102,13 @@ describe('the single binary', () => {
     expect(pushed.status).toBe(200);
   });
 
+  test('started with an empty environment, the serving process (the same PID) has the allocator\'s purge delay set and its own arguments', () => {
+    const environment = readFileSync(`/proc/${gw!.pid}/environ`, 'latin1').split('\0').filter((entry) => entry !== '');
+    expect(environment).toEqual(['MIMALLOC_PURGE_DELAY=10000']);
+    // The binary's own entry is not passed again as an argument when it executes itself.
+    expect(readFileSync(`/proc/${gw!.pid}/cmdline`, 'latin1').split('\0').slice(1, -1)).toEqual([`--web.listen-address=${new URL(gw!.url).host}`, `--persistence.file=${persistenceFile}`]);
+  });
+
   test('/metrics as text names the pushed series and the stamped revision', async () => {
     const text = await (await get('/metrics')).text();
     expect(text).toContain('backups_total{instance="a",job="curl_job"} 7\n');

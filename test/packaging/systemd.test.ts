@@ -39,13 +39,14 @@ function stateDirectory(): string {
 }
 
 /**
- * The last ExecStart= of `unit` as an argv for this checkout: the installed binary becomes `bun src/main.ts`
- * (the same code `npm run build` compiles) and /var/lib/pushgateway becomes `stateDir`.
+ * The last ExecStart= of `unit` as an argv for this checkout, run with the service's Environment= (which a
+ * drop-in inherits) as systemd would: the installed binary becomes `bun src/main.ts` (the same code `npm run
+ * build` compiles) and /var/lib/pushgateway becomes `stateDir`.
  */
 function execStart(unit: string, stateDir: string): string[] {
   const [program, ...flags] = valueOf(unit, "ExecStart").split(" ");
   expect(program).toBe("/usr/local/bin/pushgateway");
-  return [process.execPath, MAIN, ...flags.map((flag) => flag.replace("/var/lib/pushgateway", stateDir))];
+  return ["/usr/bin/env", ...valuesOf(UNITS.service, "Environment"), process.execPath, MAIN, ...flags.map((flag) => flag.replace("/var/lib/pushgateway", stateDir))];
 }
 
 const SERVICE_AND_SOCKET = { [INSTALLED.service]: UNITS.service, [INSTALLED.socket]: UNITS.socket };
@@ -99,6 +100,10 @@ describe("what the units say", () => {
       `--persistence.file=/var/lib/${valueOf(UNITS.service, "StateDirectory")}/pushgateway.data`,
     );
     expect(valueOf(UNITS.service, "Restart")).toBe("on-failure");
+  });
+
+  test("the service sets the allocator's purge delay main.ts sets itself, since a socket-activated start cannot", () => {
+    expect(valuesOf(UNITS.service, "Environment")).toEqual(["MIMALLOC_PURGE_DELAY=10000"]);
   });
 
   /** The overall exposure systemd-analyze security gives pushgateway.service in `files` (0 safe … 10 unsafe). */

@@ -27,7 +27,7 @@ const EXPIRES_KEY = 'expires_at';
  * group's fragment is keyed by the group object itself: a push makes a new group whose fragment is built
  * on the first request that shows it, and an unchanged group is never encoded again (nor does a push pay
  * anything here). The parts of a whole body are kept for the store's current groups array, which the
- * store hands out unchanged until something changes. One per store: main.ts or the server owns it.
+ * store hands out unchanged until something changes. One per store: gateway.ts or the server owns it.
  */
 export class ApiMetricsCache {
   /** A group's deadline depends on it alone under one policy, so its fragment stays valid as long as it does. */

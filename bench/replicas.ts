@@ -13,8 +13,8 @@
 //      replica every 20 ms and times until another replica shows it (GET /ui/group polled every ~1 ms):
 //      the convergence delay under load.
 // Every load push must get 200 and every probe must show within 5 s, else it throws. Prints pushes/s, push
-// latency p50 / p99, CPU per push of the gateways and of Redis, and convergence p50 / p99 / max. Everything
-// it starts is stopped by its PID; each phase ends by itself.
+// latency p50 / p99, CPU per push of the gateways and of Redis, the gateways' minor page faults per push, and
+// convergence p50 / p99 / max. Everything it starts is stopped by its PID; each phase ends by itself.
 import { readFileSync } from 'node:fs';
 import { type RedisServer, startRedis } from '../test/helpers/redis-server.ts';
 import { replicaFlags, startReplicas } from '../test/helpers/replicas.ts';
@@ -69,9 +69,19 @@ async function loadResult(proc: Bun.Subprocess<'ignore', 'pipe', 'inherit'>): Pr
 }
 
 /** CPU seconds (user + system) the process has used so far, from /proc. */
+/** Fields of /proc/<pid>/stat after the command's name: 7 is minflt, 11 and 12 utime and stime in ticks. */
+function statFields(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.split(' ');
+}
+
 function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.split(' ');
+  const fields = statFields(pid);
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Minor page faults of the process so far: pages it touched that the kernel had to map in (src/main.ts). */
+function minorFaults(pid: number): number {
+  return Number(statFields(pid)[7]);
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -108,6 +118,8 @@ interface Row {
   readonly latencies: number[];
   /** CPU seconds of each gateway over the phase. */
   readonly gatewayCpu: number[];
+  /** Minor page faults of all gateways over the phase. */
+  readonly faults: number;
   /** Whether the load pushed to the first gateway only: then each gateway's CPU is shown, not their sum. */
   readonly firstOnly: boolean;
   readonly redisCpu: number | undefined;
@@ -117,12 +129,14 @@ interface Row {
 /** `pushedTo`: the gateways the load pushes to (all of them unless given). */
 async function phase(name: string, gateways: readonly Gateway[], redis: RedisServer | undefined, probe: boolean, pushedTo = gateways): Promise<Row> {
   const cpuBefore = gateways.map((gw) => cpuSeconds(gw.pid));
+  const faultsBefore = gateways.reduce((sum, gw) => sum + minorFaults(gw.pid), 0);
   const redisBefore = redis === undefined ? 0 : cpuSeconds(redis.pid);
   const loader = startLoad(pushedTo);
   const convergence = probe ? await probeConvergence(gateways, performance.now() + seconds * 1000 - 500) : undefined;
   const { latencies } = await loadResult(loader);
   const gatewayCpu = gateways.map((gw, i) => cpuSeconds(gw.pid) - cpuBefore[i]!);
-  return { name, pushes: latencies.length, latencies, gatewayCpu, firstOnly: pushedTo.length < gateways.length, redisCpu: redis === undefined ? undefined : cpuSeconds(redis.pid) - redisBefore, convergence };
+  const faults = gateways.reduce((sum, gw) => sum + minorFaults(gw.pid), 0) - faultsBefore;
+  return { name, pushes: latencies.length, latencies, gatewayCpu, faults, firstOnly: pushedTo.length < gateways.length, redisCpu: redis === undefined ? undefined : cpuSeconds(redis.pid) - redisBefore, convergence };
 }
 
 function describe(row: Row): string {
@@ -132,12 +146,12 @@ function describe(row: Row): string {
   const gatewayCpu = row.firstOnly ? row.gatewayCpu.map(us).join(' + ') : us(row.gatewayCpu.reduce((a, b) => a + b, 0));
   const converged = row.convergence?.toSorted((a, b) => a - b);
   const convergence = converged === undefined ? '—' : `${percentile(converged, 50).toFixed(1)} / ${percentile(converged, 99).toFixed(1)} / ${converged.at(-1)!.toFixed(1)} (${converged.length})`;
-  return `| ${row.name} | ${Math.round(row.pushes / seconds)} | ${percentile(sorted, 50).toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} | ${gatewayCpu} | ${row.redisCpu === undefined ? '—' : us(row.redisCpu)} | ${convergence} |`;
+  return `| ${row.name} | ${Math.round(row.pushes / seconds)} | ${percentile(sorted, 50).toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} | ${gatewayCpu} | ${(row.faults / row.pushes).toFixed(2)} | ${row.redisCpu === undefined ? '—' : us(row.redisCpu)} | ${convergence} |`;
 }
 
 console.log(`## replicas on Redis, ${seconds} s per phase, ${connections} connections, PUTs to ${GROUPS} groups\n${machineLine()}\n`);
-console.log('| setup | pushes/s | p50 ms | p99 ms | gateway CPU µs/push | Redis CPU µs/push | convergence p50 / p99 / max ms (probes) |');
-console.log('| --- | --- | --- | --- | --- | --- | --- |');
+console.log('| setup | pushes/s | p50 ms | p99 ms | gateway CPU µs/push | gateway minor faults/push | Redis CPU µs/push | convergence p50 / p99 / max ms (probes) |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 const memory = await startOurGateway();
 try {
   console.log(describe(await phase('one gateway, memory', [memory], undefined, false)));

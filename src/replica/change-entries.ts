@@ -73,12 +73,12 @@ export function entriesOfRange(reply: unknown): StreamEntry[] {
 }
 
 /**
- * The notices of an XREAD reply of the notice stream read with Bun's client (RESP3): none (null), or
- * `{[stream]: entries}` with each entry `[id, [field, value, …]]` as text.
+ * The notices of an XREAD reply of the notice stream read with Bun's client: none (null), or with RESP3
+ * `{[stream]: entries}`, with RESP2 `[[stream, entries]]`; each entry `[id, [field, value, …]]` as text.
  */
 export function noticesOfRead(reply: unknown): Notice[] {
   if (reply === null) return [];
-  const [entries] = Object.values(reply as Record<string, [string, string[]][]>);
+  const [entries] = Array.isArray(reply) ? [(reply as [string, [string, string[]][]][])[0]?.[1]] : Object.values(reply as Record<string, [string, string[]][]>);
   return (entries ?? []).map(([id, fields]) => {
     const at = fields.indexOf('v');
     const version = at >= 0 && at % 2 === 0 ? Number(fields[at + 1]) : NaN;

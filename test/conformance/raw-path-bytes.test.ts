@@ -32,10 +32,15 @@ describe("raw bytes in a push path", () => {
   // all land in the group of U+FFFD.
   decision("a byte that is not UTF-8 is refused and changes nothing", [], async ({ go, ours }) => {
     expect(await put(go, "/metrics/job/a\xffb")).toBe(400);
+    // Go's refusal leaves a failure time under the invalid value: every later push and scrape fails (§5.7).
+    expect(await put(go, "/metrics/job/after")).toBe(400);
+    expect((await scrapePushed(go)).status).toBe(500);
     await oursSide(async () => {
       expect(await put(ours, "/metrics/job/a\xffb")).toBe(400);
       expect(await put(ours, "/metrics/job/x/l/\xfe")).toBe(400);
-      expect(await stored(ours)).toEqual([]);
+      expect(await put(ours, "/metrics/job/after")).toBe(200);
+      expect((await scrapePushed(ours)).status).toBe(200);
+      expect(await stored(ours)).toEqual(['a{instance="",job="after"} 1']);
     });
   });
 

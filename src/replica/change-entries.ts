@@ -60,13 +60,13 @@ export interface Notice {
   readonly version: number;
 }
 
-/** A stream entry as callBuffer reads it: `[id, [field, value, …]]`. */
-type RawEntry = [Buffer, Buffer[]];
+/** A stream entry as read: `[id, [field, value, …]]`, as Buffers through callBuffer, as text through Bun's client. */
+type RawEntry<T extends Buffer | string> = [T, T[]];
 
 /** The entries of an XRANGE reply of the change stream read with callBuffer. */
 export function entriesOfRange(reply: unknown): StreamEntry[] {
-  return (reply as RawEntry[]).map(([id, fields]) => {
-    const { version, record } = fieldsOf(id, fields);
+  return (reply as RawEntry<Buffer>[]).map(([id, fields]) => {
+    const { version, record } = fieldsOf('stream entry', id, fields);
     if (record === undefined) throw new Error(`stream entry ${id.toString()} lacks its record`);
     return { id: id.toString(), version, record };
   });
@@ -74,27 +74,23 @@ export function entriesOfRange(reply: unknown): StreamEntry[] {
 
 /**
  * The notices of an XREAD reply of the notice stream read with Bun's client: none (null), or with RESP3
- * `{[stream]: entries}`, with RESP2 `[[stream, entries]]`; each entry `[id, [field, value, …]]` as text.
+ * `{[stream]: entries}`, with RESP2 `[[stream, entries]]`; each entry as text.
  */
 export function noticesOfRead(reply: unknown): Notice[] {
   if (reply === null) return [];
-  const [entries] = Array.isArray(reply) ? [(reply as [string, [string, string[]][]][])[0]?.[1]] : Object.values(reply as Record<string, [string, string[]][]>);
-  return (entries ?? []).map(([id, fields]) => {
-    const at = fields.indexOf('v');
-    const version = at >= 0 && at % 2 === 0 ? Number(fields[at + 1]) : NaN;
-    if (!Number.isSafeInteger(version)) throw new Error(`notice ${id} lacks its version`);
-    return { id, version };
-  });
+  const [entries] = Array.isArray(reply) ? [(reply as [string, RawEntry<string>[]][])[0]?.[1]] : Object.values(reply as Record<string, RawEntry<string>[]>);
+  return (entries ?? []).map(([id, fields]) => ({ id, version: fieldsOf('notice', id, fields).version }));
 }
 
-function fieldsOf(id: Buffer, fields: Buffer[]): { version: number; record: Buffer | undefined } {
+/** The version field (`v`) and the record field (`r`) of entry `id`; `what` names it when the version is missing. */
+function fieldsOf<T extends Buffer | string>(what: string, id: T, fields: T[]): { version: number; record: T | undefined } {
   let version = NaN;
-  let record: Buffer | undefined;
+  let record: T | undefined;
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const name = fields[i]!.toString();
     if (name === 'v') version = Number(fields[i + 1]!.toString());
     else if (name === 'r') record = fields[i + 1]!;
   }
-  if (!Number.isSafeInteger(version)) throw new Error(`stream entry ${id.toString()} lacks its version`);
+  if (!Number.isSafeInteger(version)) throw new Error(`${what} ${id.toString()} lacks its version`);
   return { version, record };
 }

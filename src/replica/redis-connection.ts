@@ -27,14 +27,14 @@ export function redisKeysOf(prefix: string): RedisKeys {
 const MAX_RECONNECT_DELAY_MS = 1000;
 
 /**
- * A connection to `config.url` (ioredis reads user, password, database and `rediss://` TLS from it). A
- * command waits at most `commandTimeoutMs`, and none is queued while the connection is down: it fails at
- * once, so a write gets its 503 at once too. The connection comes back by itself, with backoff. `onError`
+ * A connection to `config.url` (ioredis reads user, password, database and `rediss://` TLS from it), for
+ * the reads that return records. A command waits at most `config.timeoutMs`, and none is queued while the
+ * connection is down: it fails at once, so a write waiting on it gets its 503 at once too. The connection comes back by itself, with backoff. `onError`
  * is told every connection error (ioredis would otherwise print them).
  */
-export function connectRedis(config: RedisConfig, commandTimeoutMs: number, onError: (error: Error) => void): Redis {
+export function connectRedis(config: RedisConfig, onError: (error: Error) => void): Redis {
   const client = new Redis(config.url, {
-    commandTimeout: commandTimeoutMs,
+    commandTimeout: config.timeoutMs,
     connectTimeout: config.timeoutMs,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,

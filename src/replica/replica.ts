@@ -26,7 +26,7 @@ export async function startReplica(store: Store, config: RedisConfig, log: Logge
   const health = new RedisHealth(log, config.timeoutMs);
   const keys = redisKeysOf(config.prefix);
   const onError = (error: Error) => health.failed(error);
-  const client = connectRedis(config, config.timeoutMs, onError);
+  const client = connectRedis(config, onError);
   const tailClient = connectNative(config, onError);
   const writerClient = connectNative(config, onError);
   const mirror = new Mirror(store, client, keys, health, log);

@@ -1,35 +1,26 @@
 // The web UI shows on each group card when the group expires (issue #14), in a real browser.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
+import { describe, expect, test } from "bun:test";
 import { formatTime } from "../../src/ui/format.ts";
-import { groupCard, launchBrowser, screenshot } from "../helpers/browser.ts";
-import { type Gateway, startOurGateway } from "../helpers/start-server.ts";
+import { groupCard, screenshot, useGatewayPage } from "../helpers/browser.ts";
 
-let gw: Gateway;
-let browser: Browser;
-let page: Page;
 /** When each group was pushed, ms since the epoch (the gateway's clock is this machine's). */
 const pushedAt = new Map<string, number>();
 
-beforeAll(async () => {
-  [gw, browser] = await Promise.all([startOurGateway(["--metrics.ttl=1h"]), launchBrowser()]);
-  // `flag` takes --metrics.ttl, `own` chose 90 minutes, `never` chose never.
-  for (const [job, header] of [["flag", undefined], ["own", "90m"], ["never", "0"]] as const) {
-    const headers: Record<string, string> = header === undefined ? {} : { "Pushgateway-Expire-After": header };
-    const before = Date.now();
-    const response = await fetch(`${gw.url}/metrics/job/${job}`, { method: "PUT", body: `metric_${job} 1\n`, headers });
-    expect(response.status).toBe(200);
-    pushedAt.set(job, before);
-  }
-  page = await browser.newPage();
-  await page.goto(gw.url + "/");
-});
-afterAll(async () => {
-  await browser?.close();
-  await gw?.stop();
+const ui = useGatewayPage({
+  flags: ["--metrics.ttl=1h"],
+  fill: async (gw) => {
+    // `flag` takes --metrics.ttl, `own` chose 90 minutes, `never` chose never.
+    for (const [job, header] of [["flag", undefined], ["own", "90m"], ["never", "0"]] as const) {
+      const headers: Record<string, string> = header === undefined ? {} : { "Pushgateway-Expire-After": header };
+      const before = Date.now();
+      const response = await fetch(`${gw.url}/metrics/job/${job}`, { method: "PUT", body: `metric_${job} 1\n`, headers });
+      expect(response.status).toBe(200);
+      pushedAt.set(job, before);
+    }
+  },
 });
 
-const card = (job: string) => groupCard(page, job);
+const card = (job: string) => groupCard(ui.page, job);
 
 describe("a group card", () => {
   test("says in how long the group expires, with the exact time on hover", async () => {
@@ -40,7 +31,7 @@ describe("a group card", () => {
     const expected = [0, 1000, 2000].map((slack) => formatTime(pushedAt.get("flag")! + 3_600_000 + slack));
     expect(expected).toContain(title);
     expect(await card("own").locator(":scope > summary > .expires").textContent()).toBe("expires in 1 h");
-    await screenshot(page, "group-expiry");
+    await screenshot(ui.page, "group-expiry");
   });
 
   test("of a group that never expires says nothing about it", async () => {
